@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import { type AppConfig, loadConfig } from './config';
+import { createDb } from './db/connection';
+import { migrateToLatest } from './db/migrate';
+import { resolveDatabase } from './db/resolve';
+import type { Database } from './db/schema';
+import { importDocument, parseImport } from './domain/import';
+import { createLogger, type Logger } from './log';
+import { cardHashSecret } from './secret';
+
+/** The demo data loaded into an empty database. */
+export const DEMO_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../demo/demo.json');
+
+/** A configured, migrated database connection and how to release it. */
+export interface Booted {
+  config: AppConfig;
+  db: Kysely<Database>;
+  log: Logger;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Shared start-up of the gateway and the CLI: validate config, reach (or start) the database,
+ * migrate it, and settle the card-hash key.
+ */
+export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted> {
+  const base = loadConfig(env);
+  const log = createLogger(base.logLevel);
+  const config: AppConfig = Object.freeze({ ...base, cardHashSecret: cardHashSecret(base) });
+  const resolved = await resolveDatabase(config.databaseUrl, config.dataDir);
+  const db = createDb(resolved.url);
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    await resolved.stop?.();
+    throw err;
+  }
+  return {
+    config,
+    db,
+    log,
+    embedded: resolved.embedded,
+    async close() {
+      await db.destroy();
+      await resolved.stop?.();
+    },
+  };
+}
+
+/** Loads the demo customers when the database has none; returns whether it did. */
+export async function loadDemoIfEmpty(booted: Booted): Promise<boolean> {
+  const any = await booted.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
+  if (any) return false;
+  const doc = parseImport(readFileSync(DEMO_FILE, 'utf8'), booted.config.defaultRegion);
+  await importDocument(booted.db, doc, booted.config.cardHashSecret!);
+  return true;
+}

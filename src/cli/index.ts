@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { boot } from '../boot';
+import { ImportError, importDocument, parseImport } from '../domain/import';
+
+const USAGE = `usage: npm run cli -- <command>
+  import <file.json>   load customers, cards, statements, transactions, events and staff`;
+
+/** `npm run cli -- …`: operations commands against the configured (or embedded) database. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'import') return runImport(rest[0]);
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+async function runImport(file: string | undefined): Promise<number> {
+  if (!file) {
+    process.stderr.write('usage: npm run cli -- import <file.json>\n');
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})\n`);
+    return 1;
+  }
+  const booted = await boot();
+  try {
+    const doc = parseImport(text, booted.config.defaultRegion);
+    const counts = await importDocument(booted.db, doc, booted.config.cardHashSecret!);
+    process.stdout.write(`imported ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    for (const p of err.problems) process.stderr.write(`${file}: ${p.path}: ${p.message}\n`);
+    process.stderr.write(`${err.problems.length} problem(s); nothing was imported\n`);
+    return 1;
+  } finally {
+    await booted.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+
+/** Every environment variable Uplink reads, validated once at start. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: z.url().optional(),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
+    DATA_DIR: z.string().default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEFAULT_REGION: z.string().length(2).default('CN'),
+    DEFAULT_TIME_ZONE: z.string().default('Asia/Shanghai'),
+    CARD_HASH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    HOTLINE: z.string().default('400-820-8888'),
+    PLATINUM_HOTLINE: z.string().default('400-820-8000'),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    ACTIVATION_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    DEV_CHANNEL: bool.optional(),
+    QUIET_HOURS_START: hhmm.default('21:00'),
+    QUIET_HOURS_END: hhmm.default('08:00'),
+    MARKETING_WEEKLY_CAP: z.coerce.number().int().min(0).default(2),
+    SMPP_URL: z.string().regex(/^smpps?:\/\//, 'expected smpp://host:port').optional(),
+    SMPP_SYSTEM_ID: z.string().optional(),
+    SMPP_PASSWORD: z.string().optional(),
+    SMPP_SOURCE_ADDR: z.string().optional(),
+    TWILIO_ACCOUNT_SID: z.string().optional(),
+    TWILIO_AUTH_TOKEN: z.string().optional(),
+    TWILIO_FROM: z.string().optional(),
+    TWILIO_MESSAGING_SERVICE_SID: z.string().optional(),
+  })
+  .refine((e) => e.NODE_ENV !== 'production' || e.CARD_HASH_SECRET, {
+    message: 'required in production',
+    path: ['CARD_HASH_SECRET'],
+  });
+
+/** Validated, frozen configuration. */
+export type AppConfig = Readonly<{
+  env: 'development' | 'test' | 'production';
+  port: number;
+  publicBaseUrl?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  defaultRegion: string;
+  defaultTimeZone: string;
+  cardHashSecret?: string;
+  hotline: string;
+  platinumHotline: string;
+  rateLimitPerMinute: number;
+  activationMaxFailures: number;
+  devChannel: boolean;
+  quietHours: { start: string; end: string };
+  marketingWeeklyCap: number;
+  smpp?: { url: string; systemId: string; password: string; sourceAddr?: string };
+  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
+}>;
+
+/** Reads and validates the environment; throws one error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    defaultRegion: e.DEFAULT_REGION.toUpperCase(),
+    defaultTimeZone: e.DEFAULT_TIME_ZONE,
+    cardHashSecret: e.CARD_HASH_SECRET,
+    hotline: e.HOTLINE,
+    platinumHotline: e.PLATINUM_HOTLINE,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    activationMaxFailures: e.ACTIVATION_MAX_FAILURES,
+    devChannel: e.DEV_CHANNEL ?? e.NODE_ENV !== 'production',
+    quietHours: Object.freeze({ start: e.QUIET_HOURS_START, end: e.QUIET_HOURS_END }),
+    marketingWeeklyCap: e.MARKETING_WEEKLY_CAP,
+    smpp: e.SMPP_URL
+      ? Object.freeze({
+          url: e.SMPP_URL,
+          systemId: e.SMPP_SYSTEM_ID ?? '',
+          password: e.SMPP_PASSWORD ?? '',
+          sourceAddr: e.SMPP_SOURCE_ADDR,
+        })
+      : undefined,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+        ? Object.freeze({
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            from: e.TWILIO_FROM,
+            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+          })
+        : undefined,
+  });
+}

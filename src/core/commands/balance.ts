@@ -1,0 +1,26 @@
+import { openCards, pickCards } from '../../domain/accounts';
+import { displayCard } from '../../domain/pan';
+import { formatMoment, formatMoney } from '../templates';
+import { defineCommand, optionalLast4 } from './command';
+
+/** BAL [last4] / 余额 / 餘額: balance and available credit of one card or of each card. */
+export const balance = defineCommand({
+  name: 'balance',
+  audience: 'customer',
+  aliases: { en: ['BAL', 'BALANCE'], 'zh-CN': ['余额'], 'zh-HK': ['餘額'] },
+  args: optionalLast4,
+  usage: 'common.usage_card',
+  async run(ctx, { last4 }) {
+    const cards = ctx.customer ? pickCards(await openCards(ctx.db, ctx.customer.id), last4) : [];
+    if (cards.length === 0) return ctx.reply('common.not_found');
+    const lines = cards.map((c) =>
+      ctx.render('bal.line', {
+        card: displayCard(c.last4),
+        balance: formatMoney(c.balance, c.currency, ctx.locale),
+        available: formatMoney(Math.max(0, c.credit_limit - c.balance), c.currency, ctx.locale),
+      }),
+    );
+    const asOf = formatMoment(ctx.now, ctx.customer!.time_zone, ctx.locale);
+    ctx.reply('bal.report', { asOf, lines: lines.join('\n') });
+  },
+});

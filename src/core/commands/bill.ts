@@ -1,0 +1,33 @@
+import { latestStatement, openCards, pickCards } from '../../domain/accounts';
+import { displayCard } from '../../domain/pan';
+import { formatDay, formatMoney } from '../templates';
+import { defineCommand, optionalLast4 } from './command';
+
+/** BILL [last4] / 账单 / 賬單: the latest statement of one card or of each card. */
+export const bill = defineCommand({
+  name: 'bill',
+  audience: 'customer',
+  aliases: { en: ['BILL', 'STMT'], 'zh-CN': ['账单', '帐单'], 'zh-HK': ['賬單', '帳單'] },
+  args: optionalLast4,
+  usage: 'common.usage_card',
+  async run(ctx, { last4 }) {
+    const cards = ctx.customer ? pickCards(await openCards(ctx.db, ctx.customer.id), last4) : [];
+    if (cards.length === 0) return ctx.reply('common.not_found');
+    const lines: string[] = [];
+    for (const card of cards) {
+      const st = await latestStatement(ctx.db, card.id);
+      lines.push(
+        st
+          ? ctx.render('bill.line', {
+              card: displayCard(card.last4),
+              closing: formatDay(st.closing_date, ctx.locale),
+              due: formatDay(st.due_date, ctx.locale),
+              balance: formatMoney(st.balance, st.currency, ctx.locale),
+              minimum: formatMoney(Math.max(0, st.minimum_due - st.paid_amount), st.currency, ctx.locale),
+            })
+          : ctx.render('bill.none', { card: displayCard(card.last4) }),
+      );
+    }
+    ctx.reply('bill.report', { lines: lines.join('\n') });
+  },
+});

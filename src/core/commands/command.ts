@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { Transaction } from 'kysely';
+import type { AppConfig } from '../../config';
+import type { Customer, Database, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
+import type { TemplateValues } from '../templates';
+
+/** Everything a command handler may use; its writes commit with its replies or not at all. */
+export interface CommandContext {
+  db: Transaction<Database>;
+  config: AppConfig;
+  now: Date;
+  inbound: InboundMessage;
+  /** Sender in E.164 (or as received when it is not a phone number). */
+  sender: string;
+  customer: Customer | null;
+  staff: Staff | null;
+  /** The language replies go out in; LANG changes it. */
+  locale: Locale;
+  /** The keyword as the sender typed it (normalised), for usage texts. */
+  keyword: string;
+  /** Queues a reply to the sender, rendered from a template in `locale`. */
+  reply(template: string, values?: TemplateValues, opts?: { class?: MessageClass }): void;
+  /** Renders a template in `locale` without sending it (lines of a list). */
+  render(template: string, values?: TemplateValues): string;
+  /** Appends to the audit trail in this transaction. */
+  audit(action: string, subject?: string | null, details?: Record<string, unknown>): Promise<void>;
+}
+
+/** One business command: keywords per language, an argument schema and a handler. */
+export interface Command<A = unknown> {
+  name: string;
+  /** `customer` commands serve cardholders; `staff` commands answer only registered staff phones. */
+  audience: 'customer' | 'staff';
+  aliases: Readonly<Record<Locale, readonly string[]>>;
+  /** Validates the argument words; a failure is answered with `usage`. */
+  args: z.ZodType<A, string[]>;
+  /** Template key answered when the arguments do not validate. */
+  usage: string;
+  run(ctx: CommandContext, args: A): Promise<void>;
+}
+
+/** Declares a command with its argument type inferred from the schema. */
+export function defineCommand<A>(command: Command<A>): Command<A> {
+  return command;
+}
+
+/** No arguments at all (extra words are ignored: "BAL please" still answers). */
+export const noArgs = z.array(z.string()).transform(() => ({}));
+
+/** An optional last-4 card selector. */
+export const optionalLast4 = z
+  .union([z.tuple([]), z.tuple([z.string().regex(/^\d{4}$/)])])
+  .transform((t) => ({ last4: t[0] as string | undefined }));

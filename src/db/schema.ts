@@ -1,0 +1,218 @@
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+
+/** A timestamp column: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp column the database fills in when the insert leaves it out. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A date-only column (YYYY-MM-DD), kept as a string to avoid time-zone shifts. */
+type DateOnly = ColumnType<string, string, string>;
+
+/** Supported reply languages. */
+export type Locale = 'en' | 'zh-CN' | 'zh-HK';
+/** Service tiers, lowest first. */
+export type Tier = 'standard' | 'gold' | 'platinum';
+/** Card lifecycle states. */
+export type CardStatus = 'inactive' | 'active' | 'frozen' | 'closed';
+/** Message classes, in the order they are delivered. */
+export type MessageClass = 'security' | 'transactional' | 'service' | 'marketing';
+/** Outbound message states. */
+export type OutboundStatus =
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'undelivered'
+  | 'failed'
+  | 'expired'
+  | 'unknown'
+  | 'blocked';
+
+/** customers table. */
+export interface CustomersTable {
+  id: Generated<number>;
+  external_id: string;
+  name: string;
+  mobile: string;
+  locale: Locale;
+  time_zone: string;
+  tier: Tier;
+  birthday: DateOnly | null;
+  points: number;
+  marketing_consent: boolean;
+  greetings_opt_out: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** cards table: never a full card number, only last 4 and keyed hashes. */
+export interface CardsTable {
+  id: Generated<number>;
+  external_id: string;
+  customer_id: number;
+  last4: string;
+  pan_hmac: string;
+  activation_hmac: string;
+  product: string;
+  currency: string;
+  credit_limit: number;
+  balance: number;
+  status: CardStatus;
+  expires_on: DateOnly;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** statements table. */
+export interface StatementsTable {
+  id: Generated<number>;
+  external_id: string;
+  card_id: number;
+  closing_date: DateOnly;
+  due_date: DateOnly;
+  balance: number;
+  minimum_due: number;
+  paid_amount: number;
+  currency: string;
+}
+
+/** transactions table (card authorisations). */
+export interface TransactionsTable {
+  id: Generated<number>;
+  external_id: string;
+  card_id: number;
+  amount: number;
+  currency: string;
+  merchant: string;
+  occurred_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
+/** events table (cardholder events to sign up for). */
+export interface EventsTable {
+  id: Generated<number>;
+  code: string;
+  title: ColumnType<Record<Locale, string>, string, string>;
+  venue: string;
+  starts_at: Timestamp;
+  capacity: number;
+  eligible_tiers: ColumnType<Tier[], Tier[], Tier[]>;
+  eligible_products: ColumnType<string[], string[], string[]>;
+  signup_opens_at: Timestamp;
+  signup_closes_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
+/** staff table. */
+export interface StaffTable {
+  id: Generated<number>;
+  external_id: string;
+  name: string;
+  role: 'agent' | 'marketing' | 'supervisor' | 'admin';
+  mobile: string | null;
+  token_hash: string | null;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+/** suppressions table: numbers that said STOP to marketing. */
+export interface SuppressionsTable {
+  mobile: string;
+  reason: string;
+  created_at: DefaultTimestamp;
+}
+
+/** inbound_messages table: every text received, persisted before it is acknowledged. */
+export interface InboundMessagesTable {
+  id: Generated<number>;
+  channel: string;
+  provider_id: string;
+  from_number: string;
+  to_number: string;
+  text: string;
+  received_at: Timestamp;
+  status: Generated<'received' | 'processed' | 'rate_limited' | 'failed'>;
+  customer_id: number | null;
+  staff_id: number | null;
+  command: string | null;
+  processed_at: Timestamp | null;
+  error: string | null;
+}
+
+/** outbound_messages table: the transactional outbox every send goes through. */
+export interface OutboundMessagesTable {
+  id: Generated<number>;
+  channel: string | null;
+  to_number: string;
+  customer_id: number | null;
+  inbound_id: number | null;
+  template: string;
+  class: MessageClass;
+  priority: number;
+  body: string;
+  locale: Locale;
+  status: Generated<OutboundStatus>;
+  dedupe_key: string | null;
+  provider_id: string | null;
+  attempts: Generated<number>;
+  not_before: DefaultTimestamp;
+  expires_at: Timestamp | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  encoding: string | null;
+  segments: number | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+  settled_at: Timestamp | null;
+}
+
+/** activation_attempts table: for locking after repeated wrong codes. */
+export interface ActivationAttemptsTable {
+  id: Generated<number>;
+  from_number: string;
+  customer_id: number | null;
+  success: boolean;
+  at: Timestamp;
+}
+
+/** audit_log table: every command, send, receipt and staff action. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: DefaultTimestamp;
+  actor_type: 'customer' | 'staff' | 'system' | 'unknown';
+  actor_id: string | null;
+  channel: string;
+  action: string;
+  subject: string | null;
+  details: ColumnType<Record<string, unknown>, string, string>;
+}
+
+/** The whole database, for Kysely. */
+export interface Database {
+  customers: CustomersTable;
+  cards: CardsTable;
+  statements: StatementsTable;
+  transactions: TransactionsTable;
+  events: EventsTable;
+  staff: StaffTable;
+  suppressions: SuppressionsTable;
+  inbound_messages: InboundMessagesTable;
+  outbound_messages: OutboundMessagesTable;
+  activation_attempts: ActivationAttemptsTable;
+  audit_log: AuditLogTable;
+}
+
+/** A database handle or an open transaction: repositories accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;
+/** A customer row. */
+export type Customer = Selectable<CustomersTable>;
+/** A card row. */
+export type Card = Selectable<CardsTable>;
+/** A staff row. */
+export type Staff = Selectable<StaffTable>;
+/** An inbound message row. */
+export type InboundMessage = Selectable<InboundMessagesTable>;
+/** An outbound message row. */
+export type OutboundMessage = Selectable<OutboundMessagesTable>;
+/** A new outbound message. */
+export type NewOutboundMessage = Insertable<OutboundMessagesTable>;

@@ -1,0 +1,26 @@
+import type { Db } from '../db/schema';
+
+/** One entry of the audit trail. */
+export interface AuditEntry {
+  actorType: 'customer' | 'staff' | 'system' | 'unknown';
+  actorId?: string | number | null;
+  channel: string;
+  action: string;
+  subject?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Appends to the audit trail (in the caller's transaction, so it commits with the action). */
+export async function audit(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_type: entry.actorType,
+      actor_id: entry.actorId == null ? null : String(entry.actorId),
+      channel: entry.channel,
+      action: entry.action,
+      subject: entry.subject ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}

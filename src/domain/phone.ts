@@ -1,0 +1,38 @@
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/** Why a number was refused. */
+export type PhoneProblem = 'not a phone number' | 'not a mobile number';
+
+/**
+ * Normalises a phone number to E.164 (`13800138000`, `+86 138 0013 8000` and `008613800138000`
+ * are one number). International prefixes other than `+` (00, 011) are accepted.
+ */
+export function toE164(raw: string, region: string): string | null {
+  const parsed = parse(raw, region);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+/** Normalises a number that must be a mobile; returns the E.164 form or the problem. */
+export function mobileE164(raw: string, region: string): { e164: string } | { problem: PhoneProblem } {
+  const parsed = parse(raw, region);
+  if (!parsed?.isValid()) return { problem: 'not a phone number' };
+  const type = parsed.getType();
+  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return { problem: 'not a mobile number' };
+  return { e164: parsed.number };
+}
+
+/**
+ * Best-effort E.164 for an inbound sender: a valid number is normalised, anything else (short
+ * codes, alphanumeric senders) is kept as sent, trimmed, so it can still be recorded and answered.
+ */
+export function senderAddress(raw: string, region: string): string {
+  return toE164(raw, region) ?? raw.trim();
+}
+
+function parse(raw: string, region: string) {
+  let s = raw.normalize('NFKC').trim();
+  // "00" (ITU) and "011" (NANP) international prefixes: libphonenumber only knows them per region.
+  if (/^00[1-9]/.test(s)) s = `+${s.slice(2)}`;
+  else if (/^011[1-9]/.test(s) && region !== 'US' && region !== 'CA') s = `+${s.slice(3)}`;
+  return parsePhoneNumberFromString(s, region as CountryCode);
+}

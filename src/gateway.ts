@@ -1,0 +1,97 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from './config';
+import { type Clock, systemClock } from './core/clock';
+import { commands } from './core/commands/index';
+import { Dispatcher, type DispatcherOptions } from './core/outbox/dispatcher';
+import { InboundPipeline } from './core/pipeline';
+import { Templates } from './core/templates';
+import type { Database } from './db/schema';
+import { createApp } from './http/app';
+import { createLogger, type Logger } from './log';
+import { DevTransport } from './transport/dev/dev.transport';
+import type { SmsTransport } from './transport/types';
+
+/** The templates folder of this checkout. */
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
+
+/** What a gateway is built from; tests pass their own database, clock and transports. */
+export interface GatewayOptions {
+  config: AppConfig;
+  db: Kysely<Database>;
+  clock?: Clock;
+  log?: Logger;
+  transports?: SmsTransport[];
+  dispatcher?: Partial<DispatcherOptions>;
+}
+
+/** One running Uplink: pipeline, dispatcher, transports and the HTTP app, wired together. */
+export class Gateway {
+  readonly config: AppConfig;
+  readonly db: Kysely<Database>;
+  readonly log: Logger;
+  readonly templates: Templates;
+  readonly dev: DevTransport;
+  readonly transports: Map<string, SmsTransport>;
+  readonly pipeline: InboundPipeline;
+  readonly dispatcher: Dispatcher;
+  readonly app: ReturnType<typeof createApp>;
+  private server: Server | null = null;
+  private recovery: NodeJS.Timeout | null = null;
+
+  constructor(opts: GatewayOptions) {
+    const clock = opts.clock ?? systemClock;
+    this.config = opts.config;
+    this.db = opts.db;
+    this.log = opts.log ?? createLogger(opts.config.logLevel);
+    this.templates = new Templates(TEMPLATES_DIR);
+    this.dev = new DevTransport((d) => this.log.info({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
+    this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
+    for (const t of opts.transports ?? []) this.transports.set(t.name, t);
+    const defaultChannel = opts.transports?.[0]?.name ?? 'dev';
+    this.dispatcher = new Dispatcher(this.db, this.transports, defaultChannel, clock, this.log, opts.dispatcher);
+    this.pipeline = new InboundPipeline({
+      db: this.db,
+      config: this.config,
+      templates: this.templates,
+      commands,
+      clock,
+      log: this.log,
+      onQueued: () => this.dispatcher.kick(),
+    });
+    this.app = createApp({ config: this.config, db: this.db, pipeline: this.pipeline, kick: () => this.dispatcher.kick(), log: this.log });
+  }
+
+  /** Starts the dispatcher, the recovery sweep and, when `port` is given, the HTTP server. */
+  async start(port?: number): Promise<number | undefined> {
+    this.dispatcher.start();
+    await this.pipeline.recoverPending(0);
+    this.recovery = setInterval(() => {
+      this.pipeline.recoverPending().catch((err) => this.log.error({ err }, 'inbound recovery failed'));
+    }, 30_000);
+    this.recovery.unref();
+    if (port === undefined) return undefined;
+    const server = this.app.listen(port);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+    });
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : port;
+  }
+
+  /** Stops taking requests, settles the batch in hand and stops transports. */
+  async stop(): Promise<void> {
+    if (this.recovery) clearInterval(this.recovery);
+    const server = this.server;
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+    }
+    await this.dispatcher.stop();
+    for (const t of this.transports.values()) await t.stop?.();
+  }
+}

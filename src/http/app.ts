@@ -1,0 +1,38 @@
+import express, { type ErrorRequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from '../config';
+import type { InboundPipeline } from '../core/pipeline';
+import type { Database } from '../db/schema';
+import type { Logger } from '../log';
+import { devRouter } from './dev';
+import { healthRouter } from './health';
+import { problem } from './problem';
+
+/** What the HTTP layer serves from. */
+export interface AppDeps {
+  config: AppConfig;
+  db: Kysely<Database>;
+  pipeline: InboundPipeline;
+  kick: () => void;
+  log: Logger;
+}
+
+/** The express app: health, metrics, the dev channel; webhooks and staff API join later. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(express.json({ limit: '256kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '256kb' }));
+  app.use(healthRouter(deps.db));
+  if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));
+  app.use((_req, res) => problem(res, 404, 'Not found'));
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    if (err?.type === 'entity.parse.failed') return problem(res, 400, 'Body is not valid JSON');
+    if (err?.type === 'entity.too.large') return problem(res, 413, 'Body too large');
+    deps.log.error({ err }, 'request failed');
+    problem(res, 500, 'Internal error');
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,40 @@
+import { boot, loadDemoIfEmpty } from './boot';
+import { Gateway } from './gateway';
+
+/** `npm start`: the gateway on the configured or embedded database, with demo data when empty. */
+async function main(): Promise<void> {
+  const booted = await boot();
+  const { config, db, log } = booted;
+  const demo = await loadDemoIfEmpty(booted);
+  const gateway = new Gateway({ config, db, log });
+  const port = await gateway.start(config.port);
+  log.info({ port, embedded: booted.embedded, demo }, 'uplink started');
+  process.stdout.write(
+    [
+      '',
+      `Uplink is listening on http://localhost:${port} (${booted.embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'DATABASE_URL'})`,
+      'Try it from another terminal:',
+      '  npm run sms -- 13800138000 BAL          # platinum demo customer, Simplified Chinese',
+      '  npm run sms -- +85291234567 餘額        # Hong Kong customer, Traditional Chinese',
+      '  npm run sms -- +16465550123 bill        # New York customer, English',
+      '  npm run sms -- 13800138000 ACT 765432   # activate the demo customer\'s new card',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await gateway.stop();
+    await booted.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`uplink failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+/**
+ * The one interface every provider adapter implements, and the closed set of send errors they map
+ * their codes into (after nyaruka/courier's `core/channels/errors.go`).
+ */
+
+/** Why a send failed; each kind is either worth retrying or not, never both. */
+export type SendErrorKind =
+  | 'throttled' // the provider asked us to slow down: retry, and slow the whole route
+  | 'unavailable' // link down, bind lost, 5xx: retry, maybe on another route
+  | 'timeout' // no answer in time and the request may not have left: retry
+  | 'unknown_outcome' // the request left and the link dropped before an answer: do not resend blindly
+  | 'invalid_destination' // not a reachable number: permanent
+  | 'opted_out' // the recipient blocked us at the provider: permanent
+  | 'rejected' // content or account refused: permanent
+  | 'config'; // our credentials or settings are wrong: permanent until fixed
+
+/** Whether each kind of send error is retried. */
+export const RETRYABLE: Readonly<Record<SendErrorKind, boolean>> = {
+  throttled: true,
+  unavailable: true,
+  timeout: true,
+  unknown_outcome: false,
+  invalid_destination: false,
+  opted_out: false,
+  rejected: false,
+  config: false,
+};
+
+/** A classified send failure, with the provider's own code for the record. */
+export class SendError extends Error {
+  constructor(
+    readonly kind: SendErrorKind,
+    message: string,
+    readonly providerCode?: string,
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+
+  /** True when the delivery engine should try again later. */
+  get retryable(): boolean {
+    return RETRYABLE[this.kind];
+  }
+}
+
+/** One message handed to a transport. */
+export interface OutboundSms {
+  id: number;
+  to: string;
+  body: string;
+  /** security | transactional | service | marketing */
+  class: string;
+  /** standard | gold | platinum, when the recipient is a customer */
+  tier: string | null;
+}
+
+/** What a provider said when it took a message. */
+export interface SendResult {
+  /** The provider's id, to match receipts against (first part's id for multi-part SMPP). */
+  providerId: string;
+  /** Ids of every part when the provider gives one per part. */
+  partIds?: string[];
+}
+
+/** A delivery receipt or status callback, as the provider reported it. */
+export interface DeliveryReport {
+  channel: string;
+  providerId: string;
+  state: 'accepted' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'expired' | 'unknown';
+  errorCode?: string;
+}
+
+/** A text received by a transport, before it is recorded. */
+export interface ReceivedSms {
+  channel: string;
+  providerId: string;
+  from: string;
+  to: string;
+  text: string;
+  receivedAt?: Date;
+}
+
+/** What the core gives a transport: where received texts and receipts go. */
+export interface TransportSink {
+  /** Records a received text; resolves only once it is committed (then the transport may ack). */
+  inbound(sms: ReceivedSms): Promise<void>;
+  /** Applies a delivery report. */
+  report(report: DeliveryReport): Promise<void>;
+}
+
+/** A provider adapter: SMPP, Twilio, the dev channel. */
+export interface SmsTransport {
+  readonly name: string;
+  /** Sends one message or throws a SendError. */
+  send(msg: OutboundSms): Promise<SendResult>;
+  /** Starts receiving (binds, listeners); texts and receipts go to the sink. */
+  start?(sink: TransportSink): Promise<void>;
+  /** Stops taking work and closes. */
+  stop?(): Promise<void>;
+}
