@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { isCardNumber } from './pan';
 import { mobileE164 } from './phone';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
+const day = z.string().superRefine((d, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) ctx.addIssue({ code: 'custom', message: 'expected YYYY-MM-DD' });
+  else if (Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || !new Date(`${d}T00:00:00Z`).toISOString().startsWith(d)) {
+    ctx.addIssue({ code: 'custom', message: 'not a real date' });
+  }
+});
 const moment = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
 const money = z.number({ message: 'expected a number' }).finite().multipleOf(0.01, 'at most 2 decimals');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY');

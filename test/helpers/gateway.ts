@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { type AppConfig, loadConfig } from '../../src/config';
+import type { Clock } from '../../src/core/clock';
+import { importDocument, parseImport } from '../../src/domain/import';
+import { Gateway, type GatewayOptions } from '../../src/gateway';
+import { DEMO_FILE } from '../../src/boot';
+import { createLogger } from '../../src/log';
+import { freshDatabase, type TestDatabase } from './db';
+
+/** The card-hash key every test uses. */
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789';
+
+/** A test configuration; `env` overrides environment variables. */
+export function testConfig(env: Record<string, string> = {}): AppConfig {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CARD_HASH_SECRET: TEST_SECRET, ...env });
+}
+
+/** A settable clock for tests. */
+export class TestClock {
+  constructor(public current: Date = new Date('2026-11-28T02:30:00Z')) {}
+  readonly now: Clock = () => new Date(this.current);
+  /** Moves time forward. */
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** A gateway on a fresh database, loaded with the demo data, its dispatcher driven by hand. */
+export interface TestGateway {
+  gw: Gateway;
+  tdb: TestDatabase;
+  clock: TestClock;
+  /** Sends one text in and returns the reply bodies the phone receives. */
+  sms(from: string, text: string, opts?: { channel?: string; providerId?: string }): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Builds a test gateway; `env` overrides config, `data` replaces the demo file. */
+export async function testGateway(
+  opts: { env?: Record<string, string>; data?: string; clock?: TestClock } & Partial<GatewayOptions> = {},
+): Promise<TestGateway> {
+  const tdb = await freshDatabase();
+  const config = testConfig(opts.env);
+  const doc = parseImport(readFileSync(opts.data ?? DEMO_FILE, 'utf8'), config.defaultRegion);
+  await importDocument(tdb.db, doc, TEST_SECRET);
+  const clock = opts.clock ?? new TestClock();
+  const gw = new Gateway({ ...opts, config, db: tdb.db, clock: clock.now, log: createLogger('silent') });
+  return {
+    gw,
+    tdb,
+    clock,
+    async sms(from, text, o = {}) {
+      const { id } = await gw.pipeline.receive({ channel: o.channel ?? 'dev', providerId: o.providerId ?? randomUUID(), from, to: 'UPLINK', text });
+      while ((await gw.dispatcher.runOnce()) > 0);
+      const rows = await tdb.db.selectFrom('outbound_messages').select(['body']).where('inbound_id', '=', id).orderBy('id').execute();
+      return rows.map((r) => r.body);
+    },
+    async close() {
+      await gw.stop();
+      await tdb.drop();
+    },
+  };
+}

