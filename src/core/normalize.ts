@@ -20,6 +20,7 @@ export function sanitizeText(text: string): string {
  */
 export function normalizeCommandText(text: string): string {
   return sanitizeText(text)
+    .replace(/\p{Cf}/gu, '') // zero-width spaces, bidi marks, BOM: invisible, yet they break matching
     .normalize('NFKC')
     .replace(/\s+/gu, ' ')
     .trim()

@@ -135,7 +135,7 @@ export class InboundPipeline {
       await trx.updateTable('inbound_messages').set({ ...mark, status: 'rate_limited' }).where('id', '=', id).execute();
       if (recent > this.deps.config.rateLimitPerMinute + 1) return false;
       const locale = customer?.locale ?? guessLocale(msg.text);
-      await enqueue(trx, [this.replyTo(msg, customer, locale, 'common.slow_down', {})]);
+      await enqueue(trx, [this.replyTo(msg, customer, locale, 'common.slow_down', {})], now);
       return true;
     }
 
@@ -154,7 +154,7 @@ export class InboundPipeline {
     const name = command?.name ?? parsed.kind;
     await trx.updateTable('inbound_messages').set({ ...mark, status: 'processed', command: name }).where('id', '=', id).execute();
     await ctx.audit(`command.${name}`, null, { inboundId: id, replies: replies.map((r) => r.template) });
-    await enqueue(trx, replies);
+    await enqueue(trx, replies, now);
     return replies.length > 0;
   }
 
@@ -249,6 +249,7 @@ export class InboundPipeline {
       .set({ status: 'failed', error: String(err).slice(0, 500), processed_at: this.deps.clock() })
       .where('id', '=', id)
       .execute();
-    await enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})]);
+    const reply = this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {});
+    await enqueue(trx, [reply], this.deps.clock());
   }
 }

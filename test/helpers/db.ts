@@ -4,7 +4,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb } from '../../src/db/connection';
 import type { Database } from '../../src/db/schema';
-import { withDatabase } from '../setup/global';
+import { withDatabase } from './url';
 
 /** A fresh, migrated database of this test file's own, and how to drop it. */
 export interface TestDatabase {

@@ -31,7 +31,7 @@ export interface TestGateway {
   gw: Gateway;
   tdb: TestDatabase;
   clock: TestClock;
-  /** Sends one text in and returns the reply bodies the phone receives. */
+  /** Sends one text in, runs the dispatcher dry and returns the reply bodies the phone received. */
   sms(from: string, text: string, opts?: { channel?: string; providerId?: string }): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -53,8 +53,10 @@ export async function testGateway(
     async sms(from, text, o = {}) {
       const { id } = await gw.pipeline.receive({ channel: o.channel ?? 'dev', providerId: o.providerId ?? randomUUID(), from, to: 'UPLINK', text });
       while ((await gw.dispatcher.runOnce()) > 0);
-      const rows = await tdb.db.selectFrom('outbound_messages').select(['body']).where('inbound_id', '=', id).orderBy('id').execute();
-      return rows.map((r) => r.body);
+      const rows = await tdb.db.selectFrom('outbound_messages').select(['id']).where('inbound_id', '=', id).orderBy('id').execute();
+      const ids = new Set(rows.map((r) => r.id));
+      // What the phone received: the dev transport's deliveries for this text's replies.
+      return gw.dev.delivered.filter((d) => ids.has(d.id)).map((d) => d.body);
     },
     async close() {
       await gw.stop();

@@ -6,19 +6,13 @@ import pg from 'pg';
 import { createDb } from '../../src/db/connection';
 import { startEmbedded } from '../../src/db/embedded';
 import { migrateToLatest } from '../../src/db/migrate';
+import { withDatabase } from '../helpers/url';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
     templateDb: string;
   }
-}
-
-/** Swaps the database name of a PostgreSQL URL. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 /**

@@ -29,9 +29,10 @@ export interface OutgoingMessage {
 
 /**
  * Puts messages in the outbound queue, in the caller's transaction (the transactional outbox).
- * A message whose dedupe key is already queued is skipped; returns the ids inserted.
+ * A message whose dedupe key is already queued is skipped; returns the ids inserted. `now` is the
+ * caller's clock (due time and creation time), so scheduling follows an injected clock in tests.
  */
-export async function enqueue(db: Db, messages: OutgoingMessage[]): Promise<number[]> {
+export async function enqueue(db: Db, messages: OutgoingMessage[], now: Date): Promise<number[]> {
   if (messages.length === 0) return [];
   const rows = await db
     .insertInto('outbound_messages')
@@ -47,7 +48,8 @@ export async function enqueue(db: Db, messages: OutgoingMessage[]): Promise<numb
         inbound_id: m.inboundId ?? null,
         channel: m.channel ?? null,
         dedupe_key: m.dedupeKey ?? null,
-        not_before: m.notBefore,
+        not_before: m.notBefore ?? now,
+        created_at: now,
         expires_at: m.expiresAt ?? null,
       })),
     )

@@ -3,6 +3,8 @@ import type { OutboundSms, SendResult, SmsTransport } from '../types';
 
 /** A message the dev channel "delivered". */
 export interface DevDelivery {
+  /** The outbox row id. */
+  id: number;
   providerId: string;
   to: string;
   body: string;
@@ -22,7 +24,7 @@ export class DevTransport implements SmsTransport {
 
   /** "Delivers" by remembering the message. */
   async send(msg: OutboundSms): Promise<SendResult> {
-    const delivery = { providerId: `dev-${randomUUID()}`, to: msg.to, body: msg.body, at: new Date() };
+    const delivery = { id: msg.id, providerId: `dev-${randomUUID()}`, to: msg.to, body: msg.body, at: new Date() };
     this.delivered.push(delivery);
     if (this.delivered.length > 1000) this.delivered.shift();
     this.onSend?.(delivery);

@@ -15,6 +15,7 @@ describe('normalizeCommandText', () => {
     ['\tLANG\n en ', 'LANG EN'],
     ['', ''],
     ['B\u0000AL', 'BAL'],
+    ['\uFEFF\u200FB\u200BAL', 'BAL'],
   ])('%j → %j', (input, expected) => {
     expect(normalizeCommandText(input)).toBe(expected);
   });

@@ -37,10 +37,6 @@ describe('templates', () => {
       const text = templates.render(locale as never, key, values);
       expect(text.length).toBeGreaterThan(0);
       expect(text).not.toMatch(/[{}]/);
-      for (const [name, v] of Object.entries(values)) if (typeof v === 'string' && v.startsWith('<') && !text.includes(v)) {
-        // a text argument may sit inside a select branch that was not taken
-        expect(['platinum', 'other']).toContain(selectValue);
-      }
     }
   });
 

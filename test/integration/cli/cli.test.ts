@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../../helpers/db';
+import { TEST_SECRET, testGateway, type TestGateway } from '../../helpers/gateway';
+import { runTs } from '../../helpers/run';
+
+let tdb: TestDatabase;
+let env: Record<string, string>;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'uplink-cli-'));
+
+beforeAll(async () => {
+  tdb = await freshDatabase();
+  env = { DATABASE_URL: tdb.url, CARD_HASH_SECRET: TEST_SECRET };
+});
+afterAll(async () => {
+  await tdb.drop();
+});
+
+describe('npm run cli -- import', () => {
+  it('imports the example file, twice without duplicates', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await runTs('src/cli/index.ts', ['import', 'test/fixtures/import-example.json'], env);
+      expect(r).toMatchObject({ code: 0, stdout: 'imported 1 customers, 1 cards, 1 statements, 1 transactions, 1 events, 1 staff\n' });
+    }
+    expect(await tdb.db.selectFrom('customers').select('external_id').execute()).toEqual([{ external_id: 'C-9001' }]);
+  });
+
+  it('names each bad field with its path and imports nothing', async () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        customers: [
+          { externalId: 'X1', name: 'A', mobile: '13800000001', cards: [] },
+          { externalId: 'X2', name: 'B', mobile: '010-12345678', tier: 'gold' },
+          { externalId: 'X3', name: 'C', mobile: '13800000003', cards: [{ externalId: 'K', pan: '1234', product: 'P', currency: 'CNY', creditLimit: 1, expiresOn: '2030-01-01' }] },
+        ],
+      }),
+    );
+    const r = await runTs('src/cli/index.ts', ['import', file], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `${file}: customers[1].mobile: not a mobile number\n` +
+        `${file}: customers[2].cards[0].pan: not a valid card number (13–19 digits, Luhn)\n` +
+        '2 problem(s); nothing was imported\n',
+    );
+    expect(await tdb.db.selectFrom('customers').select('external_id').where('external_id', 'like', 'X%').execute()).toEqual([]);
+  });
+
+  it('says what is wrong with a missing file, bad JSON and a missing argument', async () => {
+    const missing = await runTs('src/cli/index.ts', ['import', path.join(dir, 'nope.json')], env);
+    expect(missing).toMatchObject({ code: 1, stderr: `${path.join(dir, 'nope.json')}: cannot read (ENOENT)\n` });
+    const garbled = path.join(dir, 'garbled.json');
+    writeFileSync(garbled, '{"customers": [');
+    const bad = await runTs('src/cli/index.ts', ['import', garbled], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^.*garbled\.json: \(document\): not JSON: /);
+    expect(await runTs('src/cli/index.ts', ['import'], env)).toMatchObject({ code: 2, stderr: 'usage: npm run cli -- import <file.json>\n' });
+    expect((await runTs('src/cli/index.ts', ['frobnicate'], env)).code).toBe(2);
+  });
+
+  it('refuses a bad environment with the variable named', async () => {
+    const r = await runTs('src/cli/index.ts', ['import', 'test/fixtures/import-example.json'], { ...env, DATABASE_URL: 'mysql://nope' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('DATABASE_URL: expected postgres://');
+  });
+});
+
+describe('npm run sms', () => {
+  let t: TestGateway;
+  let url: string;
+  beforeAll(async () => {
+    t = await testGateway();
+    url = `http://127.0.0.1:${await t.gw.start(0)}`;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('prints the replies as the phone sees them', async () => {
+    const r = await runTs('src/cli/sms.ts', ['+16465550123', 'PTS'], { UPLINK_URL: url });
+    expect(r).toMatchObject({ code: 0, stdout: '→ +16465550123 [sent]\nYou have 3,150 reward points.\n\n' });
+  });
+
+  it('says how to start the gateway when none answers, and how to call it without arguments', async () => {
+    const r = await runTs('src/cli/sms.ts', ['+16465550123', 'PTS'], { UPLINK_URL: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach the gateway at http:\/\/127\.0\.0\.1:9 .*start it with npm start/);
+    expect((await runTs('src/cli/sms.ts', [], {})).code).toBe(2);
+  });
+});

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defineCommand, noArgs } from '../../../src/core/commands/command';
+import { commands } from '../../../src/core/commands/index';
+import { InboundPipeline } from '../../../src/core/pipeline';
+import { createLogger } from '../../../src/log';
+import { testGateway, type TestGateway } from '../../helpers/gateway';
+
+const JOHN = '+16465550123';
+let t: TestGateway;
+
+afterEach(async () => {
+  await t.close();
+});
+
+describe('persist and dedupe', () => {
+  beforeEach(async () => {
+    t = await testGateway();
+  });
+
+  it('answers a repeated provider id once, and a repeat on another channel separately', async () => {
+    const first = await t.sms(JOHN, 'PTS', { providerId: 'p-1' });
+    const again = await t.sms(JOHN, 'PTS', { providerId: 'p-1' });
+    expect(first).toEqual(['You have 3,150 reward points.']);
+    expect(again).toEqual(first); // the same stored reply, not a second one
+    expect(await t.tdb.db.selectFrom('outbound_messages').selectAll().execute()).toHaveLength(1);
+    expect(await t.tdb.db.selectFrom('inbound_messages').selectAll().execute()).toHaveLength(1);
+    await t.sms(JOHN, 'PTS', { providerId: 'p-1', channel: 'other' });
+    expect(await t.tdb.db.selectFrom('inbound_messages').selectAll().execute()).toHaveLength(2);
+  });
+
+  it('identifies the sender however the number is written', async () => {
+    for (const from of ['13800138000', '+86 138 0013 8000', '008613800138000', '+86-138-0013-8000']) {
+      expect(await t.sms(from, '积分')).toEqual(['您当前的积分为128,450分。']);
+    }
+    const rows = await t.tdb.db.selectFrom('inbound_messages').select(['from_number', 'customer_id']).execute();
+    expect(new Set(rows.map((r) => r.from_number))).toEqual(new Set(['+8613800138000']));
+    expect(rows.every((r) => r.customer_id !== null)).toBe(true);
+  });
+
+  it('masks a card number before it is stored', async () => {
+    await t.sms(JOHN, 'my card 6250 0012 3456 7891 is lost');
+    const row = await t.tdb.db.selectFrom('inbound_messages').select('text').executeTakeFirstOrThrow();
+    expect(row.text).toBe('my card **** **** **** 7891 is lost');
+  });
+
+  it('processes a text recorded before a crash when recovery runs', async () => {
+    const { id } = await t.gw.pipeline.accept({ channel: 'dev', providerId: randomUUID(), from: JOHN, to: 'UPLINK', text: 'PTS' });
+    expect(await t.tdb.db.selectFrom('outbound_messages').selectAll().execute()).toHaveLength(0);
+    t.clock.advance(60_000);
+    expect(await t.gw.pipeline.recoverPending()).toBe(1);
+    const reply = await t.tdb.db.selectFrom('outbound_messages').select(['body', 'inbound_id']).executeTakeFirstOrThrow();
+    expect(reply).toEqual({ body: 'You have 3,150 reward points.', inbound_id: id });
+    expect(await t.gw.pipeline.recoverPending()).toBe(0);
+  });
+});
+
+describe('rate limit', () => {
+  beforeEach(async () => {
+    t = await testGateway({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+
+  it('answers N texts a minute, then one "slow down", then nothing; STOP still works', async () => {
+    const replies = [];
+    for (let i = 0; i < 6; i++) replies.push(await t.sms(JOHN, 'PTS'));
+    expect(replies.slice(0, 3)).toEqual(Array(3).fill(['You have 3,150 reward points.']));
+    expect(replies[3]).toEqual(['You are sending messages too quickly. Please wait a minute and try again.']);
+    expect(replies.slice(4)).toEqual([[], []]);
+    expect((await t.sms(JOHN, 'STOP'))[0]).toMatch(/no longer receive marketing/);
+    const statuses = await t.tdb.db.selectFrom('inbound_messages').select('status').orderBy('id').execute();
+    expect(statuses.map((s) => s.status)).toEqual(['processed', 'processed', 'processed', 'rate_limited', 'rate_limited', 'rate_limited', 'processed']);
+    t.clock.advance(61_000);
+    expect(await t.sms(JOHN, 'PTS')).toEqual(['You have 3,150 reward points.']);
+  });
+});
+
+describe('odd input', () => {
+  beforeEach(async () => {
+    t = await testGateway();
+  });
+
+  it.each([
+    ['empty', '', /^Uplink commands:/],
+    ['spaces only', '   ', /^Uplink commands:/],
+    ['2,000 characters', 'x'.repeat(2000), /did not understand/],
+    ['control characters', 'B\u0001A\u0002L', /^As of/],
+    ['NUL inside', 'BAL\u0000', /^As of/],
+    ['lone surrogate', 'BAL \uD800', /^Reply BAL alone/],
+    ['emoji', '😀😀', /did not understand/],
+    ['right-to-left mark and zero-width space', '\u200FB\u200BAL', /^As of/],
+  ])('%s: a sensible reply, recorded', async (_name, text, expected) => {
+    const replies = await t.sms(JOHN, text);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(expected);
+    const row = await t.tdb.db.selectFrom('inbound_messages').select(['text', 'status']).executeTakeFirstOrThrow();
+    expect(row.status).toBe('processed');
+    expect(row.text).not.toContain('\u0000');
+  });
+});
+
+describe('a failing command', () => {
+  beforeEach(async () => {
+    t = await testGateway();
+  });
+
+  it('rolls back its writes and replies, marks the text failed and apologises', async () => {
+    const boom = defineCommand({
+      name: 'boom',
+      audience: 'customer',
+      aliases: { en: ['BOOM'], 'zh-CN': [], 'zh-HK': [] },
+      args: noArgs,
+      usage: 'help.menu',
+      async run(ctx) {
+        await ctx.db.updateTable('customers').set({ points: 0 }).execute();
+        ctx.reply('pts.balance', { points: 0 });
+        throw new Error('handler bug');
+      },
+    });
+    const pipeline = new InboundPipeline({
+      db: t.tdb.db,
+      config: t.gw.config,
+      templates: t.gw.templates,
+      commands: [...commands, boom],
+      clock: t.clock.now,
+      log: createLogger('silent'),
+    });
+    await pipeline.receive({ channel: 'dev', providerId: 'b-1', from: JOHN, to: 'UPLINK', text: 'BOOM' });
+    const inbound = await t.tdb.db.selectFrom('inbound_messages').select(['status', 'error']).executeTakeFirstOrThrow();
+    expect(inbound).toEqual({ status: 'failed', error: 'Error: handler bug' });
+    const out = await t.tdb.db.selectFrom('outbound_messages').select('body').execute();
+    expect(out).toEqual([{ body: 'Sorry, something went wrong on our side. Please try again later or call 400-820-8888.' }]);
+    const points = await t.tdb.db.selectFrom('customers').select('points').where('external_id', '=', 'C-1003').executeTakeFirstOrThrow();
+    expect(points.points).toBe(3150);
+  });
+});
