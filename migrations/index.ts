@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001_core';
+import * as m002 from './002_delivery';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
+  '002_delivery': m002,
 };

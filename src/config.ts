@@ -4,6 +4,34 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const messageClass = z.enum(['security', 'transactional', 'service', 'marketing']);
+/** One route: destinations (E.164 prefixes) and classes, sent via transports in failover order. */
+const routeSchema = z.strictObject({
+  prefix: z.array(z.string().regex(/^\+\d{1,7}$/, 'expected an E.164 prefix such as +86')).optional(),
+  class: z.array(messageClass).optional(),
+  via: z.array(z.string().min(1)).min(1),
+});
+const rateSchema = z.strictObject({ perSecond: z.number().positive(), segmentsPerSecond: z.number().positive() });
+
+/** A variable holding JSON, validated by `schema`. */
+function json<T extends z.ZodType>(schema: T) {
+  return z.string().transform((text, ctx) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${i.path.join('.') || '(value)'}: ${i.message}` });
+      return z.NEVER;
+    }
+    return parsed.data as z.output<T>;
+  });
+}
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
 /** Every environment variable Uplink reads, validated once at start. */
@@ -26,6 +54,10 @@ export const envSchema = z
     QUIET_HOURS_START: hhmm.default('21:00'),
     QUIET_HOURS_END: hhmm.default('08:00'),
     MARKETING_WEEKLY_CAP: z.coerce.number().int().min(0).default(2),
+    DESTINATION_MAX_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
+    ROUTES: json(z.array(routeSchema).min(1)).optional(),
+    TRANSPORT_LIMITS: json(z.record(z.string(), rateSchema)).optional(),
     SMPP_URL: z.string().regex(/^smpps?:\/\//, 'expected smpp://host:port').optional(),
     SMPP_SYSTEM_ID: z.string().optional(),
     SMPP_PASSWORD: z.string().optional(),
@@ -58,6 +90,11 @@ export type AppConfig = Readonly<{
   devChannel: boolean;
   quietHours: { start: string; end: string };
   marketingWeeklyCap: number;
+  destinationMaxPerMinute: number;
+  outboxMaxAttempts: number;
+  /** Ordered route table; unset: everything via the first enabled operator transport (else dev). */
+  routes?: readonly z.output<typeof routeSchema>[];
+  transportLimits: Readonly<Record<string, z.output<typeof rateSchema>>>;
   smpp?: { url: string; systemId: string; password: string; sourceAddr?: string };
   twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
 }>;
@@ -88,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     devChannel: e.DEV_CHANNEL ?? e.NODE_ENV !== 'production',
     quietHours: Object.freeze({ start: e.QUIET_HOURS_START, end: e.QUIET_HOURS_END }),
     marketingWeeklyCap: e.MARKETING_WEEKLY_CAP,
+    destinationMaxPerMinute: e.DESTINATION_MAX_PER_MINUTE,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    routes: e.ROUTES,
+    transportLimits: e.TRANSPORT_LIMITS ?? {},
     smpp: e.SMPP_URL
       ? Object.freeze({
           url: e.SMPP_URL,

@@ -6,6 +6,8 @@ import type { AppConfig } from './config';
 import { type Clock, systemClock } from './core/clock';
 import { commands } from './core/commands/index';
 import { Dispatcher, type DispatcherOptions } from './core/outbox/dispatcher';
+import { Outbox } from './core/outbox/outbox';
+import { RouteTable } from './core/outbox/routes';
 import { InboundPipeline } from './core/pipeline';
 import { Templates } from './core/templates';
 import type { Database } from './db/schema';
@@ -37,6 +39,8 @@ export class Gateway {
   readonly transports: Map<string, SmsTransport>;
   readonly pipeline: InboundPipeline;
   readonly dispatcher: Dispatcher;
+  readonly routes: RouteTable;
+  readonly outbox: Outbox;
   readonly app: ReturnType<typeof createApp>;
   private server: Server | null = null;
   private recovery: NodeJS.Timeout | null = null;
@@ -51,11 +55,21 @@ export class Gateway {
     this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
     for (const t of opts.transports ?? []) this.transports.set(t.name, t);
     const defaultChannel = opts.transports?.[0]?.name ?? 'dev';
-    this.dispatcher = new Dispatcher(this.db, this.transports, defaultChannel, clock, this.log, opts.dispatcher);
+    this.routes = new RouteTable(this.config.routes ?? [{ via: [defaultChannel] }], [...this.transports.keys()]);
+    this.outbox = new Outbox(this.templates);
+    this.dispatcher = new Dispatcher(this.db, this.transports, this.routes, clock, this.log, {
+      quietHours: this.config.quietHours,
+      marketingWeeklyCap: this.config.marketingWeeklyCap,
+      destinationMaxPerMinute: this.config.destinationMaxPerMinute,
+      maxAttempts: this.config.outboxMaxAttempts,
+      limits: this.config.transportLimits,
+      ...opts.dispatcher,
+    });
     this.pipeline = new InboundPipeline({
       db: this.db,
       config: this.config,
       templates: this.templates,
+      outbox: this.outbox,
       commands,
       clock,
       log: this.log,

@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import type { Clock } from './clock';
 import type { Command, CommandContext } from './commands/command';
 import { guessLocale, sanitizeText } from './normalize';
-import { enqueue, type OutgoingMessage } from './outbox/enqueue';
+import type { Outbox, OutgoingMessage } from './outbox/outbox';
 import { KeywordParser, type ParseResult } from './parser';
 import type { Templates, TemplateValues } from './templates';
 
@@ -29,6 +29,7 @@ export interface PipelineDeps {
   db: Kysely<Database>;
   config: AppConfig;
   templates: Templates;
+  outbox: Outbox;
   commands: readonly Command<any>[];
   clock: Clock;
   log: Logger;
@@ -135,7 +136,7 @@ export class InboundPipeline {
       await trx.updateTable('inbound_messages').set({ ...mark, status: 'rate_limited' }).where('id', '=', id).execute();
       if (recent > this.deps.config.rateLimitPerMinute + 1) return false;
       const locale = customer?.locale ?? guessLocale(msg.text);
-      await enqueue(trx, [this.replyTo(msg, customer, locale, 'common.slow_down', {})], now);
+      await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, locale, 'common.slow_down', {})], now);
       return true;
     }
 
@@ -154,7 +155,7 @@ export class InboundPipeline {
     const name = command?.name ?? parsed.kind;
     await trx.updateTable('inbound_messages').set({ ...mark, status: 'processed', command: name }).where('id', '=', id).execute();
     await ctx.audit(`command.${name}`, null, { inboundId: id, replies: replies.map((r) => r.template) });
-    await enqueue(trx, replies, now);
+    await this.deps.outbox.enqueue(trx, replies, now);
     return replies.length > 0;
   }
 
@@ -250,6 +251,6 @@ export class InboundPipeline {
       .where('id', '=', id)
       .execute();
     const reply = this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {});
-    await enqueue(trx, [reply], this.deps.clock());
+    await this.deps.outbox.enqueue(trx, [reply], this.deps.clock());
   }
 }

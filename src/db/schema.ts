@@ -164,6 +164,29 @@ export interface OutboundMessagesTable {
   updated_at: DefaultTimestamp;
   sent_at: Timestamp | null;
   settled_at: Timestamp | null;
+  handed_at: Timestamp | null;
+}
+
+/** outbound_parts table: one row per part of a multi-part message, for receipts. */
+export interface OutboundPartsTable {
+  outbound_id: number;
+  part_no: number;
+  channel: string;
+  provider_id: string;
+  status: Generated<string>;
+  error_code: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+/** delivery_reports table: receipts and status callbacks as received. */
+export interface DeliveryReportsTable {
+  id: Generated<number>;
+  channel: string;
+  provider_id: string;
+  state: string;
+  error_code: string | null;
+  received_at: DefaultTimestamp;
+  outbound_id: number | null;
 }
 
 /** activation_attempts table: for locking after repeated wrong codes. */
@@ -198,6 +221,8 @@ export interface Database {
   suppressions: SuppressionsTable;
   inbound_messages: InboundMessagesTable;
   outbound_messages: OutboundMessagesTable;
+  outbound_parts: OutboundPartsTable;
+  delivery_reports: DeliveryReportsTable;
   activation_attempts: ActivationAttemptsTable;
   audit_log: AuditLogTable;
 }

@@ -91,6 +91,8 @@ export interface TransportSink {
 /** A provider adapter: SMPP, Twilio, the dev channel. */
 export interface SmsTransport {
   readonly name: string;
+  /** False while the provider cannot take messages (SMPP not bound); routing then fails over. */
+  isUp?(): boolean;
   /** Sends one message or throws a SendError. */
   send(msg: OutboundSms): Promise<SendResult>;
   /** Starts receiving (binds, listeners); texts and receipts go to the sink. */

@@ -4,110 +4,247 @@ import type { Logger } from '../../log';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
 import { claimDue } from './claim';
-import { markFinal, markSent, requeue, type SentResult } from './settle';
+import { marketingFacts, recentSendsTo } from './facts';
+import { MARKETING_PRIORITY } from './outbox';
+import { marketingVerdict, type QuietHours } from './policy';
+import { applyWaitingReports } from './receipts';
+import { recoverExpiredLeases } from './recover';
+import type { RouteTable } from './routes';
+import { markFinal, markHanded, markSent, requeue, type SentResult } from './settle';
+import { type RateLimit, Throttle } from './throttle';
 
-/** Dispatcher settings. */
+/** Delivery engine settings. */
 export interface DispatcherOptions {
+  /** Rows claimed per batch in the urgent lane (security, transactional, service). */
   batch: number;
+  /** Rows claimed per batch in the bulk lane (marketing). */
+  bulkBatch: number;
   leaseMs: number;
   pollMs: number;
   maxAttempts: number;
-  /** First retry delay; doubles each attempt, with full jitter. */
+  /** First retry delay; doubles each attempt, with jitter. */
   backoffMs: number;
   maxBackoffMs: number;
+  quietHours: QuietHours;
+  marketingWeeklyCap: number;
+  /** Messages one number may get in a minute (security messages are exempt). */
+  destinationMaxPerMinute: number;
+  /** Per-transport rates; a transport without one is not throttled. */
+  limits: Readonly<Record<string, RateLimit>>;
+  /** How long a transport that answered "unavailable" is skipped by routing. */
+  downCooldownMs: number;
 }
 
-const DEFAULTS: DispatcherOptions = { batch: 200, leaseMs: 60_000, pollMs: 250, maxAttempts: 6, backoffMs: 2_000, maxBackoffMs: 600_000 };
+/** Defaults matching the documented configuration. */
+export const DISPATCHER_DEFAULTS: DispatcherOptions = {
+  batch: 200,
+  bulkBatch: 1000,
+  leaseMs: 60_000,
+  pollMs: 250,
+  maxAttempts: 6,
+  backoffMs: 2_000,
+  maxBackoffMs: 600_000,
+  quietHours: { start: '21:00', end: '08:00' },
+  marketingWeeklyCap: 2,
+  destinationMaxPerMinute: 20,
+  limits: {},
+  downCooldownMs: 30_000,
+};
 
-/** Delay before retry number `attempt` (1-based): exponential, capped, full jitter. */
+/** Delay before retry number `attempt` (1-based): exponential, capped, with jitter in its upper half. */
 export function backoffDelay(attempt: number, opts: Pick<DispatcherOptions, 'backoffMs' | 'maxBackoffMs'>, random = Math.random): number {
   const ceiling = Math.min(opts.maxBackoffMs, opts.backoffMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** Sends queued outbox rows through their transports: claim, send, settle, repeat. */
+interface Lane {
+  name: 'urgent' | 'bulk';
+  min: number;
+  max: number;
+}
+
+const LANES: readonly Lane[] = [
+  { name: 'urgent', min: 0, max: MARKETING_PRIORITY - 1 },
+  { name: 'bulk', min: MARKETING_PRIORITY, max: 32767 },
+];
+
+/**
+ * Sends queued outbox rows: claim (SKIP LOCKED), apply policies (expiry, consent, quiet hours,
+ * caps), route (with failover), throttle, send, settle. Two lanes claim independently, so a
+ * marketing backlog never sits in front of a reply.
+ */
 export class Dispatcher {
   private readonly opts: DispatcherOptions;
+  private readonly throttles = new Map<string, Throttle>();
+  private readonly downUntil = new Map<string, number>();
   private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private kicked = false;
+  private loops: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
+  private kicked = new Set<Lane['name']>();
+  private lastRecovery = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly transports: ReadonlyMap<string, SmsTransport>,
-    private readonly defaultChannel: string,
+    private readonly routes: RouteTable,
     private readonly clock: Clock,
     private readonly log: Logger,
     opts: Partial<DispatcherOptions> = {},
   ) {
-    this.opts = { ...DEFAULTS, ...opts };
+    this.opts = { ...DISPATCHER_DEFAULTS, ...opts };
+    for (const [name, limit] of Object.entries(this.opts.limits)) this.throttles.set(name, new Throttle(limit));
   }
 
-  /** Starts the send loop. */
+  /** The throttle of a transport, if it has one (for observation). */
+  throttleOf(transport: string): Throttle | undefined {
+    return this.throttles.get(transport);
+  }
+
+  /** Starts both lanes. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loops = LANES.map((lane) => this.run(lane));
   }
 
-  /** Stops after the batch in hand is settled. */
+  /** Stops after the batches in hand are settled. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    await this.loop;
+    for (const wake of this.wakers) wake();
+    await Promise.all(this.loops);
   }
 
-  /** Wakes the loop now (new messages were committed). */
+  /** Wakes the lanes now (new messages were committed). */
   kick(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.kicked = new Set(LANES.map((l) => l.name));
+    for (const wake of this.wakers) wake();
   }
 
-  /** Claims and sends one batch; returns how many messages were claimed. */
+  /** Recovers expired leases, then claims and sends one batch per lane; returns rows claimed. */
   async runOnce(): Promise<number> {
-    const claimed = await claimDue(this.db, { batch: this.opts.batch, leaseMs: this.opts.leaseMs, now: this.clock() });
-    if (claimed.length === 0) return 0;
-    const sent: SentResult[] = [];
-    await Promise.all(claimed.map((row) => this.sendOne(row, sent)));
-    await markSent(this.db, sent, this.clock());
-    return claimed.length;
+    await this.recover();
+    let n = 0;
+    for (const lane of LANES) n += await this.runLane(lane);
+    return n;
   }
 
-  private async run(): Promise<void> {
+  /** Settles rows whose worker died (see recoverExpiredLeases). */
+  async recover(): Promise<void> {
+    this.lastRecovery = Date.now();
+    const r = await recoverExpiredLeases(this.db, this.clock());
+    if (r.requeued || r.unknown) this.log.warn(r, 'recovered expired leases');
+  }
+
+  private async runLane(lane: Lane): Promise<number> {
+    const rows = await claimDue(this.db, {
+      batch: lane.name === 'urgent' ? this.opts.batch : this.opts.bulkBatch,
+      leaseMs: this.opts.leaseMs,
+      now: this.clock(),
+      minPriority: lane.min,
+      maxPriority: lane.max,
+    });
+    if (rows.length > 0) await this.process(rows);
+    return rows.length;
+  }
+
+  private async run(lane: Lane): Promise<void> {
     while (this.running) {
       let claimed = 0;
       try {
-        claimed = await this.runOnce();
+        if (lane.name === 'urgent' && Date.now() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
+        claimed = await this.runLane(lane);
       } catch (err) {
-        this.log.error({ err }, 'dispatch failed');
+        this.log.error({ err, lane: lane.name }, 'dispatch failed');
       }
       if (claimed > 0 || !this.running) continue;
-      if (this.kicked) {
-        this.kicked = false;
-        continue;
-      }
+      if (this.kicked.delete(lane.name)) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.opts.pollMs);
-        this.wake = () => {
+        const wake = () => {
           clearTimeout(timer);
+          this.wakers.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, this.opts.pollMs);
+        this.wakers.add(wake);
       });
-      this.wake = null;
-      this.kicked = false;
+      this.kicked.delete(lane.name);
     }
   }
 
-  private async sendOne(row: OutboundMessage, sent: SentResult[]): Promise<void> {
+  private async process(rows: OutboundMessage[]): Promise<void> {
     const now = this.clock();
-    if (row.expires_at && row.expires_at <= now) return markFinal(this.db, row.id, 'expired', 'validity passed before sending');
-    const channel = row.channel ?? this.defaultChannel;
-    const transport = this.transports.get(channel);
-    if (!transport) return markFinal(this.db, row.id, 'failed', `no transport ${channel}`, channel);
+    const ready = await this.applyPolicies(rows, now);
+    const routed: { row: OutboundMessage; channel: string }[] = [];
+    for (const row of ready) {
+      const channel = this.pickTransport(row);
+      if (channel) routed.push({ row, channel });
+      else await requeue(this.db, row.id, new Date(now.getTime() + 5_000), 'no transport up for this route', true);
+    }
+    await markHanded(this.db, routed.map((r) => r.row.id), now);
+    const sent: SentResult[] = [];
+    await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
+    await markSent(this.db, sent, this.clock());
+    for (const channel of new Set(sent.map((s) => s.channel))) {
+      const ids = sent.filter((s) => s.channel === channel).flatMap((s) => [s.providerId, ...(s.partIds ?? [])]);
+      await applyWaitingReports(this.db, channel, ids);
+    }
+  }
+
+  /** Expiry for every class; consent, cap and quiet hours for marketing; the per-number cap. */
+  private async applyPolicies(rows: OutboundMessage[], now: Date): Promise<OutboundMessage[]> {
+    const ready: OutboundMessage[] = [];
+    const marketing = rows.filter((r) => r.class === 'marketing');
+    const facts = await marketingFacts(this.db, [...new Set(marketing.map((r) => r.customer_id).filter((id): id is number => id !== null))], now);
+    const capped = rows.filter((r) => r.class !== 'security');
+    const recent = await recentSendsTo(this.db, [...new Set(capped.map((r) => r.to_number))], now);
+    for (const row of rows) {
+      if (row.expires_at && row.expires_at <= now) {
+        await markFinal(this.db, row.id, 'expired', 'validity passed before sending');
+        continue;
+      }
+      if (row.class === 'marketing') {
+        const f = row.customer_id === null ? undefined : facts.get(row.customer_id);
+        const verdict = marketingVerdict(f, now, this.opts.quietHours, this.opts.marketingWeeklyCap);
+        if (verdict.action === 'block') {
+          await markFinal(this.db, row.id, 'blocked', verdict.reason);
+          continue;
+        }
+        if (verdict.action === 'defer') {
+          await requeue(this.db, row.id, verdict.until, `deferred: ${verdict.reason}`, true);
+          continue;
+        }
+        f!.sentThisWeek++;
+      }
+      if (row.class !== 'security') {
+        const n = (recent.get(row.to_number) ?? 0) + 1;
+        recent.set(row.to_number, n);
+        if (n > this.opts.destinationMaxPerMinute) {
+          await requeue(this.db, row.id, new Date(now.getTime() + 60_000), 'deferred: per-number cap', true);
+          continue;
+        }
+      }
+      ready.push(row);
+    }
+    return ready;
+  }
+
+  /** The first candidate transport that is enabled and not cooling down after "unavailable". */
+  private pickTransport(row: OutboundMessage): string | undefined {
+    const now = Date.now();
+    return this.routes
+      .candidates(row.to_number, row.class, row.channel && this.transports.has(row.channel) ? row.channel : null)
+      .find((name) => {
+        const t = this.transports.get(name);
+        return t && (this.downUntil.get(name) ?? 0) <= now && t.isUp?.() !== false;
+      });
+  }
+
+  private async sendOne(row: OutboundMessage, channel: string, sent: SentResult[]): Promise<void> {
+    const transport = this.transports.get(channel)!;
     try {
+      await this.throttles.get(channel)?.take(row.segments ?? 1);
       const result = await transport.send({ id: row.id, to: row.to_number, body: row.body, class: row.class, tier: null });
-      sent.push({ id: row.id, channel, providerId: result.providerId });
+      sent.push({ id: row.id, channel, providerId: result.providerId, partIds: result.partIds });
     } catch (err) {
       await this.settleError(row, channel, err);
     }
@@ -116,10 +253,19 @@ export class Dispatcher {
   private async settleError(row: OutboundMessage, channel: string, err: unknown): Promise<void> {
     const e = err instanceof SendError ? err : new SendError('unavailable', String(err));
     const reason = `${e.kind}${e.providerCode ? ` ${e.providerCode}` : ''}: ${e.message}`.slice(0, 500);
+    const now = this.clock().getTime();
     this.log.warn({ id: row.id, channel, kind: e.kind, code: e.providerCode }, 'send failed');
+    if (e.kind === 'throttled') {
+      // The provider asked the whole route to slow down; this message goes back at the head.
+      this.throttles.get(channel)?.penalise();
+      return requeue(this.db, row.id, new Date(now + 250), reason, true);
+    }
+    if (e.kind === 'unavailable') {
+      this.downUntil.set(channel, Date.now() + this.opts.downCooldownMs);
+      if (this.pickTransport(row)) return requeue(this.db, row.id, new Date(now), reason, true);
+    }
     if (e.kind === 'unknown_outcome') return markFinal(this.db, row.id, 'unknown', reason, channel);
     if (!e.retryable || row.attempts >= this.opts.maxAttempts) return markFinal(this.db, row.id, 'failed', reason, channel);
-    const delay = backoffDelay(row.attempts, this.opts);
-    await requeue(this.db, row.id, new Date(this.clock().getTime() + delay), reason);
+    await requeue(this.db, row.id, new Date(now + backoffDelay(row.attempts, this.opts)), reason);
   }
 }

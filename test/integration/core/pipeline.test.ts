@@ -120,6 +120,7 @@ describe('a failing command', () => {
       db: t.tdb.db,
       config: t.gw.config,
       templates: t.gw.templates,
+      outbox: t.gw.outbox,
       commands: [...commands, boom],
       clock: t.clock.now,
       log: createLogger('silent'),

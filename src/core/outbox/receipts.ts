@@ -1,0 +1,112 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, Db, OutboundStatus } from '../../db/schema';
+import type { DeliveryReport } from '../../transport/types';
+
+/** What a report did: moved a message, matched but changed nothing (late or repeated), or waits for its message. */
+export type ReportOutcome = 'applied' | 'stale' | 'unmatched';
+
+const TARGET: Readonly<Record<DeliveryReport['state'], OutboundStatus | null>> = {
+  accepted: 'sent',
+  sent: 'sent',
+  delivered: 'delivered',
+  undelivered: 'undelivered',
+  failed: 'failed',
+  expired: 'expired',
+  unknown: null,
+};
+
+// Monotonic transitions: the states a message may be in for a report to move it to each target.
+// Final states (delivered, undelivered, failed, expired, blocked) never move again.
+const ALLOWED_FROM: Readonly<Record<string, readonly OutboundStatus[]>> = {
+  sent: ['sending', 'unknown'],
+  delivered: ['sending', 'sent', 'unknown'],
+  undelivered: ['sending', 'sent', 'unknown'],
+  failed: ['sending', 'sent', 'unknown'],
+  expired: ['sending', 'sent', 'unknown'],
+};
+
+const FINAL = new Set(['delivered', 'undelivered', 'failed', 'expired']);
+
+/** Records a receipt or status callback and applies it to its message if it can be found. */
+export async function recordReport(db: Kysely<Database>, report: DeliveryReport): Promise<ReportOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('delivery_reports')
+      .values({ channel: report.channel, provider_id: report.providerId, state: report.state, error_code: report.errorCode ?? null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return applyReport(trx, { id, ...report });
+  });
+}
+
+/** Applies reports that arrived before their message's provider ids were recorded. */
+export async function applyWaitingReports(db: Db, channel: string, providerIds: string[]): Promise<number> {
+  if (providerIds.length === 0) return 0;
+  const waiting = await db
+    .selectFrom('delivery_reports')
+    .select(['id', 'channel', 'provider_id', 'state', 'error_code'])
+    .where('outbound_id', 'is', null)
+    .where('channel', '=', channel)
+    .where('provider_id', 'in', providerIds)
+    .orderBy('id')
+    .execute();
+  let applied = 0;
+  for (const r of waiting) {
+    const outcome = await applyReport(db, { id: r.id, channel: r.channel, providerId: r.provider_id, state: r.state as DeliveryReport['state'], errorCode: r.error_code ?? undefined });
+    if (outcome === 'applied') applied++;
+  }
+  return applied;
+}
+
+async function applyReport(db: Db, report: DeliveryReport & { id: number }): Promise<ReportOutcome> {
+  const target = TARGET[report.state];
+  const part = await db
+    .selectFrom('outbound_parts')
+    .select(['outbound_id', 'part_no', 'status'])
+    .where('channel', '=', report.channel)
+    .where('provider_id', '=', report.providerId)
+    .executeTakeFirst();
+  let outboundId: number;
+  let status: OutboundStatus | null = target;
+  if (part) {
+    outboundId = part.outbound_id;
+    if (target && FINAL.has(target) && !FINAL.has(part.status)) {
+      await db
+        .updateTable('outbound_parts')
+        .set({ status: target, error_code: report.errorCode ?? null, updated_at: sql`now()` })
+        .where('outbound_id', '=', part.outbound_id)
+        .where('part_no', '=', part.part_no)
+        .execute();
+    }
+    // A multi-part message is settled once every part is: delivered only when all parts are.
+    const parts = await db.selectFrom('outbound_parts').select('status').where('outbound_id', '=', outboundId).execute();
+    status = parts.every((p) => FINAL.has(p.status))
+      ? ((parts.find((p) => p.status !== 'delivered')?.status ?? 'delivered') as OutboundStatus)
+      : target === 'sent'
+        ? 'sent'
+        : null;
+  } else {
+    const msg = await db
+      .selectFrom('outbound_messages')
+      .select('id')
+      .where('channel', '=', report.channel)
+      .where('provider_id', '=', report.providerId)
+      .executeTakeFirst();
+    if (!msg) return 'unmatched';
+    outboundId = msg.id;
+  }
+  await db.updateTable('delivery_reports').set({ outbound_id: outboundId }).where('id', '=', report.id).execute();
+  if (!status) return 'stale';
+  const moved = await db
+    .updateTable('outbound_messages')
+    .set({
+      status,
+      last_error: report.errorCode ? `${report.state} ${report.errorCode}` : undefined,
+      settled_at: FINAL.has(status) ? sql`now()` : undefined,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', outboundId)
+    .where('status', 'in', ALLOWED_FROM[status] as OutboundStatus[])
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows) > 0 ? 'applied' : 'stale';
+}

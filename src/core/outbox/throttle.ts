@@ -1,0 +1,64 @@
+/** A send rate: messages and SMS segments per second. */
+export interface RateLimit {
+  perSecond: number;
+  segmentsPerSecond: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Per-transport throttle: two token buckets (messages, segments) refilled continuously. A
+ * "throttled" answer from the provider halves the rate and pauses the route for a second; the rate
+ * then climbs back by a tenth each second (AIMD). Works in wall-clock time.
+ */
+export class Throttle {
+  private messages: number;
+  private segments: number;
+  private factor = 1;
+  private last = performance.now();
+  private pausedUntil = 0;
+  private penalisedAt = 0;
+
+  constructor(private readonly limit: RateLimit) {
+    this.messages = limit.perSecond;
+    this.segments = limit.segmentsPerSecond;
+  }
+
+  /** The rate now in effect, as a fraction of the configured one. */
+  get rateFactor(): number {
+    return this.factor;
+  }
+
+  /** Waits until one message of `segments` parts may go. */
+  async take(segments: number): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.refill(now);
+      if (now >= this.pausedUntil && this.messages >= 1 && this.segments >= Math.min(segments, this.limit.segmentsPerSecond)) {
+        this.messages -= 1;
+        this.segments -= segments;
+        return;
+      }
+      const rate = this.limit.perSecond * this.factor;
+      await sleep(Math.max(1, now < this.pausedUntil ? this.pausedUntil - now : 1000 / rate));
+    }
+  }
+
+  /** The provider said "slow down": halve the rate and pause a second. */
+  penalise(): void {
+    const now = performance.now();
+    this.factor = Math.max(0.05, this.factor / 2);
+    this.pausedUntil = now + 1000;
+    this.penalisedAt = now;
+    this.messages = Math.min(this.messages, 0);
+  }
+
+  private refill(now: number): void {
+    const dt = (now - this.last) / 1000;
+    this.last = now;
+    if (this.factor < 1 && now - this.penalisedAt > 1000) this.factor = Math.min(1, this.factor + 0.1 * dt);
+    const burst = Math.max(1, this.limit.perSecond * this.factor);
+    this.messages = Math.min(burst, this.messages + dt * this.limit.perSecond * this.factor);
+    this.segments = Math.min(Math.max(1, this.limit.segmentsPerSecond * this.factor), this.segments + dt * this.limit.segmentsPerSecond * this.factor);
+  }
+}
