@@ -10,7 +10,7 @@ import { marketingVerdict, type QuietHours } from './policy';
 import { applyWaitingReports } from './receipts';
 import { recoverExpiredLeases } from './recover';
 import type { RouteTable } from './routes';
-import { markFinal, markHanded, markSent, requeue, type SentResult } from './settle';
+import { type FinalOutcome, markFinal, markFinalMany, markHanded, markSent, type Requeue, requeue, requeueMany, type SentResult } from './settle';
 import { type RateLimit, Throttle } from './throttle';
 
 /** Delivery engine settings. */
@@ -173,13 +173,16 @@ export class Dispatcher {
 
   private async process(rows: OutboundMessage[]): Promise<void> {
     const now = this.clock();
-    const ready = await this.applyPolicies(rows, now);
+    const finals: FinalOutcome[] = [];
+    const requeues: Requeue[] = [];
     const routed: { row: OutboundMessage; channel: string }[] = [];
-    for (const row of ready) {
+    for (const row of await this.applyPolicies(rows, now, finals, requeues)) {
       const channel = this.pickTransport(row);
       if (channel) routed.push({ row, channel });
-      else await requeue(this.db, row.id, new Date(now.getTime() + 5_000), 'no transport up for this route', true);
+      else requeues.push({ id: row.id, notBefore: new Date(now.getTime() + 5_000), reason: 'no transport up for this route', refund: true });
     }
+    await markFinalMany(this.db, finals);
+    await requeueMany(this.db, requeues);
     await markHanded(this.db, routed.map((r) => r.row.id), now);
     const sent: SentResult[] = [];
     await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
@@ -190,8 +193,11 @@ export class Dispatcher {
     }
   }
 
-  /** Expiry for every class; consent, cap and quiet hours for marketing; the per-number cap. */
-  private async applyPolicies(rows: OutboundMessage[], now: Date): Promise<OutboundMessage[]> {
+  /**
+   * Expiry for every class; consent, cap and quiet hours for marketing; the per-number cap.
+   * Returns the rows that may go; the others are added to `finals` or `requeues`.
+   */
+  private async applyPolicies(rows: OutboundMessage[], now: Date, finals: FinalOutcome[], requeues: Requeue[]): Promise<OutboundMessage[]> {
     const ready: OutboundMessage[] = [];
     const marketing = rows.filter((r) => r.class === 'marketing');
     const facts = await marketingFacts(this.db, [...new Set(marketing.map((r) => r.customer_id).filter((id): id is number => id !== null))], now);
@@ -199,18 +205,18 @@ export class Dispatcher {
     const recent = await recentSendsTo(this.db, [...new Set(capped.map((r) => r.to_number))], now);
     for (const row of rows) {
       if (row.expires_at && row.expires_at <= now) {
-        await markFinal(this.db, row.id, 'expired', 'validity passed before sending');
+        finals.push({ id: row.id, status: 'expired', reason: 'validity passed before sending' });
         continue;
       }
       if (row.class === 'marketing') {
         const f = row.customer_id === null ? undefined : facts.get(row.customer_id);
         const verdict = marketingVerdict(f, now, this.opts.quietHours, this.opts.marketingWeeklyCap);
         if (verdict.action === 'block') {
-          await markFinal(this.db, row.id, 'blocked', verdict.reason);
+          finals.push({ id: row.id, status: 'blocked', reason: verdict.reason });
           continue;
         }
         if (verdict.action === 'defer') {
-          await requeue(this.db, row.id, verdict.until, `deferred: ${verdict.reason}`, true);
+          requeues.push({ id: row.id, notBefore: verdict.until, reason: `deferred: ${verdict.reason}`, refund: true });
           continue;
         }
         f!.sentThisWeek++;
@@ -219,7 +225,7 @@ export class Dispatcher {
         const n = (recent.get(row.to_number) ?? 0) + 1;
         recent.set(row.to_number, n);
         if (n > this.opts.destinationMaxPerMinute) {
-          await requeue(this.db, row.id, new Date(now.getTime() + 60_000), 'deferred: per-number cap', true);
+          requeues.push({ id: row.id, notBefore: new Date(now.getTime() + 60_000), reason: 'deferred: per-number cap', refund: true });
           continue;
         }
       }

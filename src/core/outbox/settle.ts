@@ -37,30 +37,54 @@ export async function markSent(db: Db, results: SentResult[], now: Date): Promis
   }
 }
 
-/** Ends a message in a final state without sending (`failed`, `expired`, `blocked`, `unknown`). */
-export async function markFinal(
-  db: Db,
-  id: number,
-  status: 'failed' | 'expired' | 'blocked' | 'unknown',
-  reason: string,
-  channel: string | null = null,
-): Promise<void> {
-  await sql`
-    UPDATE outbound_messages
-       SET status = ${status}, last_error = ${reason}, channel = coalesce(${channel}, channel),
-           locked_until = NULL, settled_at = CASE WHEN ${status} = 'unknown' THEN NULL ELSE now() END,
-           updated_at = now()
-     WHERE id = ${id} AND status = 'sending'`.execute(db);
+/** A message to end without sending. */
+export interface FinalOutcome {
+  id: number;
+  status: 'failed' | 'expired' | 'blocked' | 'unknown';
+  reason: string;
+  channel?: string | null;
 }
 
-/**
- * Puts a message back in the queue to be tried at `notBefore`. `refund` gives the attempt back
- * (deferred by policy, throttled, no route up: not the message's failure).
- */
-export async function requeue(db: Db, id: number, notBefore: Date, reason: string | null, refund = false): Promise<void> {
+/** A message to put back in the queue; `refund` gives the attempt back (not the message's failure). */
+export interface Requeue {
+  id: number;
+  notBefore: Date;
+  reason: string | null;
+  refund?: boolean;
+}
+
+/** Ends messages in a final state without sending (`failed`, `expired`, `blocked`, `unknown`), in one statement. */
+export async function markFinalMany(db: Db, outcomes: FinalOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
   await sql`
-    UPDATE outbound_messages
-       SET status = 'queued', not_before = ${notBefore}, last_error = coalesce(${reason}, last_error),
-           attempts = attempts - ${refund ? 1 : 0}, locked_until = NULL, handed_at = NULL, updated_at = now()
-     WHERE id = ${id} AND status = 'sending'`.execute(db);
+    UPDATE outbound_messages o
+       SET status = f.status, last_error = f.reason, channel = coalesce(f.channel, o.channel), locked_until = NULL,
+           settled_at = CASE WHEN f.status = 'unknown' THEN NULL ELSE now() END, updated_at = now()
+      FROM unnest(${outcomes.map((f) => f.id)}::bigint[], ${outcomes.map((f) => f.status)}::text[],
+                  ${outcomes.map((f) => f.reason)}::text[], ${outcomes.map((f) => f.channel ?? null)}::text[])
+           AS f(id, status, reason, channel)
+     WHERE o.id = f.id AND o.status = 'sending'`.execute(db);
+}
+
+/** Ends one message in a final state. */
+export function markFinal(db: Db, id: number, status: FinalOutcome['status'], reason: string, channel: string | null = null): Promise<void> {
+  return markFinalMany(db, [{ id, status, reason, channel }]);
+}
+
+/** Puts messages back in the queue, in one statement. */
+export async function requeueMany(db: Db, items: Requeue[]): Promise<void> {
+  if (items.length === 0) return;
+  await sql`
+    UPDATE outbound_messages o
+       SET status = 'queued', not_before = r.not_before, last_error = coalesce(r.reason, o.last_error),
+           attempts = o.attempts - r.refund, locked_until = NULL, handed_at = NULL, updated_at = now()
+      FROM unnest(${items.map((r) => r.id)}::bigint[], ${items.map((r) => r.notBefore)}::timestamptz[],
+                  ${items.map((r) => r.reason)}::text[], ${items.map((r) => (r.refund ? 1 : 0))}::int[])
+           AS r(id, not_before, reason, refund)
+     WHERE o.id = r.id AND o.status = 'sending'`.execute(db);
+}
+
+/** Puts one message back in the queue to be tried at `notBefore`. */
+export function requeue(db: Db, id: number, notBefore: Date, reason: string | null, refund = false): Promise<void> {
+  return requeueMany(db, [{ id, notBefore, reason, refund }]);
 }
