@@ -126,7 +126,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       locale text NOT NULL,
       status text NOT NULL DEFAULT 'queued' CHECK (status IN
         ('queued','sending','sent','delivered','undelivered','failed','expired','unknown','blocked')),
-      dedupe_key text UNIQUE,
+      dedupe_key text,
       provider_id text,
       attempts integer NOT NULL DEFAULT 0,
       not_before timestamptz NOT NULL DEFAULT now(),
@@ -140,6 +140,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       sent_at timestamptz,
       settled_at timestamptz
     );
+    CREATE UNIQUE INDEX outbound_dedupe_idx ON outbound_messages (dedupe_key) WHERE dedupe_key IS NOT NULL;
     CREATE INDEX outbound_due_idx ON outbound_messages (priority, not_before, id) WHERE status = 'queued';
     CREATE INDEX outbound_inbound_idx ON outbound_messages (inbound_id) WHERE inbound_id IS NOT NULL;
     CREATE INDEX outbound_customer_idx ON outbound_messages (customer_id, created_at);

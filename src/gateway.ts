@@ -74,6 +74,7 @@ export class Gateway {
       clock,
       log: this.log,
       onQueued: () => this.dispatcher.kick(),
+      onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
     this.app = createApp({ config: this.config, db: this.db, pipeline: this.pipeline, kick: () => this.dispatcher.kick(), log: this.log });
   }

@@ -35,6 +35,8 @@ export interface PipelineDeps {
   log: Logger;
   /** Called after replies were committed to the outbox (wakes the dispatcher). */
   onQueued?: () => void;
+  /** Called when a text starts being handled (bulk sending gives way). */
+  onInteractive?: () => void;
 }
 
 /** The inbound pipeline: persist, dedupe, identify, parse, run the command, queue replies. */
@@ -93,6 +95,7 @@ export class InboundPipeline {
    */
   async process(id: number): Promise<void> {
     const { db, log } = this.deps;
+    this.deps.onInteractive?.();
     try {
       const queued = await db.transaction().execute((trx) => this.processIn(trx, id));
       if (queued) this.deps.onQueued?.();

@@ -1,28 +1,36 @@
 import { sql } from 'kysely';
 import type { Db, OutboundMessage } from '../../db/schema';
 
+/** The columns a worker needs to send a claimed message. */
+export type ClaimedMessage = Pick<
+  OutboundMessage,
+  'id' | 'channel' | 'to_number' | 'customer_id' | 'class' | 'priority' | 'body' | 'attempts' | 'segments' | 'expires_at'
+>;
+
 /**
  * Claims up to `batch` due messages for this worker (graphile-worker style): the oldest of the most
  * urgent class first, rows other workers hold are skipped, each claimed row becomes `sending`
- * with a lease. A worker that dies leaves its rows to `recoverExpiredLeases`. The priority range
+ * with a lease (`= ANY(ARRAY(…))` keeps the update on the primary key; a join made the planner
+ * scan the whole table). A worker that dies leaves its rows to `recoverExpiredLeases`. The priority range
  * picks a lane (urgent: security/transactional/service; bulk: marketing).
  */
 export async function claimDue(
   db: Db,
   opts: { batch: number; leaseMs: number; now: Date; minPriority: number; maxPriority: number },
-): Promise<OutboundMessage[]> {
+): Promise<ClaimedMessage[]> {
   const lockedUntil = new Date(opts.now.getTime() + opts.leaseMs);
-  const { rows } = await sql<OutboundMessage>`
+  const { rows } = await sql<ClaimedMessage>`
     UPDATE outbound_messages o
        SET status = 'sending', attempts = o.attempts + 1, locked_until = ${lockedUntil}, handed_at = NULL,
            updated_at = now()
-      FROM (SELECT id FROM outbound_messages
-             WHERE status = 'queued' AND not_before <= ${opts.now}
-               AND priority BETWEEN ${opts.minPriority} AND ${opts.maxPriority}
-             ORDER BY priority, not_before, id
-             LIMIT ${opts.batch}
-             FOR UPDATE SKIP LOCKED) due
-     WHERE o.id = due.id
- RETURNING o.*`.execute(db);
+     WHERE o.id = ANY(ARRAY(
+             SELECT id FROM outbound_messages
+              WHERE status = 'queued' AND not_before <= ${opts.now}
+                AND priority BETWEEN ${opts.minPriority} AND ${opts.maxPriority}
+              ORDER BY priority, not_before, id
+              LIMIT ${opts.batch}
+                FOR UPDATE SKIP LOCKED))
+ RETURNING o.id, o.channel, o.to_number, o.customer_id, o.class, o.priority, o.body, o.attempts,
+           o.segments, o.expires_at`.execute(db);
   return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
 }

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Database, OutboundMessage } from '../../db/schema';
+import type { Database } from '../../db/schema';
 import type { Logger } from '../../log';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
-import { claimDue } from './claim';
-import { marketingFacts, recentSendsTo } from './facts';
+import { type ClaimedMessage, claimDue } from './claim';
+import { marketingFacts } from './facts';
 import { MARKETING_PRIORITY } from './outbox';
 import { marketingVerdict, type QuietHours } from './policy';
 import { applyWaitingReports } from './receipts';
@@ -12,6 +12,7 @@ import { recoverExpiredLeases } from './recover';
 import type { RouteTable } from './routes';
 import { type FinalOutcome, markFinal, markFinalMany, markHanded, markSent, type Requeue, requeue, requeueMany, type SentResult } from './settle';
 import { type RateLimit, Throttle } from './throttle';
+import { DestinationWindow } from './window';
 
 /** Delivery engine settings. */
 export interface DispatcherOptions {
@@ -19,6 +20,10 @@ export interface DispatcherOptions {
   batch: number;
   /** Rows claimed per batch in the bulk lane (marketing). */
   bulkBatch: number;
+  /** Loops claiming for the bulk lane at once (SKIP LOCKED keeps them apart). */
+  bulkWorkers: number;
+  /** After interactive traffic (an inbound text), how long the bulk lane takes small, spaced batches. */
+  yieldMs: number;
   leaseMs: number;
   pollMs: number;
   maxAttempts: number;
@@ -27,7 +32,7 @@ export interface DispatcherOptions {
   maxBackoffMs: number;
   quietHours: QuietHours;
   marketingWeeklyCap: number;
-  /** Messages one number may get in a minute (security messages are exempt). */
+  /** Transactional and service messages one number may get in a minute from this process. */
   destinationMaxPerMinute: number;
   /** Per-transport rates; a transport without one is not throttled. */
   limits: Readonly<Record<string, RateLimit>>;
@@ -39,6 +44,8 @@ export interface DispatcherOptions {
 export const DISPATCHER_DEFAULTS: DispatcherOptions = {
   batch: 200,
   bulkBatch: 1000,
+  bulkWorkers: 2,
+  yieldMs: 250,
   leaseMs: 60_000,
   pollMs: 250,
   maxAttempts: 6,
@@ -82,6 +89,8 @@ export class Dispatcher {
   private readonly wakers = new Set<() => void>();
   private kicked = new Set<Lane['name']>();
   private lastRecovery = 0;
+  private readonly perDestination: DestinationWindow;
+  private interactiveAt = -Infinity;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -93,6 +102,7 @@ export class Dispatcher {
   ) {
     this.opts = { ...DISPATCHER_DEFAULTS, ...opts };
     for (const [name, limit] of Object.entries(this.opts.limits)) this.throttles.set(name, new Throttle(limit));
+    this.perDestination = new DestinationWindow(this.opts.destinationMaxPerMinute);
   }
 
   /** The throttle of a transport, if it has one (for observation). */
@@ -104,7 +114,7 @@ export class Dispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = LANES.map((lane) => this.run(lane));
+    this.loops = LANES.flatMap((lane) => Array.from({ length: lane.name === 'bulk' ? this.opts.bulkWorkers : 1 }, () => this.run(lane)));
   }
 
   /** Stops after the batches in hand are settled. */
@@ -118,6 +128,15 @@ export class Dispatcher {
   kick(): void {
     this.kicked = new Set(LANES.map((l) => l.name));
     for (const wake of this.wakers) wake();
+  }
+
+  /**
+   * Says a cardholder is waiting (an inbound text is being handled): for `yieldMs` the bulk lane
+   * claims small batches and pauses between them, so the database and this process serve the
+   * reply first. Marketing throughput is what gives way, never the reply.
+   */
+  yieldToInteractive(): void {
+    this.interactiveAt = performance.now();
   }
 
   /** Recovers expired leases, then claims and sends one batch per lane; returns rows claimed. */
@@ -136,8 +155,13 @@ export class Dispatcher {
   }
 
   private async runLane(lane: Lane): Promise<number> {
+    let batch = lane.name === 'urgent' ? this.opts.batch : this.opts.bulkBatch;
+    if (lane.name === 'bulk' && performance.now() - this.interactiveAt < this.opts.yieldMs) {
+      batch = Math.min(batch, 50);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const rows = await claimDue(this.db, {
-      batch: lane.name === 'urgent' ? this.opts.batch : this.opts.bulkBatch,
+      batch,
       leaseMs: this.opts.leaseMs,
       now: this.clock(),
       minPriority: lane.min,
@@ -171,11 +195,11 @@ export class Dispatcher {
     }
   }
 
-  private async process(rows: OutboundMessage[]): Promise<void> {
+  private async process(rows: ClaimedMessage[]): Promise<void> {
     const now = this.clock();
     const finals: FinalOutcome[] = [];
     const requeues: Requeue[] = [];
-    const routed: { row: OutboundMessage; channel: string }[] = [];
+    const routed: { row: ClaimedMessage; channel: string }[] = [];
     for (const row of await this.applyPolicies(rows, now, finals, requeues)) {
       const channel = this.pickTransport(row);
       if (channel) routed.push({ row, channel });
@@ -197,12 +221,10 @@ export class Dispatcher {
    * Expiry for every class; consent, cap and quiet hours for marketing; the per-number cap.
    * Returns the rows that may go; the others are added to `finals` or `requeues`.
    */
-  private async applyPolicies(rows: OutboundMessage[], now: Date, finals: FinalOutcome[], requeues: Requeue[]): Promise<OutboundMessage[]> {
-    const ready: OutboundMessage[] = [];
+  private async applyPolicies(rows: ClaimedMessage[], now: Date, finals: FinalOutcome[], requeues: Requeue[]): Promise<ClaimedMessage[]> {
+    const ready: ClaimedMessage[] = [];
     const marketing = rows.filter((r) => r.class === 'marketing');
     const facts = await marketingFacts(this.db, [...new Set(marketing.map((r) => r.customer_id).filter((id): id is number => id !== null))], now);
-    const capped = rows.filter((r) => r.class !== 'security');
-    const recent = await recentSendsTo(this.db, [...new Set(capped.map((r) => r.to_number))], now);
     for (const row of rows) {
       if (row.expires_at && row.expires_at <= now) {
         finals.push({ id: row.id, status: 'expired', reason: 'validity passed before sending' });
@@ -221,13 +243,11 @@ export class Dispatcher {
         }
         f!.sentThisWeek++;
       }
-      if (row.class !== 'security') {
-        const n = (recent.get(row.to_number) ?? 0) + 1;
-        recent.set(row.to_number, n);
-        if (n > this.opts.destinationMaxPerMinute) {
-          requeues.push({ id: row.id, notBefore: new Date(now.getTime() + 60_000), reason: 'deferred: per-number cap', refund: true });
-          continue;
-        }
+      // Marketing has its own weekly cap; security always goes. The per-minute guard is for the rest.
+      const guarded = row.class === 'transactional' || row.class === 'service';
+      if (guarded && !this.perDestination.tryTake(row.to_number, now.getTime())) {
+        requeues.push({ id: row.id, notBefore: new Date(now.getTime() + 60_000), reason: 'deferred: per-number cap', refund: true });
+        continue;
       }
       ready.push(row);
     }
@@ -235,7 +255,7 @@ export class Dispatcher {
   }
 
   /** The first candidate transport that is enabled and not cooling down after "unavailable". */
-  private pickTransport(row: OutboundMessage): string | undefined {
+  private pickTransport(row: ClaimedMessage): string | undefined {
     const now = Date.now();
     return this.routes
       .candidates(row.to_number, row.class, row.channel && this.transports.has(row.channel) ? row.channel : null)
@@ -245,7 +265,7 @@ export class Dispatcher {
       });
   }
 
-  private async sendOne(row: OutboundMessage, channel: string, sent: SentResult[]): Promise<void> {
+  private async sendOne(row: ClaimedMessage, channel: string, sent: SentResult[]): Promise<void> {
     const transport = this.transports.get(channel)!;
     try {
       await this.throttles.get(channel)?.take(row.segments ?? 1);
@@ -256,7 +276,7 @@ export class Dispatcher {
     }
   }
 
-  private async settleError(row: OutboundMessage, channel: string, err: unknown): Promise<void> {
+  private async settleError(row: ClaimedMessage, channel: string, err: unknown): Promise<void> {
     const e = err instanceof SendError ? err : new SendError('unavailable', String(err));
     const reason = `${e.kind}${e.providerCode ? ` ${e.providerCode}` : ''}: ${e.message}`.slice(0, 500);
     const now = this.clock().getTime();

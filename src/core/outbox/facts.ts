@@ -14,13 +14,3 @@ export async function marketingFacts(db: Db, customerIds: number[], now: Date): 
      WHERE c.id = ANY(${customerIds}::int[])`.execute(db);
   return new Map(rows.map((r) => [r.id, { consent: r.consent, suppressed: r.suppressed, timeZone: r.time_zone, sentThisWeek: r.sent }]));
 }
-
-/** Messages sent to each of these numbers in the minute before `now`. */
-export async function recentSendsTo(db: Db, numbers: string[], now: Date): Promise<Map<string, number>> {
-  if (numbers.length === 0) return new Map();
-  const { rows } = await sql<{ to_number: string; n: number }>`
-    SELECT to_number, count(*)::int AS n FROM outbound_messages
-     WHERE to_number = ANY(${numbers}::text[]) AND sent_at > ${new Date(now.getTime() - 60_000)}
-     GROUP BY to_number`.execute(db);
-  return new Map(rows.map((r) => [r.to_number, r.n]));
-}

@@ -67,7 +67,7 @@ export class Outbox {
     const inserted = await db
       .insertInto('outbound_messages')
       .values(rows)
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .onConflict((oc) => oc.column('dedupe_key').where('dedupe_key', 'is not', null).doNothing())
       .returning('id')
       .execute();
     return inserted.map((r) => r.id);
