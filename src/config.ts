@@ -11,6 +11,8 @@ const routeSchema = z.strictObject({
   class: z.array(messageClass).optional(),
   via: z.array(z.string().min(1)).min(1),
 });
+const retentionPlan = z.strictObject({ offer: z.enum(['fee_waiver', 'bonus_points', 'rate_review']), callbackHours: z.number().positive() });
+const retentionSchema = z.strictObject({ standard: retentionPlan, gold: retentionPlan, platinum: retentionPlan });
 const rateSchema = z.strictObject({ perSecond: z.number().positive(), segmentsPerSecond: z.number().positive() });
 
 /** A variable holding JSON, validated by `schema`. */
@@ -58,6 +60,7 @@ export const envSchema = z
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
     ROUTES: json(z.array(routeSchema).min(1)).optional(),
     TRANSPORT_LIMITS: json(z.record(z.string(), rateSchema)).optional(),
+    RETENTION_OFFERS: json(retentionSchema).optional(),
     SMPP_URL: z.string().regex(/^smpps?:\/\//, 'expected smpp://host:port').optional(),
     SMPP_SYSTEM_ID: z.string().optional(),
     SMPP_PASSWORD: z.string().optional(),
@@ -95,6 +98,8 @@ export type AppConfig = Readonly<{
   /** Ordered route table; unset: everything via the first enabled operator transport (else dev). */
   routes?: readonly z.output<typeof routeSchema>[];
   transportLimits: Readonly<Record<string, z.output<typeof rateSchema>>>;
+  /** The retention offer and call-back promise per tier when a cardholder asks to close a card. */
+  retentionOffers: Readonly<z.output<typeof retentionSchema>>;
   smpp?: { url: string; systemId: string; password: string; sourceAddr?: string };
   twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
 }>;
@@ -129,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     routes: e.ROUTES,
     transportLimits: e.TRANSPORT_LIMITS ?? {},
+    retentionOffers: e.RETENTION_OFFERS ?? {
+      platinum: { offer: 'fee_waiver', callbackHours: 2 },
+      gold: { offer: 'bonus_points', callbackHours: 24 },
+      standard: { offer: 'rate_review', callbackHours: 72 },
+    } as const,
     smpp: e.SMPP_URL
       ? Object.freeze({
           url: e.SMPP_URL,

@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import { type Clock, systemClock } from './core/clock';
 import { commands } from './core/commands/index';
 import { Dispatcher, type DispatcherOptions } from './core/outbox/dispatcher';
+import { Notifier } from './core/notifier';
 import { Outbox } from './core/outbox/outbox';
 import { RouteTable } from './core/outbox/routes';
 import { InboundPipeline } from './core/pipeline';
@@ -41,6 +42,7 @@ export class Gateway {
   readonly dispatcher: Dispatcher;
   readonly routes: RouteTable;
   readonly outbox: Outbox;
+  readonly notifier: Notifier;
   readonly app: ReturnType<typeof createApp>;
   private server: Server | null = null;
   private recovery: NodeJS.Timeout | null = null;
@@ -57,6 +59,7 @@ export class Gateway {
     const defaultChannel = opts.transports?.[0]?.name ?? 'dev';
     this.routes = new RouteTable(this.config.routes ?? [{ via: [defaultChannel] }], [...this.transports.keys()]);
     this.outbox = new Outbox(this.templates);
+    this.notifier = new Notifier(this.templates, this.outbox, this.config);
     this.dispatcher = new Dispatcher(this.db, this.transports, this.routes, clock, this.log, {
       quietHours: this.config.quietHours,
       marketingWeeklyCap: this.config.marketingWeeklyCap,
@@ -68,7 +71,7 @@ export class Gateway {
     this.pipeline = new InboundPipeline({
       db: this.db,
       config: this.config,
-      templates: this.templates,
+      notifier: this.notifier,
       outbox: this.outbox,
       commands,
       clock,
@@ -76,7 +79,15 @@ export class Gateway {
       onQueued: () => this.dispatcher.kick(),
       onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
-    this.app = createApp({ config: this.config, db: this.db, pipeline: this.pipeline, kick: () => this.dispatcher.kick(), log: this.log });
+    this.app = createApp({
+      config: this.config,
+      db: this.db,
+      pipeline: this.pipeline,
+      kick: () => this.dispatcher.kick(),
+      log: this.log,
+      notifier: this.notifier,
+      clock,
+    });
   }
 
   /** Starts the dispatcher, the recovery sweep and, when `port` is given, the HTTP server. */

@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { boot } from '../boot';
 import { ImportError, importDocument, parseImport } from '../domain/import';
+import { staffCommand } from './staff';
 
 const USAGE = `usage: npm run cli -- <command>
-  import <file.json>   load customers, cards, statements, transactions, events and staff`;
+  import <file.json>   load customers, cards, statements, transactions, events and staff
+  staff add --id X --name N --role agent|marketing|supervisor|admin [--mobile M] [--locale L]
+                       create a staff account; prints its API token once`;
 
 /** `npm run cli -- …`: operations commands against the configured (or embedded) database. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'import') return runImport(rest[0]);
+  if (command === 'staff') return staffCommand(rest, () => boot());
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

@@ -12,7 +12,8 @@ import type { Command, CommandContext } from './commands/command';
 import { guessLocale, sanitizeText } from './normalize';
 import type { Outbox, OutgoingMessage } from './outbox/outbox';
 import { KeywordParser, type ParseResult } from './parser';
-import type { Templates, TemplateValues } from './templates';
+import type { Notifier } from './notifier';
+import type { TemplateValues } from './templates';
 
 /** An inbound text as a transport hands it over. */
 export interface InboundSms {
@@ -28,7 +29,7 @@ export interface InboundSms {
 export interface PipelineDeps {
   db: Kysely<Database>;
   config: AppConfig;
-  templates: Templates;
+  notifier: Notifier;
   outbox: Outbox;
   commands: readonly Command<any>[];
   clock: Clock;
@@ -144,7 +145,7 @@ export class InboundPipeline {
     }
 
     const command = this.commandFor(parsed, staff);
-    const locale: Locale = customer?.locale ?? (parsed.kind === 'empty' ? null : parsed.locale) ?? guessLocale(msg.text);
+    const locale: Locale = customer?.locale ?? staff?.locale ?? (parsed.kind === 'empty' ? null : parsed.locale) ?? guessLocale(msg.text);
     const replies: OutgoingMessage[] = [];
     const ctx = this.context(trx, msg, now, customer, staff, locale, replies, parsed);
 
@@ -188,6 +189,7 @@ export class InboundPipeline {
     const ctx: CommandContext = {
       db: trx,
       config: this.deps.config,
+      notifier: this.deps.notifier,
       now,
       inbound: msg,
       sender: msg.from_number,
@@ -214,9 +216,7 @@ export class InboundPipeline {
   }
 
   private render(locale: Locale, customer: Customer | null, template: string, values: TemplateValues): string {
-    const tier = customer?.tier ?? 'standard';
-    const hotline = tier === 'platinum' ? this.deps.config.platinumHotline : this.deps.config.hotline;
-    return this.deps.templates.render(locale, template, { tier, hotline, ...values });
+    return this.deps.notifier.render(locale, customer?.tier ?? null, template, values);
   }
 
   private replyTo(msg: InboundMessage, customer: Customer | null, locale: Locale, template: string, values: TemplateValues): OutgoingMessage {

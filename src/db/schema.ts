@@ -111,6 +111,7 @@ export interface StaffTable {
   mobile: string | null;
   token_hash: string | null;
   active: Generated<boolean>;
+  locale: Generated<Locale>;
   created_at: DefaultTimestamp;
 }
 
@@ -210,6 +211,51 @@ export interface AuditLogTable {
   details: ColumnType<Record<string, unknown>, string, string>;
 }
 
+/** Registration states. */
+export type RegistrationStatus = 'pending' | 'confirmed' | 'declined' | 'waitlisted' | 'withdrawn';
+
+/** registrations table: a customer's sign-up for an event. */
+export interface RegistrationsTable {
+  id: Generated<number>;
+  ref: string;
+  event_id: number;
+  customer_id: number;
+  status: RegistrationStatus;
+  reason: string | null;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** cases table: retention and fraud cases worked by agents. */
+export interface CasesTable {
+  id: Generated<number>;
+  ref: string;
+  kind: 'retention' | 'fraud';
+  customer_id: number;
+  card_id: number | null;
+  status: Generated<'open' | 'claimed' | 'resolved'>;
+  summary: string;
+  offer: string | null;
+  due_at: Timestamp | null;
+  assigned_to: number | null;
+  outcome: string | null;
+  source: string | null;
+  created_at: Timestamp;
+  claimed_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+}
+
+/** case_notes table. */
+export interface CaseNotesTable {
+  id: Generated<number>;
+  case_id: number;
+  staff_id: number;
+  note: string;
+  created_at: DefaultTimestamp;
+}
+
 /** The whole database, for Kysely. */
 export interface Database {
   customers: CustomersTable;
@@ -225,6 +271,9 @@ export interface Database {
   delivery_reports: DeliveryReportsTable;
   activation_attempts: ActivationAttemptsTable;
   audit_log: AuditLogTable;
+  registrations: RegistrationsTable;
+  cases: CasesTable;
+  case_notes: CaseNotesTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */
@@ -237,6 +286,12 @@ export type Card = Selectable<CardsTable>;
 export type Staff = Selectable<StaffTable>;
 /** An inbound message row. */
 export type InboundMessage = Selectable<InboundMessagesTable>;
+/** An event row. */
+export type EventRow = Selectable<EventsTable>;
+/** A registration row. */
+export type Registration = Selectable<RegistrationsTable>;
+/** A case row. */
+export type CaseRow = Selectable<CasesTable>;
 /** An outbound message row. */
 export type OutboundMessage = Selectable<OutboundMessagesTable>;
 /** A new outbound message. */

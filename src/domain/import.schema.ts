@@ -86,7 +86,8 @@ function customer(region: string) {
   });
 }
 
-const event = z
+/** An event, as imported or posted to the staff API. */
+export const eventSchema = z
   .strictObject({
     code: z.string().regex(/^[A-Z0-9]{2,16}$/, 'expected 2–16 capital letters or digits'),
     title: z.strictObject({ en: z.string().min(1), 'zh-CN': z.string().min(1), 'zh-HK': z.string().min(1) }),
@@ -109,6 +110,7 @@ function staff(region: string) {
     name: z.string().trim().min(1, 'required').max(200),
     role: z.enum(['agent', 'marketing', 'supervisor', 'admin']),
     mobile: mobile(region).optional(),
+    locale: locale.default('zh-CN'),
   });
 }
 
@@ -117,7 +119,7 @@ export function importSchema(region: string) {
   return z
     .strictObject({
       customers: z.array(customer(region)).default([]),
-      events: z.array(event).default([]),
+      events: z.array(eventSchema).default([]),
       staff: z.array(staff(region)).default([]),
     })
     .superRefine((doc, ctx) => {

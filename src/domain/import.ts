@@ -120,7 +120,7 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
       counts.events++;
     }
     for (const s of doc.staff) {
-      const st = { external_id: s.externalId, name: s.name, role: s.role, mobile: s.mobile ?? null };
+      const st = { external_id: s.externalId, name: s.name, role: s.role, mobile: s.mobile ?? null, locale: s.locale };
       await trx.insertInto('staff').values(st).onConflict((oc) => oc.column('external_id').doUpdateSet(st)).execute();
       counts.staff++;
     }

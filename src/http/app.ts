@@ -1,9 +1,12 @@
 import express, { type ErrorRequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
+import type { Clock } from '../core/clock';
+import type { Notifier } from '../core/notifier';
 import type { InboundPipeline } from '../core/pipeline';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
+import { apiRouter } from './api';
 import { devRouter } from './dev';
 import { healthRouter } from './health';
 import { problem } from './problem';
@@ -15,9 +18,11 @@ export interface AppDeps {
   pipeline: InboundPipeline;
   kick: () => void;
   log: Logger;
+  notifier: Notifier;
+  clock: Clock;
 }
 
-/** The express app: health, metrics, the dev channel; webhooks and staff API join later. */
+/** The express app: health, metrics, the staff API, the dev channel. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -25,6 +30,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db));
+  app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
   if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {

@@ -2,12 +2,15 @@ import { z } from 'zod';
 import type { Transaction } from 'kysely';
 import type { AppConfig } from '../../config';
 import type { Customer, Database, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
+import type { Notifier } from '../notifier';
 import type { TemplateValues } from '../templates';
 
 /** Everything a command handler may use; its writes commit with its replies or not at all. */
 export interface CommandContext {
   db: Transaction<Database>;
   config: AppConfig;
+  /** Messages to people other than the sender (a customer told of an agent's decision). */
+  notifier: Notifier;
   now: Date;
   inbound: InboundMessage;
   /** Sender in E.164 (or as received when it is not a phone number). */

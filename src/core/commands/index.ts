@@ -1,12 +1,19 @@
 import { activate } from './activate';
+import { agentList, agentNo, agentOk } from './agent';
 import { balance } from './balance';
 import { bill } from './bill';
+import { close } from './close';
 import type { Command } from './command';
 import { start, stop } from './consent';
 import { help } from './help';
+import { join } from './join';
 import { lang } from './lang';
 import { lost } from './lost';
 import { points } from './points';
+import { withdraw } from './withdraw';
 
 /** Every command; adding a business type is one file, one line here and its templates. */
-export const commands: readonly Command<any>[] = [help, balance, bill, activate, points, lost, lang, stop, start];
+export const commands: readonly Command<any>[] = [
+  help, balance, bill, activate, points, lost, close, join, withdraw, lang, stop, start,
+  agentOk, agentNo, agentList,
+];

@@ -68,6 +68,27 @@ describe('npm run cli -- import', () => {
   });
 });
 
+describe('npm run cli -- staff add', () => {
+  it('creates a staff account and prints its token once; the database keeps only the hash', async () => {
+    const r = await runTs('src/cli/index.ts', ['staff', 'add', '--id', 'A-77', '--name', 'Agent Qian', '--role', 'agent', '--mobile', '13700137077', '--locale', 'en'], env);
+    expect(r.code).toBe(0);
+    const token = /token \(shown once, store it now\): (upl_[A-Za-z0-9_-]{43})\n$/.exec(r.stdout)?.[1];
+    expect(r.stdout).toMatch(/^staff A-77 \(agent, \+8613700137077\) saved\n/);
+    expect(token).toBeDefined();
+    const row = await tdb.db.selectFrom('staff').selectAll().where('external_id', '=', 'A-77').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ role: 'agent', mobile: '+8613700137077', locale: 'en' });
+    expect(row.token_hash).not.toContain(token!.slice(4));
+  });
+
+  it('names the bad option', async () => {
+    const r = await runTs('src/cli/index.ts', ['staff', 'add', '--id', 'A-78', '--name', 'X', '--role', 'boss'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^--role: Invalid option: expected one of "agent"\|"marketing"\|"supervisor"\|"admin"\n/);
+    const m = await runTs('src/cli/index.ts', ['staff', 'add', '--id', 'A-78', '--name', 'X', '--role', 'agent', '--mobile', '010-12345678'], env);
+    expect(m).toMatchObject({ code: 2, stderr: '--mobile: not a mobile number\n' });
+  });
+});
+
 describe('npm run sms', () => {
   let t: TestGateway;
   let url: string;

@@ -119,7 +119,7 @@ describe('a failing command', () => {
     const pipeline = new InboundPipeline({
       db: t.tdb.db,
       config: t.gw.config,
-      templates: t.gw.templates,
+      notifier: t.gw.notifier,
       outbox: t.gw.outbox,
       commands: [...commands, boom],
       clock: t.clock.now,
