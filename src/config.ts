@@ -13,6 +13,8 @@ const routeSchema = z.strictObject({
 });
 const retentionPlan = z.strictObject({ offer: z.enum(['fee_waiver', 'bonus_points', 'rate_review']), callbackHours: z.number().positive() });
 const retentionSchema = z.strictObject({ standard: retentionPlan, gold: retentionPlan, platinum: retentionPlan });
+const thresholds = z.record(z.string().regex(/^([A-Z]{3}|\*)$/, 'a currency code or *'), z.number().positive());
+const thresholdSchema = z.strictObject({ standard: thresholds, gold: thresholds, platinum: thresholds });
 const rateSchema = z.strictObject({ perSecond: z.number().positive(), segmentsPerSecond: z.number().positive() });
 
 /** A variable holding JSON, validated by `schema`. */
@@ -61,6 +63,18 @@ export const envSchema = z
     ROUTES: json(z.array(routeSchema).min(1)).optional(),
     TRANSPORT_LIMITS: json(z.record(z.string(), rateSchema)).optional(),
     RETENTION_OFFERS: json(retentionSchema).optional(),
+    CARD_SYSTEM_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+    LARGE_TX_THRESHOLDS: json(thresholdSchema).optional(),
+    CHECK_WINDOW_MINUTES: z.coerce.number().int().min(1).default(30),
+    BIRTHDAY_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+    BIRTHDAY_TIERS: z.string().default('platinum,gold').pipe(z.string().transform((v) => v.split(',').map((t) => t.trim())).pipe(z.array(z.enum(['standard', 'gold', 'platinum'])))),
+    RENEWAL_OFFSETS: z.string().default('60,30').transform((v, ctx) => {
+      const days = v.split(',').map((d) => Number(d.trim()));
+      if (days.some((d) => !Number.isInteger(d) || d < 1)) ctx.addIssue({ code: 'custom', message: 'expected days before expiry, e.g. 60,30' });
+      return days;
+    }),
+    PAYMENT_REMINDER_DAYS: z.coerce.number().int().min(1).default(3),
+    SCHEDULER: bool.default(true),
     SMPP_URL: z.string().regex(/^smpps?:\/\//, 'expected smpp://host:port').optional(),
     SMPP_SYSTEM_ID: z.string().optional(),
     SMPP_PASSWORD: z.string().optional(),
@@ -100,6 +114,16 @@ export type AppConfig = Readonly<{
   transportLimits: Readonly<Record<string, z.output<typeof rateSchema>>>;
   /** The retention offer and call-back promise per tier when a cardholder asks to close a card. */
   retentionOffers: Readonly<z.output<typeof retentionSchema>>;
+  /** Bearer token of the card system for POST /api/transactions; unset: the endpoint is off. */
+  cardSystemToken?: string;
+  /** Amount at or above which a transaction is checked with the cardholder, per tier and currency (`*`: any other). */
+  largeTxThresholds: Readonly<z.output<typeof thresholdSchema>>;
+  checkWindowMinutes: number;
+  birthdayHour: number;
+  birthdayTiers: readonly ('standard' | 'gold' | 'platinum')[];
+  renewalOffsets: readonly number[];
+  paymentReminderDays: number;
+  scheduler: boolean;
   smpp?: { url: string; systemId: string; password: string; sourceAddr?: string };
   twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
 }>;
@@ -139,6 +163,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       gold: { offer: 'bonus_points', callbackHours: 24 },
       standard: { offer: 'rate_review', callbackHours: 72 },
     } as const,
+    cardSystemToken: e.CARD_SYSTEM_TOKEN,
+    largeTxThresholds: e.LARGE_TX_THRESHOLDS ?? {
+      platinum: { CNY: 50000, HKD: 50000, USD: 8000, '*': 8000 },
+      gold: { CNY: 20000, HKD: 20000, USD: 3000, '*': 3000 },
+      standard: { CNY: 5000, HKD: 5000, USD: 800, '*': 800 },
+    },
+    checkWindowMinutes: e.CHECK_WINDOW_MINUTES,
+    birthdayHour: e.BIRTHDAY_HOUR,
+    birthdayTiers: e.BIRTHDAY_TIERS,
+    renewalOffsets: e.RENEWAL_OFFSETS,
+    paymentReminderDays: e.PAYMENT_REMINDER_DAYS,
+    scheduler: e.SCHEDULER,
     smpp: e.SMPP_URL
       ? Object.freeze({
           url: e.SMPP_URL,

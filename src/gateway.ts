@@ -13,6 +13,8 @@ import { InboundPipeline } from './core/pipeline';
 import { Templates } from './core/templates';
 import type { Database } from './db/schema';
 import { createApp } from './http/app';
+import { jobDefinitions } from './scheduler/jobs';
+import { Scheduler } from './scheduler/scheduler';
 import { createLogger, type Logger } from './log';
 import { DevTransport } from './transport/dev/dev.transport';
 import type { SmsTransport } from './transport/types';
@@ -44,6 +46,7 @@ export class Gateway {
   readonly outbox: Outbox;
   readonly notifier: Notifier;
   readonly app: ReturnType<typeof createApp>;
+  readonly scheduler: Scheduler;
   private server: Server | null = null;
   private recovery: NodeJS.Timeout | null = null;
 
@@ -79,6 +82,13 @@ export class Gateway {
       onQueued: () => this.dispatcher.kick(),
       onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
+    this.scheduler = new Scheduler(
+      { db: this.db, notifier: this.notifier, config: this.config },
+      jobDefinitions(this.config.defaultTimeZone),
+      clock,
+      this.log,
+      () => this.dispatcher.kick(),
+    );
     this.app = createApp({
       config: this.config,
       db: this.db,
@@ -93,6 +103,7 @@ export class Gateway {
   /** Starts the dispatcher, the recovery sweep and, when `port` is given, the HTTP server. */
   async start(port?: number): Promise<number | undefined> {
     this.dispatcher.start();
+    if (this.config.scheduler) this.scheduler.start();
     await this.pipeline.recoverPending(0);
     this.recovery = setInterval(() => {
       this.pipeline.recoverPending().catch((err) => this.log.error({ err }, 'inbound recovery failed'));
@@ -117,6 +128,7 @@ export class Gateway {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
     }
+    await this.scheduler.stop();
     await this.dispatcher.stop();
     for (const t of this.transports.values()) await t.stop?.();
   }

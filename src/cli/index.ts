@@ -1,18 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { boot } from '../boot';
 import { ImportError, importDocument, parseImport } from '../domain/import';
+import { jobCommands } from './jobs';
 import { staffCommand } from './staff';
 
 const USAGE = `usage: npm run cli -- <command>
   import <file.json>   load customers, cards, statements, transactions, events and staff
   staff add --id X --name N --role agent|marketing|supervisor|admin [--mobile M] [--locale L]
-                       create a staff account; prints its API token once`;
+                       create a staff account; prints its API token once
+  job <name> [--date YYYY-MM-DD]   run a scheduled job now (as of a date)
+  jobs                 list jobs with their last run, outcome and counts`;
 
 /** `npm run cli -- …`: operations commands against the configured (or embedded) database. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'import') return runImport(rest[0]);
   if (command === 'staff') return staffCommand(rest, () => boot());
+  if (command === 'job' || command === 'jobs') return jobCommands(command, rest, () => boot());
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

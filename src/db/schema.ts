@@ -256,6 +256,38 @@ export interface CaseNotesTable {
   created_at: DefaultTimestamp;
 }
 
+/** job_leases table: one row per scheduled job. */
+export interface JobLeasesTable {
+  name: string;
+  last_slot: Timestamp | null;
+  holder: string | null;
+}
+
+/** job_runs table: each run of a job with its outcome and counts. */
+export interface JobRunsTable {
+  id: Generated<number>;
+  name: string;
+  as_of: Timestamp;
+  started_at: DefaultTimestamp;
+  finished_at: Timestamp | null;
+  outcome: Generated<'running' | 'ok' | 'failed'>;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  error: string | null;
+}
+
+/** transaction_checks table: "was this you?" confirmations of large transactions. */
+export interface TransactionChecksTable {
+  id: Generated<number>;
+  transaction_id: number;
+  customer_id: number;
+  card_id: number;
+  ref: string;
+  status: Generated<'pending' | 'confirmed' | 'denied' | 'escalated'>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  answered_at: Timestamp | null;
+}
+
 /** The whole database, for Kysely. */
 export interface Database {
   customers: CustomersTable;
@@ -274,6 +306,9 @@ export interface Database {
   registrations: RegistrationsTable;
   cases: CasesTable;
   case_notes: CaseNotesTable;
+  job_leases: JobLeasesTable;
+  job_runs: JobRunsTable;
+  transaction_checks: TransactionChecksTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

@@ -10,6 +10,7 @@ import { apiRouter } from './api';
 import { devRouter } from './dev';
 import { healthRouter } from './health';
 import { problem } from './problem';
+import { transactionsRouter } from './transactions';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db));
+  app.use(transactionsRouter(deps.db, deps.notifier, deps.config, deps.clock, deps.kick));
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
   if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));

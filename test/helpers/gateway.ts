@@ -13,7 +13,7 @@ export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789';
 
 /** A test configuration; `env` overrides environment variables. */
 export function testConfig(env: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CARD_HASH_SECRET: TEST_SECRET, ...env });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CARD_HASH_SECRET: TEST_SECRET, SCHEDULER: 'false', ...env });
 }
 
 /** A settable clock for tests. */

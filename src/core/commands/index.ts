@@ -1,5 +1,6 @@
 import { activate } from './activate';
 import { agentList, agentNo, agentOk } from './agent';
+import { no, yes } from './answer';
 import { balance } from './balance';
 import { bill } from './bill';
 import { close } from './close';
@@ -14,6 +15,6 @@ import { withdraw } from './withdraw';
 
 /** Every command; adding a business type is one file, one line here and its templates. */
 export const commands: readonly Command<any>[] = [
-  help, balance, bill, activate, points, lost, close, join, withdraw, lang, stop, start,
+  help, balance, bill, activate, points, lost, close, join, withdraw, yes, no, lang, stop, start,
   agentOk, agentNo, agentList,
 ];

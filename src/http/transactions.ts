@@ -1,0 +1,51 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AppConfig } from '../config';
+import { recordTransaction } from '../core/checks';
+import type { Clock } from '../core/clock';
+import type { Notifier } from '../core/notifier';
+import type { Database } from '../db/schema';
+import { invalid, problem } from './problem';
+
+const body = z.strictObject({
+  transactionId: z.string().trim().min(1).max(64),
+  cardId: z.string().trim().min(1).max(64),
+  amount: z.number().positive().multipleOf(0.01, 'at most 2 decimals'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY'),
+  merchant: z.string().trim().min(1).max(200),
+  occurredAt: z.iso.datetime({ offset: true }),
+});
+
+/** Constant-time comparison of a presented token with the configured one (digests of equal length). */
+function tokenMatches(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * `POST /api/transactions`: the card system pushes an authorisation (bearer `CARD_SYSTEM_TOKEN`).
+ * Idempotent by `transactionId`: 201 when recorded, 200 for a repeat, 409 for the same id with
+ * other data. At or above the tier threshold the cardholder is asked within seconds.
+ */
+export function transactionsRouter(db: Kysely<Database>, notifier: Notifier, config: AppConfig, clock: Clock, kick: () => void): Router {
+  const r = Router();
+  r.post('/api/transactions', async (req, res) => {
+    if (!config.cardSystemToken) return problem(res, 503, 'Card system endpoint is not configured (CARD_SYSTEM_TOKEN)');
+    const presented = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    if (!tokenMatches(presented, config.cardSystemToken)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return problem(res, 401, 'Missing or invalid token');
+    }
+    const parsed = body.safeParse(req.body ?? {});
+    if (!parsed.success) return invalid(res, parsed.error);
+    const outcome = await db.transaction().execute((trx) => recordTransaction(trx, notifier, config, parsed.data, clock()));
+    if (outcome.kind === 'unknown_card') return problem(res, 422, 'Unknown card', { errors: [{ path: 'cardId', message: 'no such card' }] });
+    if (outcome.kind === 'conflict') return problem(res, 409, 'Transaction id already recorded with other data');
+    if (outcome.check) kick();
+    res.status(outcome.created ? 201 : 200).json({ transactionId: parsed.data.transactionId, check: outcome.check });
+  });
+  return r;
+}

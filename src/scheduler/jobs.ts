@@ -1,0 +1,59 @@
+import { type Kysely, sql } from 'kysely';
+import { escalateUnanswered, sweepUnasked } from '../core/checks';
+import type { Database, Db } from '../db/schema';
+import { birthdayGreetings, type JobContext, paymentReminders, renewalReminders } from './notices';
+
+/** One scheduled job: when it runs and what it does (as of an instant, or of a given date). */
+export interface JobDefinition {
+  name: string;
+  cron: string;
+  timeZone: string;
+  description: string;
+  run(ctx: JobContext, asOf: Date, date?: string): Promise<Record<string, number>>;
+}
+
+/** Every scheduled job, in one list. */
+export function jobDefinitions(defaultTimeZone: string): JobDefinition[] {
+  return [
+    { name: 'birthday-greetings', cron: '0 * * * *', timeZone: 'UTC', description: 'greetings at the configured local hour', run: birthdayGreetings },
+    { name: 'renewal-reminders', cron: '0 10 * * *', timeZone: defaultTimeZone, description: 'card expiry reminders at each offset', run: renewalReminders },
+    { name: 'payment-reminders', cron: '0 10 * * *', timeZone: defaultTimeZone, description: 'minimum payment due soon', run: paymentReminders },
+    {
+      name: 'txcheck-sweep',
+      cron: '* * * * *',
+      timeZone: 'UTC',
+      description: 'ask about large transactions stored but never asked',
+      run: async (ctx, asOf) => ({ asked: await sweepUnasked(ctx.db, ctx.notifier, ctx.config, asOf) }),
+    },
+    {
+      name: 'txcheck-escalate',
+      cron: '* * * * *',
+      timeZone: 'UTC',
+      description: 'unanswered checks to the fraud queue',
+      run: async (ctx, asOf) => ({ escalated: await escalateUnanswered(ctx.db, asOf) }),
+    },
+  ];
+}
+
+/** Runs a job once, in one transaction, recording the run (outcome, counts, error) in job_runs. */
+export async function runJob(ctx: JobContext & { db: Kysely<Database> }, job: JobDefinition, asOf: Date, date?: string) {
+  const { id } = await ctx.db.insertInto('job_runs').values({ name: job.name, as_of: asOf }).returning('id').executeTakeFirstOrThrow();
+  try {
+    const counts = await ctx.db.transaction().execute((trx) => job.run({ ...ctx, db: trx }, asOf, date));
+    await ctx.db.updateTable('job_runs').set({ outcome: 'ok', counts: JSON.stringify(counts), finished_at: sql`now()` }).where('id', '=', id).execute();
+    return counts;
+  } catch (err) {
+    await ctx.db.updateTable('job_runs').set({ outcome: 'failed', error: String(err).slice(0, 500), finished_at: sql`now()` }).where('id', '=', id).execute();
+    throw err;
+  }
+}
+
+/** Each job with its last run. */
+export async function jobReport(db: Db, jobs: JobDefinition[]) {
+  const out = [];
+  for (const job of jobs) {
+    const last = await db.selectFrom('job_runs').selectAll().where('name', '=', job.name).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    out.push({ job, last });
+  }
+  return out;
+}
