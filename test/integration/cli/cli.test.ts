@@ -89,6 +89,21 @@ describe('npm run cli -- staff add', () => {
   });
 });
 
+describe('npm run cli -- job / jobs', () => {
+  it('runs a job as of a date, lists jobs with their last run, and refuses a bad date or name', async () => {
+    const run = await runTs('src/cli/index.ts', ['job', 'payment-reminders', '--date', '2026-11-27'], env);
+    expect(run).toMatchObject({ code: 0, stdout: 'payment-reminders: {"queued":0}\n' });
+    const list = await runTs('src/cli/index.ts', ['jobs'], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^payment-reminders\s+0 10 \* \* \*\s+Asia\/Shanghai\s+\S+ ok \{"queued":0\}$/m);
+    expect(list.stdout).toMatch(/^birthday-greetings\s+0 \* \* \* \*\s+UTC\s+never run$/m);
+    expect(await runTs('src/cli/index.ts', ['job', 'payment-reminders', '--date', '27/11/2026'], env)).toMatchObject({ code: 2, stderr: '--date: expected YYYY-MM-DD, got 27/11/2026\n' });
+    const unknown = await runTs('src/cli/index.ts', ['job', 'nope'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^unknown job nope; jobs: birthday-greetings, renewal-reminders/);
+  });
+});
+
 describe('npm run sms', () => {
   let t: TestGateway;
   let url: string;
