@@ -3,6 +3,7 @@ import * as m001 from './001_core';
 import * as m002 from './002_delivery';
 import * as m003 from './003_agents';
 import * as m004 from './004_notices';
+import * as m005 from './005_route_blocks';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_delivery': m002,
   '003_agents': m003,
   '004_notices': m004,
+  '005_route_blocks': m005,
 };

@@ -83,10 +83,23 @@ export const envSchema = z
     TWILIO_AUTH_TOKEN: z.string().optional(),
     TWILIO_FROM: z.string().optional(),
     TWILIO_MESSAGING_SERVICE_SID: z.string().optional(),
+    TWILIO_API_URL: z.url().optional(),
   })
   .refine((e) => e.NODE_ENV !== 'production' || e.CARD_HASH_SECRET, {
     message: 'required in production',
     path: ['CARD_HASH_SECRET'],
+  })
+  .refine((e) => !(e.TWILIO_ACCOUNT_SID || e.TWILIO_AUTH_TOKEN) || (e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN), {
+    message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together',
+    path: ['TWILIO_AUTH_TOKEN'],
+  })
+  .refine((e) => !e.TWILIO_ACCOUNT_SID || e.TWILIO_FROM || e.TWILIO_MESSAGING_SERVICE_SID, {
+    message: 'set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID',
+    path: ['TWILIO_FROM'],
+  })
+  .refine((e) => !e.TWILIO_ACCOUNT_SID || e.PUBLIC_BASE_URL, {
+    message: 'required with Twilio: the URL Twilio calls, for signatures and status callbacks',
+    path: ['PUBLIC_BASE_URL'],
   });
 
 /** Validated, frozen configuration. */
@@ -125,7 +138,7 @@ export type AppConfig = Readonly<{
   paymentReminderDays: number;
   scheduler: boolean;
   smpp?: { url: string; systemId: string; password: string; sourceAddr?: string };
-  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
+  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiBaseUrl?: string };
 }>;
 
 /** Reads and validates the environment; throws one error listing every bad variable. */
@@ -140,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
-    publicBaseUrl: e.PUBLIC_BASE_URL,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
@@ -190,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             authToken: e.TWILIO_AUTH_TOKEN,
             from: e.TWILIO_FROM,
             messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+            apiBaseUrl: e.TWILIO_API_URL,
           })
         : undefined,
   });

@@ -17,7 +17,9 @@ import { jobDefinitions } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
 import { createLogger, type Logger } from './log';
 import { DevTransport } from './transport/dev/dev.transport';
+import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport } from './transport/types';
+import { recordReport } from './core/outbox/receipts';
 
 /** The templates folder of this checkout. */
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
@@ -58,8 +60,13 @@ export class Gateway {
     this.templates = new Templates(TEMPLATES_DIR);
     this.dev = new DevTransport((d) => this.log.info({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
     this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
-    for (const t of opts.transports ?? []) this.transports.set(t.name, t);
-    const defaultChannel = opts.transports?.[0]?.name ?? 'dev';
+    const operators = [...(opts.transports ?? [])];
+    const tw = this.config.twilio;
+    if (tw && !operators.some((t) => t.name === 'twilio')) {
+      operators.push(new TwilioTransport({ ...tw, statusCallback: `${this.config.publicBaseUrl}/webhooks/twilio/status`, apiBaseUrl: tw.apiBaseUrl }));
+    }
+    for (const t of operators) this.transports.set(t.name, t);
+    const defaultChannel = operators[0]?.name ?? 'dev';
     this.routes = new RouteTable(this.config.routes ?? [{ via: [defaultChannel] }], [...this.transports.keys()]);
     this.outbox = new Outbox(this.templates);
     this.notifier = new Notifier(this.templates, this.outbox, this.config);
@@ -97,6 +104,7 @@ export class Gateway {
       log: this.log,
       notifier: this.notifier,
       clock,
+      report: (r) => recordReport(this.db, r),
     });
   }
 

@@ -288,6 +288,14 @@ export interface TransactionChecksTable {
   answered_at: Timestamp | null;
 }
 
+/** route_blocks table: a number unreachable through one transport. */
+export interface RouteBlocksTable {
+  to_number: string;
+  channel: string;
+  reason: string;
+  created_at: DefaultTimestamp;
+}
+
 /** The whole database, for Kysely. */
 export interface Database {
   customers: CustomersTable;
@@ -309,6 +317,7 @@ export interface Database {
   job_leases: JobLeasesTable;
   job_runs: JobRunsTable;
   transaction_checks: TransactionChecksTable;
+  route_blocks: RouteBlocksTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

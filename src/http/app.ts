@@ -11,6 +11,8 @@ import { devRouter } from './dev';
 import { healthRouter } from './health';
 import { problem } from './problem';
 import { transactionsRouter } from './transactions';
+import { twilioRouter } from './twilio';
+import type { DeliveryReport } from '../transport/types';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -21,9 +23,11 @@ export interface AppDeps {
   log: Logger;
   notifier: Notifier;
   clock: Clock;
+  /** Applies a delivery report (receipt, status callback). */
+  report: (r: DeliveryReport) => Promise<string>;
 }
 
-/** The express app: health, metrics, the staff API, the dev channel. */
+/** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -31,6 +35,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db));
+  const tw = deps.config.twilio;
+  if (tw && deps.config.publicBaseUrl) {
+    app.use(twilioRouter({ authToken: tw.authToken, publicBaseUrl: deps.config.publicBaseUrl, pipeline: deps.pipeline, report: deps.report, kick: deps.kick, log: deps.log }));
+  }
   app.use(transactionsRouter(deps.db, deps.notifier, deps.config, deps.clock, deps.kick));
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
   if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));

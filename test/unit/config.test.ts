@@ -27,4 +27,19 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
   });
+
+  it('requires the Twilio settings that go together', () => {
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(/TWILIO_AUTH_TOKEN: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together/);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', PUBLIC_BASE_URL: 'https://x.example' })).toThrow(/TWILIO_FROM: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID/);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+18005550100' })).toThrow(/PUBLIC_BASE_URL: required with Twilio/);
+    const c = loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+18005550100', PUBLIC_BASE_URL: 'https://x.example/' });
+    expect(c.twilio).toMatchObject({ accountSid: 'AC1', from: '+18005550100' });
+    expect(c.publicBaseUrl).toBe('https://x.example');
+  });
+
+  it('validates JSON variables field by field', () => {
+    expect(() => loadConfig({ ROUTES: '[{"via":[]}]' })).toThrow(/ROUTES: 0\.via: Too small/);
+    expect(() => loadConfig({ ROUTES: 'not json' })).toThrow(/ROUTES: not valid JSON/);
+    expect(() => loadConfig({ RENEWAL_OFFSETS: '60,x' })).toThrow(/RENEWAL_OFFSETS: expected days before expiry/);
+  });
 });

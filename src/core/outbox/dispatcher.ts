@@ -4,7 +4,7 @@ import type { Logger } from '../../log';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
 import { type ClaimedMessage, claimDue } from './claim';
-import { marketingFacts } from './facts';
+import { blockedRoutes, marketingFacts } from './facts';
 import { MARKETING_PRIORITY } from './outbox';
 import { marketingVerdict, type QuietHours } from './policy';
 import { applyWaitingReports } from './receipts';
@@ -200,8 +200,10 @@ export class Dispatcher {
     const finals: FinalOutcome[] = [];
     const requeues: Requeue[] = [];
     const routed: { row: ClaimedMessage; channel: string }[] = [];
-    for (const row of await this.applyPolicies(rows, now, finals, requeues)) {
-      const channel = this.pickTransport(row);
+    const ready = await this.applyPolicies(rows, now, finals, requeues);
+    const blocked = await blockedRoutes(this.db, [...new Set(ready.map((r) => r.to_number))]);
+    for (const row of ready) {
+      const channel = this.pickTransport(row, blocked);
       if (channel) routed.push({ row, channel });
       else requeues.push({ id: row.id, notBefore: new Date(now.getTime() + 5_000), reason: 'no transport up for this route', refund: true });
     }
@@ -254,14 +256,17 @@ export class Dispatcher {
     return ready;
   }
 
-  /** The first candidate transport that is enabled and not cooling down after "unavailable". */
-  private pickTransport(row: ClaimedMessage): string | undefined {
+  /**
+   * The first candidate transport that is enabled, not cooling down after "unavailable", and not
+   * blocked for this number (the provider said the recipient opted out of it).
+   */
+  private pickTransport(row: ClaimedMessage, blocked: ReadonlySet<string> = new Set()): string | undefined {
     const now = Date.now();
     return this.routes
       .candidates(row.to_number, row.class, row.channel && this.transports.has(row.channel) ? row.channel : null)
       .find((name) => {
         const t = this.transports.get(name);
-        return t && (this.downUntil.get(name) ?? 0) <= now && t.isUp?.() !== false;
+        return t && !blocked.has(`${row.to_number} ${name}`) && (this.downUntil.get(name) ?? 0) <= now && t.isUp?.() !== false;
       });
   }
 
@@ -289,6 +294,13 @@ export class Dispatcher {
     if (e.kind === 'unavailable') {
       this.downUntil.set(channel, Date.now() + this.opts.downCooldownMs);
       if (this.pickTransport(row)) return requeue(this.db, row.id, new Date(now), reason, true);
+    }
+    if (e.kind === 'opted_out') {
+      // Never retried on this route; another route may still reach the number.
+      await this.db.insertInto('route_blocks').values({ to_number: row.to_number, channel, reason }).onConflict((oc) => oc.doNothing()).execute();
+      const blocked = new Set([`${row.to_number} ${channel}`, ...(await blockedRoutes(this.db, [row.to_number]))]);
+      if (this.pickTransport(row, blocked)) return requeue(this.db, row.id, new Date(now), reason, true);
+      return markFinal(this.db, row.id, 'failed', reason, channel);
     }
     if (e.kind === 'unknown_outcome') return markFinal(this.db, row.id, 'unknown', reason, channel);
     if (!e.retryable || row.attempts >= this.opts.maxAttempts) return markFinal(this.db, row.id, 'failed', reason, channel);
