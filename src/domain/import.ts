@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, Db } from '../db/schema';
 import { activationPurpose } from './activation';
+import { upsertEvent } from './events';
 import { formatPath, type ImportDocument, importSchema } from './import.schema';
 import { keyedHash } from './pan';
 
@@ -105,18 +106,7 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
       }
     }
     for (const e of doc.events) {
-      const ev = {
-        code: e.code,
-        title: JSON.stringify(e.title),
-        venue: e.venue,
-        starts_at: e.startsAt,
-        capacity: e.capacity,
-        eligible_tiers: e.eligibleTiers,
-        eligible_products: e.eligibleProducts,
-        signup_opens_at: e.signupOpensAt,
-        signup_closes_at: e.signupClosesAt,
-      };
-      await trx.insertInto('events').values(ev).onConflict((oc) => oc.column('code').doUpdateSet(ev)).execute();
+      await upsertEvent(trx, e);
       counts.events++;
     }
     for (const s of doc.staff) {

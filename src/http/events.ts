@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { audit } from '../domain/audit';
+import { upsertEvent } from '../domain/events';
 import { eventSchema } from '../domain/import.schema';
 import { requireStaff, staffOf } from './auth';
 import { invalid } from './problem';
@@ -15,21 +16,9 @@ export function eventsRouter(db: Kysely<Database>): Router {
   r.post('/', requireStaff(db, ['marketing', 'supervisor', 'admin']), async (req, res) => {
     const body = eventSchema.safeParse(req.body ?? {});
     if (!body.success) return invalid(res, body.error);
-    const e = body.data;
-    const values = {
-      code: e.code,
-      title: JSON.stringify(e.title),
-      venue: e.venue,
-      starts_at: e.startsAt,
-      capacity: e.capacity,
-      eligible_tiers: e.eligibleTiers,
-      eligible_products: e.eligibleProducts,
-      signup_opens_at: e.signupOpensAt,
-      signup_closes_at: e.signupClosesAt,
-    };
     const event = await db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto('events').values(values).onConflict((oc) => oc.column('code').doUpdateSet(values)).returningAll().executeTakeFirstOrThrow();
-      await audit(trx, { actorType: 'staff', actorId: staffOf(res).id, channel: 'api', action: 'event.upsert', subject: `event:${e.code}` });
+      const row = await upsertEvent(trx, body.data);
+      await audit(trx, { actorType: 'staff', actorId: staffOf(res).id, channel: 'api', action: 'event.upsert', subject: `event:${row.code}` });
       return row;
     });
     res.status(201).json(event);
