@@ -4,6 +4,7 @@ import * as m002 from './002_delivery';
 import * as m003 from './003_agents';
 import * as m004 from './004_notices';
 import * as m005 from './005_route_blocks';
+import * as m006 from './006_inbound_parts';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_agents': m003,
   '004_notices': m004,
   '005_route_blocks': m005,
+  '006_inbound_parts': m006,
 };

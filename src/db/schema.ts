@@ -296,6 +296,19 @@ export interface RouteBlocksTable {
   created_at: DefaultTimestamp;
 }
 
+/** inbound_parts table: parts of a concatenated inbound text awaiting the rest. */
+export interface InboundPartsTable {
+  channel: string;
+  sender: string;
+  ref: number;
+  total: number;
+  seq: number;
+  recipient: string;
+  provider_id: string;
+  text: string;
+  received_at: Timestamp;
+}
+
 /** The whole database, for Kysely. */
 export interface Database {
   customers: CustomersTable;
@@ -318,6 +331,7 @@ export interface Database {
   job_runs: JobRunsTable;
   transaction_checks: TransactionChecksTable;
   route_blocks: RouteBlocksTable;
+  inbound_parts: InboundPartsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

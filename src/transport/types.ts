@@ -80,10 +80,22 @@ export interface ReceivedSms {
   receivedAt?: Date;
 }
 
+/** One part of a concatenated text (UDH or SAR), as received. */
+export interface ReceivedPart extends ReceivedSms {
+  ref: number;
+  total: number;
+  seq: number;
+}
+
 /** What the core gives a transport: where received texts and receipts go. */
 export interface TransportSink {
   /** Records a received text; resolves only once it is committed (then the transport may ack). */
   inbound(sms: ReceivedSms): Promise<void>;
+  /**
+   * Records one part of a concatenated text in Postgres; when it completes the set, the whole text
+   * is recorded in the same transaction. Resolves once committed (then the transport may ack).
+   */
+  inboundPart(part: ReceivedPart): Promise<void>;
   /** Applies a delivery report. */
   report(report: DeliveryReport): Promise<void>;
 }

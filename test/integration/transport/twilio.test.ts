@@ -44,10 +44,13 @@ async function post(path: string, params: Record<string, string>, sign: { url?: 
 
 const sms = (sid: string, body: string, from = JOHN) => ({ MessageSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+18005550100', Body: body, NumSegments: '1' });
 
+/** Waits until every text is processed and every reply settled. */
 async function settle() {
   for (let i = 0; i < 100; i++) {
-    const busy = await t.tdb.db.selectFrom('outbound_messages').select('id').where('status', 'in', ['queued', 'sending']).execute();
+    // Inbound first: a text's replies commit with its "processed" mark, so once it reads processed
+    // the replies are visible to the next query.
     const pending = await t.tdb.db.selectFrom('inbound_messages').select('id').where('status', '=', 'received').execute();
+    const busy = await t.tdb.db.selectFrom('outbound_messages').select('id').where('status', 'in', ['queued', 'sending']).execute();
     if (busy.length === 0 && pending.length === 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }
