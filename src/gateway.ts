@@ -18,7 +18,8 @@ import { Scheduler } from './scheduler/scheduler';
 import { createLogger, type Logger } from './log';
 import { DevTransport } from './transport/dev/dev.transport';
 import { TwilioTransport } from './transport/twilio/twilio.transport';
-import type { SmsTransport } from './transport/types';
+import type { SmsTransport, TransportSink } from './transport/types';
+import { flushStaleParts, storePart } from './core/reassembly';
 import { recordReport } from './core/outbox/receipts';
 
 /** The templates folder of this checkout. */
@@ -49,11 +50,15 @@ export class Gateway {
   readonly notifier: Notifier;
   readonly app: ReturnType<typeof createApp>;
   readonly scheduler: Scheduler;
+  /** Where operator transports hand received texts, parts and receipts. */
+  readonly sink: TransportSink;
+  private readonly clock: Clock;
   private server: Server | null = null;
   private recovery: NodeJS.Timeout | null = null;
 
   constructor(opts: GatewayOptions) {
     const clock = opts.clock ?? systemClock;
+    this.clock = clock;
     this.config = opts.config;
     this.db = opts.db;
     this.log = opts.log ?? createLogger(opts.config.logLevel);
@@ -89,6 +94,18 @@ export class Gateway {
       onQueued: () => this.dispatcher.kick(),
       onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
+    this.sink = {
+      inbound: async (sms) => {
+        const accepted = await this.pipeline.accept(sms);
+        if (!accepted.duplicate) void this.pipeline.process(accepted.id);
+      },
+      inboundPart: async (part) => {
+        await storePart(this.db, this.pipeline, part, clock);
+      },
+      report: async (r) => {
+        await recordReport(this.db, r);
+      },
+    };
     this.scheduler = new Scheduler(
       { db: this.db, notifier: this.notifier, config: this.config },
       jobDefinitions(this.config.defaultTimeZone),
@@ -110,11 +127,13 @@ export class Gateway {
 
   /** Starts the dispatcher, the recovery sweep and, when `port` is given, the HTTP server. */
   async start(port?: number): Promise<number | undefined> {
+    for (const t of this.transports.values()) await t.start?.(this.sink);
     this.dispatcher.start();
     if (this.config.scheduler) this.scheduler.start();
     await this.pipeline.recoverPending(0);
     this.recovery = setInterval(() => {
       this.pipeline.recoverPending().catch((err) => this.log.error({ err }, 'inbound recovery failed'));
+      flushStaleParts(this.db, this.pipeline, this.clock, 5 * 60_000).catch((err) => this.log.error({ err }, 'flushing stale parts failed'));
     }, 30_000);
     this.recovery.unref();
     if (port === undefined) return undefined;

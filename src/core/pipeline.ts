@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AppConfig } from '../config';
-import type { Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
+import type { Customer, Database, Db, InboundMessage, Locale, Staff } from '../db/schema';
 import { findCustomerByMobile } from '../domain/accounts';
 import { audit } from '../domain/audit';
 import { maskCardNumbers } from '../domain/pan';
@@ -56,9 +56,10 @@ export class InboundPipeline {
   /**
    * Step 1: records the text (card numbers masked, unstorable characters replaced) and commits.
    * Only after this may a transport acknowledge. A repeat of (channel, provider id) is a duplicate.
+   * `db` may be the caller's transaction (the last part of a long text completes its set with it).
    */
-  async accept(sms: InboundSms): Promise<{ id: number; duplicate: boolean }> {
-    const { db, config, clock } = this.deps;
+  async accept(sms: InboundSms, db: Db = this.deps.db): Promise<{ id: number; duplicate: boolean }> {
+    const { config, clock } = this.deps;
     const row = {
       channel: sms.channel,
       provider_id: sms.providerId,
