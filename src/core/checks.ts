@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config';
-import type { Card, Customer, Db } from '../db/schema';
+import type { Kysely } from 'kysely';
+import type { Card, Customer, Database, Db } from '../db/schema';
 import { setCardStatus } from '../domain/accounts';
 import { audit } from '../domain/audit';
 import { openCase } from '../domain/cases';
@@ -90,8 +91,11 @@ export async function askIfLarge(db: Db, notifier: Notifier, config: AppConfig, 
   return check;
 }
 
-/** Asks about large transactions recorded in the last day that have no check yet (after a crash, or loaded in bulk). */
-export async function sweepUnasked(db: Db, notifier: Notifier, config: AppConfig, now: Date): Promise<number> {
+/**
+ * Asks about large transactions recorded in the last day that have no check yet (after a crash, or
+ * loaded in bulk); each question commits on its own.
+ */
+export async function sweepUnasked(db: Kysely<Database>, notifier: Notifier, config: AppConfig, now: Date): Promise<number> {
   const rows = await db
     .selectFrom('transactions')
     .leftJoin('transaction_checks', 'transaction_checks.transaction_id', 'transactions.id')
@@ -105,26 +109,29 @@ export async function sweepUnasked(db: Db, notifier: Notifier, config: AppConfig
     .execute();
   let asked = 0;
   for (const tx of rows) {
-    const card = await db.selectFrom('cards').selectAll().where('id', '=', tx.card_id).executeTakeFirstOrThrow();
-    if (await askIfLarge(db, notifier, config, tx, card, now)) asked++;
+    const done = await db.transaction().execute(async (trx) => {
+      const card = await trx.selectFrom('cards').selectAll().where('id', '=', tx.card_id).executeTakeFirstOrThrow();
+      return askIfLarge(trx, notifier, config, tx, card, now);
+    });
+    if (done) asked++;
   }
   return asked;
 }
 
-/** Unanswered checks past their window go to the agents' fraud queue. */
-export async function escalateUnanswered(db: Db, now: Date): Promise<number> {
-  const due = await db
-    .updateTable('transaction_checks')
-    .set({ status: 'escalated' })
-    .where('status', '=', 'pending')
-    .where('expires_at', '<=', now)
-    .returningAll()
-    .execute();
-  for (const c of due) {
-    await openCase(db, { kind: 'fraud', customerId: c.customer_id, cardId: c.card_id, summary: `No answer to large-transaction check ${c.ref}`, source: `txn:${c.transaction_id}` }, now);
-    await audit(db, { actorType: 'system', channel: 'scheduler', action: 'txcheck.escalated', subject: `transaction:${c.transaction_id}` });
+/** Unanswered checks past their window go to the agents' fraud queue, each check and its case in one transaction. */
+export async function escalateUnanswered(db: Kysely<Database>, now: Date): Promise<number> {
+  const due = await db.selectFrom('transaction_checks').select('id').where('status', '=', 'pending').where('expires_at', '<=', now).orderBy('id').execute();
+  let escalated = 0;
+  for (const { id } of due) {
+    escalated += await db.transaction().execute(async (trx) => {
+      const c = await trx.updateTable('transaction_checks').set({ status: 'escalated' }).where('id', '=', id).where('status', '=', 'pending').returningAll().executeTakeFirst();
+      if (!c) return 0; // answered meanwhile
+      await openCase(trx, { kind: 'fraud', customerId: c.customer_id, cardId: c.card_id, summary: `No answer to large-transaction check ${c.ref}`, source: `txn:${c.transaction_id}` }, now);
+      await audit(trx, { actorType: 'system', channel: 'scheduler', action: 'txcheck.escalated', subject: `transaction:${c.transaction_id}` });
+      return 1;
+    });
   }
-  return due.length;
+  return escalated;
 }
 
 /** The cardholder's answer to a check. */

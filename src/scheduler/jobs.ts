@@ -1,6 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { escalateUnanswered, sweepUnasked } from '../core/checks';
-import type { Database, Db } from '../db/schema';
+import type { Db } from '../db/schema';
 import { birthdayGreetings, type JobContext, paymentReminders, renewalReminders } from './notices';
 
 /** One scheduled job: when it runs and what it does (as of an instant, or of a given date). */
@@ -35,11 +35,11 @@ export function jobDefinitions(defaultTimeZone: string): JobDefinition[] {
   ];
 }
 
-/** Runs a job once, in one transaction, recording the run (outcome, counts, error) in job_runs. */
-export async function runJob(ctx: JobContext & { db: Kysely<Database> }, job: JobDefinition, asOf: Date, date?: string) {
+/** Runs a job once (it commits in batches of its own), recording the run (outcome, counts, error) in job_runs. */
+export async function runJob(ctx: JobContext, job: JobDefinition, asOf: Date, date?: string) {
   const { id } = await ctx.db.insertInto('job_runs').values({ name: job.name, as_of: asOf }).returning('id').executeTakeFirstOrThrow();
   try {
-    const counts = await ctx.db.transaction().execute((trx) => job.run({ ...ctx, db: trx }, asOf, date));
+    const counts = await job.run(ctx, asOf, date);
     await ctx.db.updateTable('job_runs').set({ outcome: 'ok', counts: JSON.stringify(counts), finished_at: sql`now()` }).where('id', '=', id).execute();
     return counts;
   } catch (err) {

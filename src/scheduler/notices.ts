@@ -1,15 +1,34 @@
 import { sql } from 'kysely';
 import type { AppConfig } from '../config';
-import type { Customer, Db } from '../db/schema';
+import type { Kysely } from 'kysely';
+import type { Customer, Database } from '../db/schema';
 import type { Notifier } from '../core/notifier';
 import { formatDay, formatMoney } from '../core/templates';
 import { displayCard } from '../domain/pan';
 
 /** What a job needs. */
 export interface JobContext {
-  db: Db;
+  db: Kysely<Database>;
   notifier: Notifier;
   config: AppConfig;
+}
+
+const BATCH = 500;
+
+/**
+ * Queues notices in batches of 500, each batch its own transaction: a crash mid-run keeps the
+ * batches done, and a rerun skips them by their dedupe keys and carries on where it stopped.
+ */
+async function queueInBatches<T>(ctx: JobContext, rows: T[], queue: (db: Parameters<Notifier['toCustomer']>[0], row: T) => Promise<number | undefined>): Promise<number> {
+  let queued = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    queued += await ctx.db.transaction().execute(async (trx) => {
+      let n = 0;
+      for (const row of rows.slice(i, i + BATCH)) if (await queue(trx, row)) n++;
+      return n;
+    });
+  }
+  return queued;
 }
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -37,16 +56,15 @@ export async function birthdayGreetings(ctx: JobContext, asOf: Date, date?: stri
        AND c.tier = ANY(${[...ctx.config.birthdayTiers]}::text[])
        AND NOT c.greetings_opt_out
        ${date ? sql`` : sql`AND extract(hour from ${asOf}::timestamptz AT TIME ZONE c.time_zone) = ${ctx.config.birthdayHour}`}`.execute(ctx.db);
-  let queued = 0;
-  for (const c of rows) {
+  const today = rows.filter((c) => {
     const [y, m, d] = c.local_day.split('-').map(Number);
     const born = c.birthday!.slice(5);
     const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    const isToday = born === c.local_day.slice(5) || (born === '02-29' && !leap && m === 2 && d === 28);
-    if (!isToday) continue;
-    const id = await ctx.notifier.toCustomer(ctx.db, c, 'notice.birthday', { name: c.name }, { class: 'service', now: asOf, dedupeKey: `birthday:${c.id}:${y}` });
-    if (id) queued++;
-  }
+    return born === c.local_day.slice(5) || (born === '02-29' && !leap && m === 2 && d === 28);
+  });
+  const queued = await queueInBatches(ctx, today, (db, c) =>
+    ctx.notifier.toCustomer(db, c, 'notice.birthday', { name: c.name }, { class: 'service', now: asOf, dedupeKey: `birthday:${c.id}:${c.local_day.slice(0, 4)}` }),
+  );
   return { candidates: rows.length, queued };
 }
 
@@ -63,11 +81,9 @@ export async function renewalReminders(ctx: JobContext, asOf: Date, date?: strin
       .where('cards.status', '=', 'active')
       .where('cards.expires_on', '=', addDays(today, offset))
       .execute();
-    for (const r of rows) {
-      const values = { card: displayCard(r.last4), expires: formatDay(r.expires_on, r.locale) };
-      const id = await ctx.notifier.toCustomer(ctx.db, r, 'notice.renewal', values, { class: 'service', now: asOf, dedupeKey: `renewal:${r.card_id}:${offset}` });
-      if (id) queued++;
-    }
+    queued += await queueInBatches(ctx, rows, (db, r) =>
+      ctx.notifier.toCustomer(db, r, 'notice.renewal', { card: displayCard(r.last4), expires: formatDay(r.expires_on, r.locale) }, { class: 'service', now: asOf, dedupeKey: `renewal:${r.card_id}:${offset}` }),
+    );
   }
   return { queued };
 }
@@ -85,11 +101,9 @@ export async function paymentReminders(ctx: JobContext, asOf: Date, date?: strin
     .whereRef('statements.paid_amount', '<', 'statements.minimum_due')
     .where('cards.status', 'in', ['active', 'frozen'])
     .execute();
-  let queued = 0;
-  for (const r of rows) {
+  const queued = await queueInBatches(ctx, rows, (db, r) => {
     const values = { card: displayCard(r.last4), minimum: formatMoney(r.minimum_due - r.paid_amount, r.currency, r.locale), due: formatDay(r.due_date, r.locale) };
-    const id = await ctx.notifier.toCustomer(ctx.db, r, 'notice.payment', values, { class: 'service', now: asOf, dedupeKey: `payment:${r.statement_id}` });
-    if (id) queued++;
-  }
+    return ctx.notifier.toCustomer(db, r, 'notice.payment', values, { class: 'service', now: asOf, dedupeKey: `payment:${r.statement_id}` });
+  });
   return { queued };
 }
