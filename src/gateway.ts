@@ -97,7 +97,9 @@ export class Gateway {
     this.sink = {
       inbound: async (sms) => {
         const accepted = await this.pipeline.accept(sms);
-        if (!accepted.duplicate) void this.pipeline.process(accepted.id);
+        // A failing command is recorded and answered with an apology; only a database outage can
+        // reject here, and the recovery sweep processes the text once the database is back.
+        if (!accepted.duplicate) this.pipeline.process(accepted.id).catch((err) => this.log.error({ err }, 'inbound processing failed'));
       },
       inboundPart: async (part) => {
         await storePart(this.db, this.pipeline, part, clock);
@@ -122,6 +124,7 @@ export class Gateway {
       notifier: this.notifier,
       clock,
       report: (r) => recordReport(this.db, r),
+      inbound: (sms) => this.sink.inbound(sms),
     });
   }
 

@@ -12,7 +12,7 @@ import { healthRouter } from './health';
 import { problem } from './problem';
 import { transactionsRouter } from './transactions';
 import { twilioRouter } from './twilio';
-import type { DeliveryReport } from '../transport/types';
+import type { DeliveryReport, TransportSink } from '../transport/types';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -25,6 +25,8 @@ export interface AppDeps {
   clock: Clock;
   /** Applies a delivery report (receipt, status callback). */
   report: (r: DeliveryReport) => Promise<string>;
+  /** Records a received text (then it is processed); resolves once committed. */
+  inbound: TransportSink['inbound'];
 }
 
 /** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
@@ -37,7 +39,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRouter(deps.db));
   const tw = deps.config.twilio;
   if (tw && deps.config.publicBaseUrl) {
-    app.use(twilioRouter({ authToken: tw.authToken, publicBaseUrl: deps.config.publicBaseUrl, pipeline: deps.pipeline, report: deps.report, kick: deps.kick, log: deps.log }));
+    app.use(twilioRouter({ authToken: tw.authToken, publicBaseUrl: deps.config.publicBaseUrl, inbound: deps.inbound, report: deps.report, log: deps.log }));
   }
   app.use(transactionsRouter(deps.db, deps.notifier, deps.config, deps.clock, deps.kick));
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));

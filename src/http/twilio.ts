@@ -1,8 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import twilio from 'twilio';
-import type { InboundPipeline } from '../core/pipeline';
 import type { Logger } from '../log';
-import type { DeliveryReport } from '../transport/types';
+import type { DeliveryReport, TransportSink } from '../transport/types';
 import { TWILIO_STATUS } from '../transport/twilio/errors';
 import { problem } from './problem';
 
@@ -11,9 +10,9 @@ export interface TwilioWebhookDeps {
   authToken: string;
   /** The public URL Twilio calls (PUBLIC_BASE_URL), without a trailing slash. */
   publicBaseUrl: string;
-  pipeline: InboundPipeline;
+  /** Records a received text and starts its processing; resolves once it is committed. */
+  inbound: TransportSink['inbound'];
   report: (r: DeliveryReport) => Promise<string>;
-  kick: () => void;
   log: Logger;
 }
 
@@ -46,11 +45,8 @@ export function twilioRouter(deps: TwilioWebhookDeps): Router {
     const p = req.body as Record<string, string | undefined>;
     if (!p.MessageSid || !p.From) return problem(res, 400, 'MessageSid and From are required');
     // Recorded (and deduplicated by MessageSid: Twilio retries) before Twilio gets its 200.
-    const accepted = await deps.pipeline.accept({ channel: 'twilio', providerId: p.MessageSid, from: p.From, to: p.To ?? '', text: p.Body ?? '' });
+    await deps.inbound({ channel: 'twilio', providerId: p.MessageSid, from: p.From, to: p.To ?? '', text: p.Body ?? '' });
     res.type('text/xml').send(EMPTY_TWIML);
-    if (!accepted.duplicate) {
-      deps.pipeline.process(accepted.id).then(deps.kick, (err) => deps.log.error({ err }, 'twilio inbound processing failed'));
-    }
   });
   r.post('/webhooks/twilio/status', async (req, res) => {
     if (!signed(req, deps)) return refuse(req, res, deps);

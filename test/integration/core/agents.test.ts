@@ -98,6 +98,13 @@ describe('capacity, eligibility, duplicates', () => {
     expect(await t.tdb.db.selectFrom('registrations').selectAll().execute()).toEqual([]);
   });
 
+  it('limits an event to holders of the named card products', async () => {
+    await t.tdb.db.updateTable('events').set({ eligible_tiers: [], eligible_products: ['GOLD'] }).execute();
+    expect(await t.sms(LI, 'LANG EN')).toHaveLength(1);
+    expect(await t.sms(LI, 'JOIN HC2026')).toEqual(['Sorry, Cardholder anniversary health check is open to selected cardholders only.']); // PLATINUM cards only
+    expect((await t.sms(CHAN, '報名HC2026'))[0]).toMatch(/^您已報名/); // holds a GOLD card
+  });
+
   it('tells a second JOIN it is already registered, with the same reference', async () => {
     const ref = refIn((await t.sms(LI, 'JOIN HC2026'))[0]);
     expect(await t.sms(LI, 'JOIN HC2026')).toEqual([`您已报名持卡人周年健康体检，编号${ref}。`]);
