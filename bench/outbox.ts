@@ -61,6 +61,8 @@ async function main() {
     QUIET_HOURS_START: '00:00',
     QUIET_HOURS_END: '00:00',
     MARKETING_WEEKLY_CAP: '10',
+    // Every BAL comes from one demo number, 50 a second: the per-number limits (10 texts a minute in,
+    // 20 replies a minute out) would answer "slow down" and defer the replies by a minute.
     RATE_LIMIT_PER_MINUTE: '100000',
     DESTINATION_MAX_PER_MINUTE: '100000',
   });
