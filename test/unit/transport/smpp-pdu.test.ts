@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { CMD, encodePdu, parsePdu, type SmBody, splitFrames, STATUS, TLV } from '../../../src/transport/smpp/pdu';
+
+const sm = (over: Partial<SmBody> = {}): SmBody => ({
+  service_type: '',
+  source_addr_ton: 1,
+  source_addr_npi: 1,
+  source_addr: '8613800138000',
+  dest_addr_ton: 0,
+  dest_addr_npi: 1,
+  destination_addr: '95555',
+  esm_class: 0,
+  protocol_id: 0,
+  priority_flag: 0,
+  schedule_delivery_time: '',
+  validity_period: '',
+  registered_delivery: 1,
+  replace_if_present_flag: 0,
+  data_coding: 8,
+  sm_default_msg_id: 0,
+  short_message: Buffer.from('4f59989d', 'hex'),
+  ...over,
+});
+
+describe('encodePdu / parsePdu round trips', () => {
+  it.each([
+    ['bind_transceiver', { command: 'bind_transceiver', command_status: 0, sequence_number: 1, bind: { system_id: 'uplink', password: 'secret', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' } }],
+    ['bind_transceiver_resp', { command: 'bind_transceiver_resp', command_status: 0, sequence_number: 1, id: 'SMSC' }],
+    ['submit_sm', { command: 'submit_sm', command_status: 0, sequence_number: 7, sm: sm() }],
+    ['submit_sm_resp', { command: 'submit_sm_resp', command_status: 0, sequence_number: 7, id: '0A1B2C' }],
+    ['deliver_sm with @ (0x00) in the text', { command: 'deliver_sm', command_status: 0, sequence_number: 9, sm: sm({ data_coding: 0, short_message: Buffer.from([0x00, 0x41]) }) }],
+    ['enquire_link', { command: 'enquire_link', command_status: 0, sequence_number: 3 }],
+    ['generic_nack', { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: 4 }],
+  ])('%s', (_name, pdu) => {
+    const parsed = parsePdu(encodePdu(pdu as never));
+    expect(parsed).toMatchObject({ ok: true, pdu: { ...pdu, tlvs: new Map() } });
+  });
+
+  it('carries TLVs: message_payload, receipt id and state, SAR', () => {
+    const tlvs = new Map([
+      [TLV.message_payload, Buffer.from('long text')],
+      [TLV.receipted_message_id, Buffer.from('abc\0')],
+      [TLV.message_state, Buffer.from([2])],
+      [TLV.sar_msg_ref_num, Buffer.from([0x12, 0x34])],
+    ]);
+    const parsed = parsePdu(encodePdu({ command: 'deliver_sm', command_status: 0, sequence_number: 5, sm: sm({ short_message: Buffer.alloc(0) }), tlvs }));
+    expect(parsed.ok && parsed.pdu.tlvs).toEqual(tlvs);
+  });
+
+  it('reads an error response without a body', () => {
+    const frame = encodePdu({ command: 'submit_sm_resp', command_status: STATUS.ESME_RTHROTTLED, sequence_number: 8 });
+    expect(frame.length).toBe(16);
+    expect(parsePdu(frame)).toMatchObject({ ok: true, pdu: { command: 'submit_sm_resp', command_status: 0x58, sequence_number: 8 } });
+  });
+});
+
+describe('malformed PDUs are reported, never thrown', () => {
+  const header = (length: number, id: number, seq = 42) => {
+    const b = Buffer.alloc(16);
+    b.writeUInt32BE(length, 0);
+    b.writeUInt32BE(id, 4);
+    b.writeUInt32BE(seq, 12);
+    return b;
+  };
+  it.each([
+    ['shorter than a header', Buffer.alloc(10), { error: 'PDU shorter than its 16-octet header (10)', status: STATUS.ESME_RINVCMDLEN }],
+    ['length disagreeing with the frame', header(20, CMD.enquire_link), { error: 'command_length 20 does not match the 16 octets received', status: STATUS.ESME_RINVCMDLEN, sequence_number: 42 }],
+    ['unknown command_id', header(16, 0x00000077), { error: 'unknown command_id 0x00000077', status: STATUS.ESME_RINVCMDID, command_id: 0x77, sequence_number: 42 }],
+  ])('%s', (_name, frame, expected) => {
+    expect(parsePdu(frame)).toMatchObject({ ok: false, ...expected });
+  });
+
+  it('reports a truncated deliver_sm with its sequence number, for generic_nack', () => {
+    const full = encodePdu({ command: 'deliver_sm', command_status: 0, sequence_number: 77, sm: sm() });
+    const cut = Buffer.from(full.subarray(0, full.length - 3));
+    cut.writeUInt32BE(cut.length, 0);
+    expect(parsePdu(cut)).toEqual({ ok: false, error: 'deliver_sm: short_message runs past the end of the PDU', status: STATUS.ESME_RINVMSGLEN, command_id: CMD.deliver_sm, sequence_number: 77 });
+  });
+
+  it('reports a C string without its NUL and an over-long field', () => {
+    const noNul = Buffer.concat([header(16 + 3, CMD.submit_sm_resp, 5), Buffer.from('abc')]);
+    expect(parsePdu(noNul)).toMatchObject({ ok: false, error: 'submit_sm_resp: message_id is not NUL-terminated', sequence_number: 5 });
+    const long = encodePdu({ command: 'bind_transmitter', command_status: 0, sequence_number: 6, bind: { system_id: 'x'.repeat(20), password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' } });
+    expect(parsePdu(long)).toMatchObject({ ok: false, error: 'bind_transmitter: system_id is longer than 15 octets' });
+  });
+});
+
+describe('splitFrames', () => {
+  const a = encodePdu({ command: 'enquire_link', command_status: 0, sequence_number: 1 });
+  const b = encodePdu({ command: 'submit_sm_resp', command_status: 0, sequence_number: 2, id: 'x' });
+  it('cuts whole frames and keeps the partial rest', () => {
+    const stream = Buffer.concat([a, b, b.subarray(0, 5)]);
+    const { frames, rest, fatal } = splitFrames(stream);
+    expect(frames.map((f) => f.length)).toEqual([16, 18]);
+    expect(rest.length).toBe(5);
+    expect(fatal).toBeUndefined();
+  });
+  it('gives up on an impossible command_length', () => {
+    const bad = Buffer.alloc(8);
+    bad.writeUInt32BE(0xffffffff, 0);
+    expect(splitFrames(Buffer.concat([a, bad]))).toMatchObject({ frames: [a], fatal: 'command_length 4294967295 is out of range' });
+  });
+});
