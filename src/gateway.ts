@@ -17,6 +17,7 @@ import { jobDefinitions } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
 import { createLogger, type Logger } from './log';
 import { DevTransport } from './transport/dev/dev.transport';
+import { SmppTransport } from './transport/smpp/smpp.transport';
 import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport, TransportSink } from './transport/types';
 import { flushStaleParts, storePart } from './core/reassembly';
@@ -66,6 +67,11 @@ export class Gateway {
     this.dev = new DevTransport((d) => this.log.info({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
     this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
     const operators = [...(opts.transports ?? [])];
+    const sm = this.config.smpp;
+    if (sm && !operators.some((t) => t.name === 'smpp')) {
+      const url = new URL(sm.url);
+      operators.push(new SmppTransport({ host: url.hostname, port: Number(url.port || 2775), systemId: sm.systemId, password: sm.password, sourceAddr: sm.sourceAddr ?? '' }));
+    }
     const tw = this.config.twilio;
     if (tw && !operators.some((t) => t.name === 'twilio')) {
       operators.push(new TwilioTransport({ ...tw, statusCallback: `${this.config.publicBaseUrl}/webhooks/twilio/status`, apiBaseUrl: tw.apiBaseUrl }));

@@ -184,6 +184,7 @@ export interface DeliveryReportsTable {
   id: Generated<number>;
   channel: string;
   provider_id: string;
+  alternatives: ColumnType<string[], string[] | undefined, string[]>;
   state: string;
   error_code: string | null;
   received_at: DefaultTimestamp;

@@ -66,6 +66,8 @@ export interface SendResult {
 export interface DeliveryReport {
   channel: string;
   providerId: string;
+  /** Other spellings the provider id may have been recorded under (SMPP: hex against decimal). */
+  alternatives?: string[];
   state: 'accepted' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'expired' | 'unknown';
   errorCode?: string;
 }

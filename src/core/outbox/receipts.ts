@@ -32,7 +32,7 @@ export async function recordReport(db: Kysely<Database>, report: DeliveryReport)
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('delivery_reports')
-      .values({ channel: report.channel, provider_id: report.providerId, state: report.state, error_code: report.errorCode ?? null })
+      .values({ channel: report.channel, provider_id: report.providerId, alternatives: report.alternatives ?? [], state: report.state, error_code: report.errorCode ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
     return applyReport(trx, { id, ...report });
@@ -44,15 +44,15 @@ export async function applyWaitingReports(db: Db, channel: string, providerIds: 
   if (providerIds.length === 0) return 0;
   const waiting = await db
     .selectFrom('delivery_reports')
-    .select(['id', 'channel', 'provider_id', 'state', 'error_code'])
+    .select(['id', 'channel', 'provider_id', 'alternatives', 'state', 'error_code'])
     .where('outbound_id', 'is', null)
     .where('channel', '=', channel)
-    .where('provider_id', 'in', providerIds)
+    .where((eb) => eb.or([eb('provider_id', 'in', providerIds), sql<boolean>`alternatives && ${sql.val(providerIds)}::text[]`]))
     .orderBy('id')
     .execute();
   let applied = 0;
   for (const r of waiting) {
-    const outcome = await applyReport(db, { id: r.id, channel: r.channel, providerId: r.provider_id, state: r.state as DeliveryReport['state'], errorCode: r.error_code ?? undefined });
+    const outcome = await applyReport(db, { id: r.id, channel: r.channel, providerId: r.provider_id, alternatives: r.alternatives, state: r.state as DeliveryReport['state'], errorCode: r.error_code ?? undefined });
     if (outcome === 'applied') applied++;
   }
   return applied;
@@ -60,16 +60,19 @@ export async function applyWaitingReports(db: Db, channel: string, providerIds: 
 
 async function applyReport(db: Db, report: DeliveryReport & { id: number }): Promise<ReportOutcome> {
   const target = TARGET[report.state];
+  const ids = [report.providerId, ...(report.alternatives ?? [])];
   const part = await db
     .selectFrom('outbound_parts')
     .select(['outbound_id', 'part_no', 'status'])
     .where('channel', '=', report.channel)
-    .where('provider_id', '=', report.providerId)
+    .where('provider_id', 'in', ids)
     .executeTakeFirst();
   let outboundId: number;
   let status: OutboundStatus | null = target;
   if (part) {
     outboundId = part.outbound_id;
+    // Receipts for two parts can arrive at once: lock the message so one sees the other's part.
+    await db.selectFrom('outbound_messages').select('id').where('id', '=', outboundId).forUpdate().execute();
     if (target && FINAL.has(target) && !FINAL.has(part.status)) {
       await db
         .updateTable('outbound_parts')
@@ -90,7 +93,7 @@ async function applyReport(db: Db, report: DeliveryReport & { id: number }): Pro
       .selectFrom('outbound_messages')
       .select('id')
       .where('channel', '=', report.channel)
-      .where('provider_id', '=', report.providerId)
+      .where('provider_id', 'in', ids)
       .executeTakeFirst();
     if (!msg) return 'unmatched';
     outboundId = msg.id;

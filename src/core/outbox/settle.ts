@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from '../../db/schema';
+import { type Kysely, sql } from 'kysely';
+import type { Database, Db } from '../../db/schema';
 
 /** A send the transport accepted. */
 export interface SentResult {
@@ -18,10 +18,15 @@ export async function markHanded(db: Db, ids: number[], now: Date): Promise<void
 
 /**
  * Marks accepted sends `sent` in one statement (only rows this worker still holds move) and
- * records the ids of multi-part messages' parts for their receipts.
+ * records the ids of multi-part messages' parts for their receipts, in one transaction: a receipt
+ * must never find the message's id without its parts (it would settle the whole message).
  */
-export async function markSent(db: Db, results: SentResult[], now: Date): Promise<void> {
+export async function markSent(db: Kysely<Database>, results: SentResult[], now: Date): Promise<void> {
   if (results.length === 0) return;
+  await db.transaction().execute((trx) => markSentIn(trx, results, now));
+}
+
+async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<void> {
   await sql`
     UPDATE outbound_messages o
        SET status = 'sent', channel = r.channel, provider_id = r.provider_id, sent_at = ${now},

@@ -1,0 +1,105 @@
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import { encodePdu, type Pdu, parsePdu, splitFrames, STATUS } from './pdu';
+
+/** A request that was never answered in time. */
+export class ResponseTimeout extends Error {
+  constructor(readonly pdu: Pdu) {
+    super(`no response to ${pdu.command} #${pdu.sequence_number}`);
+  }
+}
+
+/**
+ * One SMPP connection, either side: frames the byte stream, parses PDUs, matches responses to
+ * requests by sequence number with a response timer (so no callback waits forever), and answers
+ * a malformed PDU with generic_nack instead of dying. Emits 'pdu' for requests and 'close'.
+ */
+export class SmppLink extends EventEmitter {
+  private buffer: Buffer = Buffer.alloc(0);
+  private sequence = 0;
+  private readonly pending = new Map<number, { resolve: (p: Pdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+
+  constructor(
+    readonly socket: net.Socket,
+    private readonly responseTimeoutMs = 10_000,
+  ) {
+    super();
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('close', () => this.onClose());
+    socket.on('error', () => socket.destroy());
+  }
+
+  /** Sends a PDU (a response, or a request whose answer is not awaited). */
+  send(pdu: Omit<Pdu, 'tlvs' | 'sequence_number'> & { sequence_number?: number; tlvs?: Map<number, Buffer> }): number {
+    const sequence_number = pdu.sequence_number ?? this.nextSequence();
+    if (!this.socket.destroyed) this.socket.write(encodePdu({ ...pdu, sequence_number }));
+    return sequence_number;
+  }
+
+  /** Sends a request and resolves with its response (any status); rejects on timeout or close. */
+  request(pdu: Omit<Pdu, 'tlvs' | 'sequence_number' | 'command_status'> & { tlvs?: Map<number, Buffer> }): Promise<Pdu> {
+    const sequence_number = this.nextSequence();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(sequence_number);
+        reject(new ResponseTimeout({ ...pdu, command_status: 0, sequence_number, tlvs: new Map() }));
+      }, this.responseTimeoutMs);
+      this.pending.set(sequence_number, { resolve, reject, timer });
+      this.send({ ...pdu, command_status: 0, sequence_number });
+    });
+  }
+
+  /** Requests awaiting their response. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.socket.end();
+    this.socket.destroy();
+  }
+
+  private nextSequence(): number {
+    this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
+    return this.sequence;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    const { frames, rest, fatal } = splitFrames(this.buffer);
+    this.buffer = Buffer.from(rest);
+    for (const frame of frames) {
+      const parsed = parsePdu(frame);
+      if (!parsed.ok) {
+        // The session lives on: the peer is told which PDU was bad.
+        this.emit('malformed', parsed.error);
+        this.send({ command: 'generic_nack', command_status: parsed.status || STATUS.ESME_RSYSERR, sequence_number: parsed.sequence_number ?? 0 });
+        continue;
+      }
+      const pdu = parsed.pdu;
+      const waiting = pdu.command.endsWith('_resp') || pdu.command === 'generic_nack' ? this.pending.get(pdu.sequence_number) : undefined;
+      if (waiting) {
+        clearTimeout(waiting.timer);
+        this.pending.delete(pdu.sequence_number);
+        waiting.resolve(pdu);
+      } else if (!pdu.command.endsWith('_resp') && pdu.command !== 'generic_nack') {
+        this.emit('pdu', pdu);
+      }
+    }
+    if (fatal) {
+      // A length out of range cannot be re-synchronised: drop the connection (the ESME reconnects).
+      this.emit('malformed', fatal);
+      this.close();
+    }
+  }
+
+  private onClose(): void {
+    for (const [seq, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error(`connection closed before the response to #${seq}`));
+    }
+    this.pending.clear();
+    this.emit('close');
+  }
+}

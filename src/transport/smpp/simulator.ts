@@ -1,0 +1,144 @@
+import net from 'node:net';
+import { decodeShortMessage, encodeOutbound } from './coding';
+import { SmppLink } from './link';
+import { type Pdu, STATUS } from './pdu';
+import { parseUdh } from './udh';
+
+/** A submit_sm the simulator accepted, decoded. */
+export interface SimSubmit {
+  id: string;
+  to: string;
+  from: string;
+  text: string;
+  dataCoding: number;
+  concat?: { ref: number; total: number; seq: number };
+}
+
+/**
+ * A small SMSC for local use and tests: accepts binds, acknowledges and records submits (hex ids),
+ * returns a receipt for each part, answers enquire_link, and injects inbound texts (split into
+ * UDH parts when long). `throttleNext(n)` answers the next n submits with ESME_RTHROTTLED.
+ */
+export class SmscSimulator {
+  readonly submits: SimSubmit[] = [];
+  private server: net.Server | null = null;
+  private readonly links = new Set<SmppLink>();
+  private nextId = 0x1000;
+  private throttled = 0;
+  private ref = 0;
+  port = 0;
+
+  constructor(private readonly opts: { receipts?: boolean; log?: (line: string) => void } = {}) {}
+
+  /** Listens on 127.0.0.1 (port 0: any free port). */
+  async start(port = 0): Promise<number> {
+    this.server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  /** Closes every bind and the listener. */
+  async stop(): Promise<void> {
+    for (const l of this.links) l.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = null;
+  }
+
+  /** Answers the next `n` submits with ESME_RTHROTTLED (0x58). */
+  throttleNext(n: number): void {
+    this.throttled += n;
+  }
+
+  /** Bound sessions now. */
+  get sessions(): number {
+    return this.links.size;
+  }
+
+  /** Delivers a text from a phone to the bound ESME(s); resolves with the deliver_sm_resp statuses. */
+  async inject(from: string, to: string, text: string): Promise<number[]> {
+    this.ref = (this.ref + 1) % 256;
+    const link = [...this.links][0];
+    if (!link) throw new Error('no ESME bound');
+    const statuses: number[] = [];
+    for (const part of encodeOutbound(text, this.ref)) {
+      const resp = await link.request({ command: 'deliver_sm', sm: sm(from.replace(/^\+/, ''), to, part.esmClass, part.dataCoding, part.shortMessage) });
+      statuses.push(resp.command_status);
+    }
+    return statuses;
+  }
+
+  /** Sends raw bytes to the first bound ESME (malformed-PDU tests). */
+  sendRaw(bytes: Buffer): void {
+    [...this.links][0]?.socket.write(bytes);
+  }
+
+  private accept(socket: net.Socket): void {
+    const link = new SmppLink(socket);
+    link.on('close', () => this.links.delete(link));
+    link.on('pdu', (pdu: Pdu) => this.onPdu(link, pdu));
+  }
+
+  private onPdu(link: SmppLink, pdu: Pdu): void {
+    const reply = (command: Pdu['command'], extra: Partial<Pdu> = {}) => link.send({ command, command_status: 0, sequence_number: pdu.sequence_number, ...extra });
+    switch (pdu.command) {
+      case 'bind_transceiver':
+      case 'bind_transmitter':
+      case 'bind_receiver':
+        this.links.add(link);
+        this.opts.log?.(`bind ${pdu.command} ${pdu.bind?.system_id} v0x${pdu.bind?.interface_version.toString(16)}`);
+        return void reply(`${pdu.command}_resp` as Pdu['command'], { id: 'UPLINKSIM' });
+      case 'enquire_link':
+        return void reply('enquire_link_resp');
+      case 'unbind':
+        reply('unbind_resp');
+        return link.close();
+      case 'submit_sm':
+        return this.onSubmit(link, pdu);
+      default:
+        return void reply('generic_nack', { command_status: STATUS.ESME_RINVCMDID });
+    }
+  }
+
+  private onSubmit(link: SmppLink, pdu: Pdu): void {
+    if (this.throttled > 0) {
+      this.throttled--;
+      return void link.send({ command: 'submit_sm_resp', command_status: STATUS.ESME_RTHROTTLED, sequence_number: pdu.sequence_number });
+    }
+    const s = pdu.sm!;
+    const udh = s.esm_class & 0x40 ? parseUdh(s.short_message) : undefined;
+    const payload = udh?.ok ? udh.payload : s.short_message;
+    const id = (this.nextId++).toString(16).toUpperCase();
+    const submit = { id, to: s.destination_addr, from: s.source_addr, text: decodeShortMessage(s.data_coding, payload), dataCoding: s.data_coding, concat: udh?.ok ? udh.concat : undefined };
+    this.submits.push(submit);
+    this.opts.log?.(`submit ${id} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
+    link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
+    if (this.opts.receipts !== false && s.registered_delivery & 1) {
+      // The receipt's id in decimal, as many SMSCs do: the ESME must match it to the hex id above.
+      const text = `id:${String(Number.parseInt(id, 16)).padStart(10, '0')} sub:001 dlvrd:001 submit date:2611281030 done date:2611281030 stat:DELIVRD err:000 text:`;
+      setTimeout(() => link.request({ command: 'deliver_sm', sm: sm(s.destination_addr, s.source_addr, 0x04, 0, Buffer.from(text, 'latin1')) }).catch(() => {}), 5);
+    }
+  }
+}
+
+function sm(from: string, to: string, esmClass: number, dataCoding: number, shortMessage: Buffer) {
+  return {
+    service_type: '',
+    source_addr_ton: /^\d+$/.test(from) && from.length > 8 ? 1 : 0,
+    source_addr_npi: 1,
+    source_addr: from,
+    dest_addr_ton: 0,
+    dest_addr_npi: 1,
+    destination_addr: to,
+    esm_class: esmClass,
+    protocol_id: 0,
+    priority_flag: 0,
+    schedule_delivery_time: '',
+    validity_period: '',
+    registered_delivery: 0,
+    replace_if_present_flag: 0,
+    data_coding: dataCoding,
+    sm_default_msg_id: 0,
+    short_message: shortMessage,
+  };
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
+import { SmscSimulator } from '../../../src/transport/smpp/simulator';
+import { testGateway, type TestGateway } from '../../helpers/gateway';
+
+const LI = '+8613800138000';
+const JOHN = '+16465550123';
+let t: TestGateway;
+let smsc: SmscSimulator;
+let smpp: SmppTransport;
+const log: string[] = [];
+
+const waitFor = async (what: string, ok: () => Promise<boolean> | boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+beforeAll(async () => {
+  smsc = new SmscSimulator({ log: (l) => log.push(l) });
+  const port = await smsc.start();
+  smpp = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sourceAddr: '95555', enquireLinkMs: 200, reconnectMs: 50, responseTimeoutMs: 2000 });
+  t = await testGateway({ transports: [smpp] });
+  await t.gw.start(0);
+  await waitFor('bind', () => smpp.isUp());
+});
+afterAll(async () => {
+  await t.close();
+  await smsc.stop();
+});
+
+const outRow = (template: string) => t.tdb.db.selectFrom('outbound_messages').selectAll().where('template', '=', template).orderBy('id', 'desc').executeTakeFirstOrThrow();
+
+describe('SMPP ESME against the simulator', () => {
+  it('binds as a transceiver with interface_version 0x34', () => {
+    expect(log[0]).toBe('bind bind_transceiver uplink v0x34');
+  });
+
+  it('receives a 3-part Chinese text, reassembles it, and answers in Chinese, every part of the reply receipted', async () => {
+    const text = `帮助${'请问我的信用卡账单和积分怎么查询'.repeat(9)}`; // > 134 UTF-16 units: 3 parts
+    expect(await smsc.inject(LI, '95555', text)).toEqual([0, 0, 0]);
+    await waitFor('the text', async () => (await t.tdb.db.selectFrom('inbound_messages').select('status').execute()).some((r) => r.status === 'processed'));
+    const inbound = await t.tdb.db.selectFrom('inbound_messages').select(['text', 'from_number', 'channel']).executeTakeFirstOrThrow();
+    expect(inbound).toEqual({ text, from_number: LI, channel: 'smpp' });
+    await waitFor('the reply', async () => (await outRow('common.usage_card').catch(() => outRow('common.unknown').catch(() => outRow('help.menu'))))?.status !== 'queued');
+    await waitFor('three submits', () => smsc.submits.length >= 2);
+    const parts = smsc.submits.filter((s) => s.to === '8613800138000');
+    expect(parts.every((p) => p.dataCoding === 8)).toBe(true);
+    expect(parts.map((p) => p.concat?.seq)).toEqual(parts.map((_, i) => i + 1));
+    const reply = await t.tdb.db.selectFrom('outbound_messages').selectAll().where('to_number', '=', LI).executeTakeFirstOrThrow();
+    expect(parts.map((p) => p.text).join('')).toBe(reply.body);
+    expect(reply.segments).toBe(parts.length);
+    await waitFor('every part receipted', async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('id', '=', reply.id).executeTakeFirstOrThrow()).status === 'delivered');
+    expect(await t.tdb.db.selectFrom('outbound_parts').select('status').where('outbound_id', '=', reply.id).execute()).toEqual(parts.map(() => ({ status: 'delivered' })));
+  });
+
+  it('sends a 3-part Chinese text as UCS-2 parts with one UDH reference, and settles it when all 3 receipts are in', async () => {
+    const body = `尊敬的客户：${'您的账户有新的优惠活动，'.repeat(12)}`;
+    const before = smsc.submits.length;
+    const [id] = await t.gw.outbox.enqueue(t.tdb.db, [{ to: LI, body, locale: 'zh-CN', template: 'test.long', class: 'service' }], t.clock.now());
+    t.gw.dispatcher.kick();
+    await waitFor('3 submits', () => smsc.submits.length >= before + 3);
+    const parts = smsc.submits.slice(before);
+    expect(parts.map((p) => [p.dataCoding, p.concat?.total, p.concat?.seq])).toEqual([[8, 3, 1], [8, 3, 2], [8, 3, 3]]);
+    expect(new Set(parts.map((p) => p.concat?.ref)).size).toBe(1);
+    expect(parts.map((p) => p.text).join('')).toBe(body);
+    await waitFor('delivered', async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status === 'delivered');
+    expect(await t.tdb.db.selectFrom('outbound_parts').select(['part_no', 'status']).where('outbound_id', '=', id).orderBy('part_no').execute()).toEqual([
+      { part_no: 1, status: 'delivered' },
+      { part_no: 2, status: 'delivered' },
+      { part_no: 3, status: 'delivered' },
+    ]);
+  });
+
+  it('sends GSM extension characters as GSM-7 (data_coding 0) intact', async () => {
+    const before = smsc.submits.length;
+    await t.gw.outbox.enqueue(t.tdb.db, [{ to: JOHN, body: 'Fee €5 {waived} [ok] ~^|\\', locale: 'en', template: 'test.gsm', class: 'service' }], t.clock.now());
+    t.gw.dispatcher.kick();
+    await waitFor('submit', () => smsc.submits.length > before);
+    expect(smsc.submits.at(-1)).toMatchObject({ dataCoding: 0, text: 'Fee €5 {waived} [ok] ~^|\\', to: '16465550123' });
+  });
+
+  it('requeues on ESME_RTHROTTLED (0x58) and sends once the SMSC takes it', async () => {
+    smsc.throttleNext(1);
+    await t.gw.outbox.enqueue(t.tdb.db, [{ to: JOHN, body: 'throttle me', locale: 'en', template: 'test.throttle', class: 'service' }], t.clock.now());
+    t.gw.dispatcher.kick(); // the gateway's own dispatcher is running
+    await waitFor('the throttled answer', async () => (await outRow('test.throttle')).last_error !== null);
+    expect(await outRow('test.throttle')).toMatchObject({ status: 'queued', attempts: 0, last_error: 'throttled 0x58: submit_sm refused (0x58)' });
+    t.clock.advance(2000);
+    t.gw.dispatcher.kick();
+    await waitFor('sent after throttling', async () => ['sent', 'delivered'].includes((await outRow('test.throttle')).status));
+  });
+
+  it('survives an unknown command_id and a truncated deliver_sm, answering generic_nack', async () => {
+    const unknown = Buffer.alloc(16);
+    unknown.writeUInt32BE(16, 0);
+    unknown.writeUInt32BE(0x00000077, 4);
+    unknown.writeUInt32BE(901, 12);
+    smsc.sendRaw(unknown);
+    const truncated = Buffer.from('0000001a0000000500000000000003840001', 'hex'); // deliver_sm cut after two fields
+    truncated.writeUInt32BE(truncated.length, 0);
+    smsc.sendRaw(truncated);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(smpp.isUp()).toBe(true);
+    expect(await smsc.inject(JOHN, '95555', 'PTS')).toEqual([0]);
+  });
+
+  it('reconnects after a PDU with an impossible length drops the link', async () => {
+    const bad = Buffer.alloc(8);
+    bad.writeUInt32BE(0xffffffff, 0);
+    smsc.sendRaw(bad);
+    await waitFor('drop', () => !smpp.isUp(), 2000).catch(() => {});
+    await waitFor('rebind', () => smpp.isUp() && smsc.sessions === 1, 5000);
+    expect(await smsc.inject(JOHN, '95555', 'PTS')).toEqual([0]);
+  });
+});
