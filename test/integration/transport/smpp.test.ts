@@ -116,3 +116,30 @@ describe('SMPP ESME against the simulator', () => {
     expect(await smsc.inject(JOHN, '95555', 'PTS')).toEqual([0]);
   });
 });
+
+describe('when the text cannot be recorded', () => {
+  it('answers deliver_sm with ESME_RX_T_APPN (0x64) so the SMSC keeps it and retries', async () => {
+    const sim = new SmscSimulator();
+    const port = await sim.start();
+    const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sourceAddr: '95555', reconnectMs: 50 });
+    let fail = true;
+    const recorded: string[] = [];
+    await esme.start({
+      inbound: async (sms) => {
+        if (fail) throw new Error('database unavailable');
+        recorded.push(sms.text);
+      },
+      inboundPart: async () => {},
+      report: async () => {},
+    });
+    try {
+      expect(await sim.inject('+8613800138000', '95555', 'BAL')).toEqual([0x64]);
+      fail = false;
+      expect(await sim.inject('+8613800138000', '95555', 'BAL')).toEqual([0]);
+      expect(recorded).toEqual(['BAL']);
+    } finally {
+      await esme.stop();
+      await sim.stop();
+    }
+  });
+});
