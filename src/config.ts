@@ -79,6 +79,7 @@ export const envSchema = z
     SMPP_SYSTEM_ID: z.string().optional(),
     SMPP_PASSWORD: z.string().optional(),
     SMPP_SOURCE_ADDR: z.string().optional(),
+    SMPP_BIND_MODE: z.enum(['transceiver', 'split']).default('transceiver'),
     TWILIO_ACCOUNT_SID: z.string().optional(),
     TWILIO_AUTH_TOKEN: z.string().optional(),
     TWILIO_FROM: z.string().optional(),
@@ -137,7 +138,7 @@ export type AppConfig = Readonly<{
   renewalOffsets: readonly number[];
   paymentReminderDays: number;
   scheduler: boolean;
-  smpp?: { url: string; systemId: string; password: string; sourceAddr?: string };
+  smpp?: { url: string; systemId: string; password: string; sourceAddr?: string; bindMode: 'transceiver' | 'split' };
   twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiBaseUrl?: string };
 }>;
 
@@ -194,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           systemId: e.SMPP_SYSTEM_ID ?? '',
           password: e.SMPP_PASSWORD ?? '',
           sourceAddr: e.SMPP_SOURCE_ADDR,
+          bindMode: e.SMPP_BIND_MODE,
         })
       : undefined,
     twilio:

@@ -70,7 +70,7 @@ export class Gateway {
     const sm = this.config.smpp;
     if (sm && !operators.some((t) => t.name === 'smpp')) {
       const url = new URL(sm.url);
-      operators.push(new SmppTransport({ host: url.hostname, port: Number(url.port || 2775), systemId: sm.systemId, password: sm.password, sourceAddr: sm.sourceAddr ?? '' }));
+      operators.push(new SmppTransport({ host: url.hostname, port: Number(url.port || 2775), systemId: sm.systemId, password: sm.password, sourceAddr: sm.sourceAddr ?? '', bindMode: sm.bindMode }));
     }
     const tw = this.config.twilio;
     if (tw && !operators.some((t) => t.name === 'twilio')) {

@@ -292,7 +292,9 @@ export class Dispatcher {
       return requeue(this.db, row.id, new Date(now + 250), reason, true);
     }
     if (e.kind === 'unavailable') {
-      this.downUntil.set(channel, Date.now() + this.opts.downCooldownMs);
+      // A transport that already says it is down (SMPP lost its bind) is skipped through isUp() and
+      // used again the moment it rebinds; one that claims to be up yet failed sits out a cooldown.
+      if (this.transports.get(channel)?.isUp?.() !== false) this.downUntil.set(channel, Date.now() + this.opts.downCooldownMs);
       if (this.pickTransport(row)) return requeue(this.db, row.id, new Date(now), reason, true);
     }
     if (e.kind === 'opted_out') {

@@ -39,8 +39,8 @@ export async function recordReport(db: Kysely<Database>, report: DeliveryReport)
   });
 }
 
-/** Applies reports that arrived before their message's provider ids were recorded. */
-export async function applyWaitingReports(db: Db, channel: string, providerIds: string[]): Promise<number> {
+/** Applies reports that arrived before their message's provider ids were recorded, each in its own transaction. */
+export async function applyWaitingReports(db: Kysely<Database>, channel: string, providerIds: string[]): Promise<number> {
   if (providerIds.length === 0) return 0;
   const waiting = await db
     .selectFrom('delivery_reports')
@@ -52,7 +52,8 @@ export async function applyWaitingReports(db: Db, channel: string, providerIds: 
     .execute();
   let applied = 0;
   for (const r of waiting) {
-    const outcome = await applyReport(db, { id: r.id, channel: r.channel, providerId: r.provider_id, alternatives: r.alternatives, state: r.state as DeliveryReport['state'], errorCode: r.error_code ?? undefined });
+    const report = { id: r.id, channel: r.channel, providerId: r.provider_id, alternatives: r.alternatives, state: r.state as DeliveryReport['state'], errorCode: r.error_code ?? undefined };
+    const outcome = await db.transaction().execute((trx) => applyReport(trx, report));
     if (outcome === 'applied') applied++;
   }
   return applied;

@@ -22,7 +22,7 @@ export interface SimSubmit {
 export class SmscSimulator {
   readonly submits: SimSubmit[] = [];
   private server: net.Server | null = null;
-  private readonly links = new Set<SmppLink>();
+  private readonly links = new Map<SmppLink, string>();
   private nextId = 0x1000;
   private throttled = 0;
   private ref = 0;
@@ -40,7 +40,7 @@ export class SmscSimulator {
 
   /** Closes every bind and the listener. */
   async stop(): Promise<void> {
-    for (const l of this.links) l.close();
+    for (const l of this.links.keys()) l.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server = null;
   }
@@ -58,8 +58,9 @@ export class SmscSimulator {
   /** Delivers a text from a phone to the bound ESME(s); resolves with the deliver_sm_resp statuses. */
   async inject(from: string, to: string, text: string): Promise<number[]> {
     this.ref = (this.ref + 1) % 256;
-    const link = [...this.links][0];
-    if (!link) throw new Error('no ESME bound');
+    // Mobile-originated texts go to a receiver or transceiver bind.
+    const link = [...this.links].find(([, kind]) => kind !== 'bind_transmitter')?.[0];
+    if (!link) throw new Error('no ESME bound to receive');
     const statuses: number[] = [];
     for (const part of encodeOutbound(text, this.ref)) {
       const resp = await link.request({ command: 'deliver_sm', sm: sm(from.replace(/^\+/, ''), to, part.esmClass, part.dataCoding, part.shortMessage) });
@@ -70,7 +71,7 @@ export class SmscSimulator {
 
   /** Sends raw bytes to the first bound ESME (malformed-PDU tests). */
   sendRaw(bytes: Buffer): void {
-    [...this.links][0]?.socket.write(bytes);
+    [...this.links.keys()][0]?.socket.write(bytes);
   }
 
   private accept(socket: net.Socket): void {
@@ -85,7 +86,7 @@ export class SmscSimulator {
       case 'bind_transceiver':
       case 'bind_transmitter':
       case 'bind_receiver':
-        this.links.add(link);
+        this.links.set(link, pdu.command);
         this.opts.log?.(`bind ${pdu.command} ${pdu.bind?.system_id} v0x${pdu.bind?.interface_version.toString(16)}`);
         return void reply(`${pdu.command}_resp` as Pdu['command'], { id: 'UPLINKSIM' });
       case 'enquire_link':
@@ -113,10 +114,11 @@ export class SmscSimulator {
     this.submits.push(submit);
     this.opts.log?.(`submit ${id} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
     link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
-    if (this.opts.receipts !== false && s.registered_delivery & 1) {
+    const receiver = [...this.links].find(([, kind]) => kind !== 'bind_transmitter')?.[0];
+    if (this.opts.receipts !== false && s.registered_delivery & 1 && receiver) {
       // The receipt's id in decimal, as many SMSCs do: the ESME must match it to the hex id above.
       const text = `id:${String(Number.parseInt(id, 16)).padStart(10, '0')} sub:001 dlvrd:001 submit date:2611281030 done date:2611281030 stat:DELIVRD err:000 text:`;
-      setTimeout(() => link.request({ command: 'deliver_sm', sm: sm(s.destination_addr, s.source_addr, 0x04, 0, Buffer.from(text, 'latin1')) }).catch(() => {}), 5);
+      setTimeout(() => receiver.request({ command: 'deliver_sm', sm: sm(s.destination_addr, s.source_addr, 0x04, 0, Buffer.from(text, 'latin1')) }).catch(() => {}), 5);
     }
   }
 }

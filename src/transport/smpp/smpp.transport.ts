@@ -19,7 +19,11 @@ export interface SmppSettings {
   enquireLinkMs?: number;
   /** First reconnect delay; doubles up to 30 s, with jitter. */
   reconnectMs?: number;
+  /** One transceiver bind, or a transmitter and a receiver (SMSCs such as Kannel's test_smsc). */
+  bindMode?: 'transceiver' | 'split';
 }
+
+type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
 
 /** Status codes that mean "slow down" (the route is throttled, the message goes back at the head). */
 const THROTTLED = new Set<number>([STATUS.ESME_RTHROTTLED, STATUS.ESME_RMSGQFUL]);
@@ -32,12 +36,13 @@ const THROTTLED = new Set<number>([STATUS.ESME_RTHROTTLED, STATUS.ESME_RMSGQFUL]
  */
 export class SmppTransport implements SmsTransport {
   readonly name = 'smpp';
+  /** The link submits go through (the transceiver, or the transmitter in split mode). */
   private link: SmppLink | null = null;
-  private bound = false;
+  private readonly links = new Map<BindCommand, SmppLink>();
   private stopped = false;
   private sink: TransportSink | null = null;
-  private keepAlive: NodeJS.Timeout | null = null;
-  private attempt = 0;
+  private readonly keepAlive = new Map<BindCommand, NodeJS.Timeout>();
+  private readonly attempts = new Map<BindCommand, number>();
   private ref = Math.floor(Math.random() * 255);
   private slots: number;
   private readonly waiters: (() => void)[] = [];
@@ -46,31 +51,38 @@ export class SmppTransport implements SmsTransport {
     this.slots = s.window ?? 10;
   }
 
-  /** True while bound. */
+  /** True while every bind is up. */
   isUp(): boolean {
-    return this.bound;
+    return this.binds().every((b) => this.links.has(b));
   }
 
-  /** Connects and binds; resolves after the first bind attempt (reconnects continue in the background). */
+  /** Connects and binds; resolves after the first bind attempts (reconnects continue in the background). */
   async start(sink: TransportSink): Promise<void> {
     this.sink = sink;
-    await this.connect().catch(() => this.reconnectLater());
+    await Promise.all(this.binds().map((b) => this.connect(b).catch(() => this.reconnectLater(b))));
   }
 
   /** Unbinds (bounded wait) and closes; no reconnect afterwards. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.keepAlive) clearInterval(this.keepAlive);
-    const link = this.link;
-    if (link && this.bound) await Promise.race([link.request({ command: 'unbind' }).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
-    link?.close();
-    this.bound = false;
+    for (const t of this.keepAlive.values()) clearInterval(t);
+    await Promise.all(
+      [...this.links.values()].map(async (link) => {
+        await Promise.race([link.request({ command: 'unbind' }).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+        link.close();
+      }),
+    );
+    this.links.clear();
+  }
+
+  private binds(): BindCommand[] {
+    return this.s.bindMode === 'split' ? ['bind_transmitter', 'bind_receiver'] : ['bind_transceiver'];
   }
 
   /** Sends every part of a message; the first part's id is the message's provider id. */
   async send(msg: OutboundSms): Promise<SendResult> {
     const link = this.link;
-    if (!link || !this.bound) throw new SendError('unavailable', 'SMPP not bound');
+    if (!link || !this.isUp()) throw new SendError('unavailable', 'SMPP not bound');
     this.ref = (this.ref + 1) % 256;
     const ids: string[] = [];
     for (const part of encodeOutbound(msg.body, this.ref)) {
@@ -129,30 +141,32 @@ export class SmppTransport implements SmsTransport {
     else this.slots++;
   }
 
-  private connect(): Promise<void> {
+  private connect(bind: BindCommand): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: this.s.host, port: this.s.port });
       socket.once('error', reject);
       socket.once('connect', async () => {
         const link = new SmppLink(socket, this.s.responseTimeoutMs ?? 10_000);
-        this.link = link;
         link.on('pdu', (pdu: Pdu) => void this.onRequest(link, pdu));
         link.on('close', () => {
-          this.bound = false;
-          if (this.keepAlive) clearInterval(this.keepAlive);
-          if (!this.stopped) this.reconnectLater();
+          if (this.links.get(bind) === link) this.links.delete(bind);
+          if (this.link === link) this.link = null;
+          clearInterval(this.keepAlive.get(bind));
+          if (!this.stopped) this.reconnectLater(bind);
         });
         try {
           const resp = await link.request({
-            command: 'bind_transceiver',
+            command: bind,
             bind: { system_id: this.s.systemId, password: this.s.password, system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
           });
-          if (resp.command_status !== STATUS.ESME_ROK) throw new Error(`bind refused (0x${resp.command_status.toString(16)})`);
-          this.bound = true;
-          this.attempt = 0;
-          this.keepAlive = setInterval(() => {
+          if (resp.command_status !== STATUS.ESME_ROK) throw new Error(`${bind} refused (0x${resp.command_status.toString(16)})`);
+          this.links.set(bind, link);
+          if (bind !== 'bind_receiver') this.link = link;
+          this.attempts.set(bind, 0);
+          const timer = setInterval(() => {
             link.request({ command: 'enquire_link' }).catch(() => link.close()); // a missed keep-alive drops the link
           }, this.s.enquireLinkMs ?? 30_000);
+          this.keepAlive.set(bind, timer);
           resolve();
         } catch (err) {
           link.close();
@@ -162,11 +176,13 @@ export class SmppTransport implements SmsTransport {
     });
   }
 
-  private reconnectLater(): void {
+  private reconnectLater(bind: BindCommand): void {
     if (this.stopped) return;
-    const base = Math.min(30_000, (this.s.reconnectMs ?? 1000) * 2 ** this.attempt++);
+    const attempt = this.attempts.get(bind) ?? 0;
+    this.attempts.set(bind, attempt + 1);
+    const base = Math.min(30_000, (this.s.reconnectMs ?? 1000) * 2 ** attempt);
     setTimeout(() => {
-      if (!this.stopped) this.connect().catch(() => this.reconnectLater());
+      if (!this.stopped) this.connect(bind).catch(() => this.reconnectLater(bind));
     }, base / 2 + (Math.random() * base) / 2).unref();
   }
 

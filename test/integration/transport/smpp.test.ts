@@ -149,6 +149,30 @@ describe('SMSC restart mid-traffic', () => {
   });
 });
 
+describe('separate transmitter and receiver binds', () => {
+  it('binds twice, submits on the transmitter and receives texts and receipts on the receiver', async () => {
+    const sim = new SmscSimulator({ log: (l) => lines.push(l) });
+    const lines: string[] = [];
+    const port = await sim.start();
+    const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sourceAddr: '95555', bindMode: 'split' });
+    const got: string[] = [];
+    const reports: string[] = [];
+    await esme.start({ inbound: async (sms) => void got.push(sms.text), inboundPart: async () => {}, report: async (r) => void reports.push(r.state) });
+    try {
+      expect(esme.isUp()).toBe(true);
+      expect(lines.filter((l) => l.startsWith('bind')).sort()).toEqual(['bind bind_receiver uplink v0x34', 'bind bind_transmitter uplink v0x34']);
+      await esme.send({ id: 1, to: '+16465550123', body: 'hello', class: 'service', tier: null });
+      expect(await sim.inject('+16465550123', '95555', 'PTS')).toEqual([0]);
+      await waitFor('receipt', () => reports.length === 1);
+      expect(got).toEqual(['PTS']);
+      expect(reports).toEqual(['delivered']);
+    } finally {
+      await esme.stop();
+      await sim.stop();
+    }
+  });
+});
+
 describe('when the text cannot be recorded', () => {
   it('answers deliver_sm with ESME_RX_T_APPN (0x64) so the SMSC keeps it and retries', async () => {
     const sim = new SmscSimulator();
