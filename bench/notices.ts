@@ -2,10 +2,7 @@
 // greetings. Target (issue "Scheduled and event-driven notices"): under 10 s, through an index.
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config';
-import { Notifier } from '../src/core/notifier';
-import { Outbox } from '../src/core/outbox/outbox';
-import { Templates } from '../src/core/templates';
-import { TEMPLATES_DIR } from '../src/gateway';
+import { createMessaging } from '../src/core/notifier';
 import { jobDefinitions, runJob } from '../src/scheduler/jobs';
 import { benchDatabase, machine } from './db';
 
@@ -28,8 +25,7 @@ async function main() {
   const seedMs = performance.now() - t0;
 
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CARD_HASH_SECRET: 'bench-secret-0123456789abcdef0123456789' });
-  const templates = new Templates(TEMPLATES_DIR);
-  const ctx = { db, notifier: new Notifier(templates, new Outbox(templates), config), config };
+  const ctx = { db, notifier: createMessaging(config).notifier, config };
   const job = jobDefinitions('Asia/Shanghai').find((j) => j.name === 'birthday-greetings')!;
 
   const plan = await sql<{ 'QUERY PLAN': string }>`

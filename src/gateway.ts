@@ -1,16 +1,14 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config';
 import { type Clock, systemClock } from './core/clock';
 import { commands } from './core/commands/index';
 import { Dispatcher, type DispatcherOptions } from './core/outbox/dispatcher';
-import { Notifier } from './core/notifier';
-import { Outbox } from './core/outbox/outbox';
+import { createMessaging, type Notifier } from './core/notifier';
+import type { Outbox } from './core/outbox/outbox';
 import { RouteTable } from './core/outbox/routes';
 import { InboundPipeline } from './core/pipeline';
-import { Templates } from './core/templates';
+import type { Templates } from './core/templates';
 import type { Database } from './db/schema';
 import { createApp } from './http/app';
 import { jobDefinitions } from './scheduler/jobs';
@@ -22,9 +20,6 @@ import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport, TransportSink } from './transport/types';
 import { flushStaleParts, storePart } from './core/reassembly';
 import { recordReport } from './core/outbox/receipts';
-
-/** The templates folder of this checkout. */
-export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../templates');
 
 /** What a gateway is built from; tests pass their own database, clock and transports. */
 export interface GatewayOptions {
@@ -63,7 +58,8 @@ export class Gateway {
     this.config = opts.config;
     this.db = opts.db;
     this.log = opts.log ?? createLogger(opts.config.logLevel);
-    this.templates = new Templates(TEMPLATES_DIR);
+    const messaging = createMessaging(this.config);
+    this.templates = messaging.templates;
     this.dev = new DevTransport((d) => this.log.info({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
     this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
     const operators = [...(opts.transports ?? [])];
@@ -79,8 +75,8 @@ export class Gateway {
     for (const t of operators) this.transports.set(t.name, t);
     const defaultChannel = operators[0]?.name ?? 'dev';
     this.routes = new RouteTable(this.config.routes ?? [{ via: [defaultChannel] }], [...this.transports.keys()]);
-    this.outbox = new Outbox(this.templates);
-    this.notifier = new Notifier(this.templates, this.outbox, this.config);
+    this.outbox = messaging.outbox;
+    this.notifier = messaging.notifier;
     this.dispatcher = new Dispatcher(this.db, this.transports, this.routes, clock, this.log, {
       quietHours: this.config.quietHours,
       marketingWeeklyCap: this.config.marketingWeeklyCap,

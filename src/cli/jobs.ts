@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Booted } from '../boot';
-import { Notifier } from '../core/notifier';
-import { Outbox } from '../core/outbox/outbox';
-import { Templates } from '../core/templates';
-import { TEMPLATES_DIR } from '../gateway';
+import { createMessaging } from '../core/notifier';
 import { jobDefinitions, jobReport, runJob } from '../scheduler/jobs';
 
 /** `job <name> [--date YYYY-MM-DD]` runs a job now (as of that date); `jobs` lists jobs with their last run. */
@@ -36,8 +33,7 @@ export async function jobCommands(command: 'job' | 'jobs', args: string[], boot:
       process.stderr.write(`unknown job ${parsed.positionals[0] ?? '(none)'}; jobs: ${jobs.map((j) => j.name).join(', ')}\n`);
       return 2;
     }
-    const templates = new Templates(TEMPLATES_DIR);
-    const notifier = new Notifier(templates, new Outbox(templates), booted.config);
+    const { notifier } = createMessaging(booted.config);
     const asOf = date ? new Date(`${date}T12:00:00Z`) : new Date();
     const counts = await runJob({ db: booted.db, notifier, config: booted.config }, job, asOf, date);
     process.stdout.write(`${job.name}: ${JSON.stringify(counts)}\n`);

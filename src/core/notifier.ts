@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config';
 import type { Customer, Db, EventRow, Locale, MessageClass, Staff, Tier } from '../db/schema';
-import type { Outbox } from './outbox/outbox';
-import { formatMoment, type Templates, type TemplateValues } from './templates';
+import { Outbox } from './outbox/outbox';
+import { formatMoment, Templates, TEMPLATES_DIR, type TemplateValues } from './templates';
 
 /** Options of a message the gateway starts (not a reply). */
 export interface NoticeOptions {
@@ -69,4 +69,11 @@ export class Notifier {
       when: formatMoment(event.starts_at, customer.time_zone, customer.locale),
     };
   }
+}
+
+/** The templates, the outbox that writes with them and the notifier, wired once for the gateway, the CLI and benchmarks. */
+export function createMessaging(config: AppConfig): { templates: Templates; outbox: Outbox; notifier: Notifier } {
+  const templates = new Templates(TEMPLATES_DIR);
+  const outbox = new Outbox(templates);
+  return { templates, outbox, notifier: new Notifier(templates, outbox, config) };
 }

@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { Locale } from '../db/schema';
+
+/** The templates folder of this checkout. */
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 
 /** The reply languages, in the order help lists them. */
 export const LOCALES: readonly Locale[] = ['en', 'zh-CN', 'zh-HK'];

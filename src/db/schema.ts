@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
 
 /** A timestamp column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -353,5 +353,3 @@ export type Registration = Selectable<RegistrationsTable>;
 export type CaseRow = Selectable<CasesTable>;
 /** An outbound message row. */
 export type OutboundMessage = Selectable<OutboundMessagesTable>;
-/** A new outbound message. */
-export type NewOutboundMessage = Insertable<OutboundMessagesTable>;

@@ -49,11 +49,6 @@ export class SmppLink extends EventEmitter {
     });
   }
 
-  /** Requests awaiting their response. */
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
   /** Closes the connection. */
   close(): void {
     this.socket.end();

@@ -1,7 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
-import { formatDay, formatMoment, formatMoney, LOCALES, Templates } from '../../../src/core/templates';
-import { TEMPLATES_DIR } from '../../../src/gateway';
+import { formatDay, formatMoment, formatMoney, LOCALES, Templates, TEMPLATES_DIR } from '../../../src/core/templates';
 
 const templates = new Templates(TEMPLATES_DIR);
 
