@@ -15,6 +15,11 @@ const retentionPlan = z.strictObject({ offer: z.enum(['fee_waiver', 'bonus_point
 const retentionSchema = z.strictObject({ standard: retentionPlan, gold: retentionPlan, platinum: retentionPlan });
 const thresholds = z.record(z.string().regex(/^([A-Z]{3}|\*)$/, 'a currency code or *'), z.number().positive());
 const thresholdSchema = z.strictObject({ standard: thresholds, gold: thresholds, platinum: thresholds });
+const ton = z.number().int().min(0).max(6);
+const npi = z.number().int().min(0).max(18);
+/** An SMPP sender: an address, or an address with its TON/NPI. */
+const senderSchema = z.union([z.string().min(1).max(20), z.strictObject({ addr: z.string().min(1).max(20), ton: ton.optional(), npi: npi.optional() })]);
+const tierSendersSchema = z.partialRecord(z.enum(['standard', 'gold', 'platinum']), senderSchema);
 const rateSchema = z.strictObject({ perSecond: z.number().positive(), segmentsPerSecond: z.number().positive() });
 
 /** A variable holding JSON, validated by `schema`. */
@@ -80,6 +85,12 @@ export const envSchema = z
     SMPP_PASSWORD: z.string().optional(),
     SMPP_SOURCE_ADDR: z.string().optional(),
     SMPP_BIND_MODE: z.enum(['transceiver', 'split']).default('transceiver'),
+    SMPP_SOURCE_TON: z.coerce.number().pipe(ton).optional(),
+    SMPP_SOURCE_NPI: z.coerce.number().pipe(npi).optional(),
+    SMPP_TIER_SENDERS: json(tierSendersSchema).optional(),
+    SMPP_SESSIONS: z.coerce.number().int().min(1).max(16).default(1),
+    SMPP_WINDOW: z.coerce.number().int().min(1).max(1000).default(10),
+    SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
     TWILIO_ACCOUNT_SID: z.string().optional(),
     TWILIO_AUTH_TOKEN: z.string().optional(),
     TWILIO_FROM: z.string().optional(),
@@ -89,6 +100,10 @@ export const envSchema = z
   .refine((e) => e.NODE_ENV !== 'production' || e.CARD_HASH_SECRET, {
     message: 'required in production',
     path: ['CARD_HASH_SECRET'],
+  })
+  .refine((e) => !e.SMPP_URL || e.SMPP_SOURCE_ADDR, {
+    message: 'required with SMPP: the sender address of submits',
+    path: ['SMPP_SOURCE_ADDR'],
   })
   .refine((e) => !(e.TWILIO_ACCOUNT_SID || e.TWILIO_AUTH_TOKEN) || (e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN), {
     message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together',
@@ -102,6 +117,9 @@ export const envSchema = z
     message: 'required with Twilio: the URL Twilio calls, for signatures and status callbacks',
     path: ['PUBLIC_BASE_URL'],
   });
+
+/** An SMPP sender address, with TON/NPI when they must not be inferred. */
+export type SmppSender = { addr: string; ton?: number; npi?: number };
 
 /** Validated, frozen configuration. */
 export type AppConfig = Readonly<{
@@ -138,7 +156,19 @@ export type AppConfig = Readonly<{
   renewalOffsets: readonly number[];
   paymentReminderDays: number;
   scheduler: boolean;
-  smpp?: { url: string; systemId: string; password: string; sourceAddr?: string; bindMode: 'transceiver' | 'split' };
+  smpp?: {
+    url: string;
+    systemId: string;
+    password: string;
+    /** The default sender, with TON/NPI when configured (else inferred from the address). */
+    sender: SmppSender;
+    /** A sender per tier, e.g. a platinum short code. */
+    tierSenders: Readonly<Partial<Record<'standard' | 'gold' | 'platinum', SmppSender>>>;
+    bindMode: 'transceiver' | 'split';
+    sessions: number;
+    window: number;
+    enquireLinkMs: number;
+  };
   twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiBaseUrl?: string };
 }>;
 
@@ -194,8 +224,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           url: e.SMPP_URL,
           systemId: e.SMPP_SYSTEM_ID ?? '',
           password: e.SMPP_PASSWORD ?? '',
-          sourceAddr: e.SMPP_SOURCE_ADDR,
+          sender: { addr: e.SMPP_SOURCE_ADDR ?? '', ton: e.SMPP_SOURCE_TON, npi: e.SMPP_SOURCE_NPI },
+          tierSenders: Object.fromEntries(Object.entries(e.SMPP_TIER_SENDERS ?? {}).map(([tier, v]) => [tier, typeof v === 'string' ? { addr: v } : v])),
           bindMode: e.SMPP_BIND_MODE,
+          sessions: e.SMPP_SESSIONS,
+          window: e.SMPP_WINDOW,
+          enquireLinkMs: e.SMPP_ENQUIRE_LINK_SECONDS * 1000,
         })
       : undefined,
     twilio:

@@ -66,7 +66,7 @@ export class Gateway {
     const sm = this.config.smpp;
     if (sm && !operators.some((t) => t.name === 'smpp')) {
       const url = new URL(sm.url);
-      operators.push(new SmppTransport({ host: url.hostname, port: Number(url.port || 2775), systemId: sm.systemId, password: sm.password, sourceAddr: sm.sourceAddr ?? '', bindMode: sm.bindMode }));
+      operators.push(new SmppTransport({ ...sm, host: url.hostname, port: Number(url.port || 2775), log: this.log.child({ transport: 'smpp' }) }));
     }
     const tw = this.config.twilio;
     if (tw && !operators.some((t) => t.name === 'twilio')) {

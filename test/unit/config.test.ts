@@ -37,6 +37,30 @@ describe('loadConfig', () => {
     expect(c.publicBaseUrl).toBe('https://x.example');
   });
 
+  it('reads the SMPP settings: sender with TON/NPI, tier senders, sessions, window', () => {
+    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775' })).toThrow(/SMPP_SOURCE_ADDR: required with SMPP/);
+    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_SOURCE_TON: '9', SMPP_SESSIONS: '0' })).toThrow(/SMPP_SOURCE_TON: .*\n.*SMPP_SESSIONS: /s);
+    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_TIER_SENDERS: '{"diamond":"1"}' })).toThrow(/SMPP_TIER_SENDERS: .*Unrecognized key: "diamond"/);
+    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_TIER_SENDERS: '{"platinum":{"addr":"95588","ton":7}}' })).toThrow(/SMPP_TIER_SENDERS: platinum/);
+    const c = loadConfig({
+      SMPP_URL: 'smpp://smsc:2775',
+      SMPP_SOURCE_ADDR: '95555',
+      SMPP_SOURCE_TON: '3',
+      SMPP_SOURCE_NPI: '0',
+      SMPP_TIER_SENDERS: '{"platinum":"95588","gold":{"addr":"BANK","ton":5,"npi":0}}',
+      SMPP_SESSIONS: '3',
+      SMPP_BIND_MODE: 'split',
+    });
+    expect(c.smpp).toMatchObject({
+      sender: { addr: '95555', ton: 3, npi: 0 },
+      tierSenders: { platinum: { addr: '95588' }, gold: { addr: 'BANK', ton: 5, npi: 0 } },
+      sessions: 3,
+      window: 10,
+      bindMode: 'split',
+      enquireLinkMs: 30_000,
+    });
+  });
+
   it('validates JSON variables field by field', () => {
     expect(() => loadConfig({ ROUTES: '[{"via":[]}]' })).toThrow(/ROUTES: 0\.via: Too small/);
     expect(() => loadConfig({ ROUTES: 'not json' })).toThrow(/ROUTES: not valid JSON/);

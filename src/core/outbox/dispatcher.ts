@@ -4,7 +4,7 @@ import type { Logger } from '../../log';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
 import { type ClaimedMessage, claimDue } from './claim';
-import { blockedRoutes, marketingFacts } from './facts';
+import { blockedRoutes, customerTiers, marketingFacts } from './facts';
 import { MARKETING_PRIORITY } from './outbox';
 import { marketingVerdict, type QuietHours } from './policy';
 import { applyWaitingReports } from './receipts';
@@ -211,7 +211,8 @@ export class Dispatcher {
     await requeueMany(this.db, requeues);
     await markHanded(this.db, routed.map((r) => r.row.id), now);
     const sent: SentResult[] = [];
-    await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
+    const tiers = await customerTiers(this.db, [...new Set(routed.map((r) => r.row.customer_id).filter((id): id is number => id !== null))]);
+    await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent, tiers.get(row.customer_id ?? 0) ?? null)));
     await markSent(this.db, sent, this.clock());
     for (const channel of new Set(sent.map((s) => s.channel))) {
       const ids = sent.filter((s) => s.channel === channel).flatMap((s) => [s.providerId, ...(s.partIds ?? [])]);
@@ -270,11 +271,11 @@ export class Dispatcher {
       });
   }
 
-  private async sendOne(row: ClaimedMessage, channel: string, sent: SentResult[]): Promise<void> {
+  private async sendOne(row: ClaimedMessage, channel: string, sent: SentResult[], tier: string | null): Promise<void> {
     const transport = this.transports.get(channel)!;
     try {
       await this.throttles.get(channel)?.take(row.segments ?? 1);
-      const result = await transport.send({ id: row.id, to: row.to_number, body: row.body, class: row.class, tier: null });
+      const result = await transport.send({ id: row.id, to: row.to_number, body: row.body, class: row.class, tier });
       sent.push({ id: row.id, channel, providerId: result.providerId, partIds: result.partIds });
     } catch (err) {
       await this.settleError(row, channel, err);

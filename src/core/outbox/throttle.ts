@@ -44,9 +44,13 @@ export class Throttle {
     }
   }
 
-  /** The provider said "slow down": halve the rate and pause a second. */
+  /**
+   * The provider said "slow down": halve the rate and pause a second. Refusals of sends that were
+   * already in flight when the first came (within that second) count as the same signal.
+   */
   penalise(): void {
     const now = performance.now();
+    if (now < this.pausedUntil) return;
     this.factor = Math.max(0.05, this.factor / 2);
     this.pausedUntil = now + 1000;
     this.penalisedAt = now;

@@ -9,6 +9,16 @@ export class ResponseTimeout extends Error {
   }
 }
 
+/** The connection closed before a request was answered; `written` says whether it had gone out. */
+export class LinkClosed extends Error {
+  constructor(
+    readonly pdu: Pick<Pdu, 'command' | 'sequence_number'>,
+    readonly written: boolean,
+  ) {
+    super(written ? `connection closed before the response to ${pdu.command} #${pdu.sequence_number}` : `connection closed; ${pdu.command} not sent`);
+  }
+}
+
 /**
  * One SMPP connection, either side: frames the byte stream, parses PDUs, matches responses to
  * requests by sequence number with a response timer (so no callback waits forever), and answers
@@ -17,7 +27,7 @@ export class ResponseTimeout extends Error {
 export class SmppLink extends EventEmitter {
   private buffer: Buffer = Buffer.alloc(0);
   private sequence = 0;
-  private readonly pending = new Map<number, { resolve: (p: Pdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<number, { command: Pdu['command']; resolve: (p: Pdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(
     readonly socket: net.Socket,
@@ -40,11 +50,12 @@ export class SmppLink extends EventEmitter {
   request(pdu: Omit<Pdu, 'tlvs' | 'sequence_number' | 'command_status'> & { tlvs?: Map<number, Buffer> }): Promise<Pdu> {
     const sequence_number = this.nextSequence();
     return new Promise((resolve, reject) => {
+      if (this.socket.destroyed) return reject(new LinkClosed({ command: pdu.command, sequence_number }, false));
       const timer = setTimeout(() => {
         this.pending.delete(sequence_number);
         reject(new ResponseTimeout({ ...pdu, command_status: 0, sequence_number, tlvs: new Map() }));
       }, this.responseTimeoutMs);
-      this.pending.set(sequence_number, { resolve, reject, timer });
+      this.pending.set(sequence_number, { command: pdu.command, resolve, reject, timer });
       this.send({ ...pdu, command_status: 0, sequence_number });
     });
   }
@@ -92,7 +103,7 @@ export class SmppLink extends EventEmitter {
   private onClose(): void {
     for (const [seq, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject(new Error(`connection closed before the response to #${seq}`));
+      p.reject(new LinkClosed({ command: p.command, sequence_number: seq }, true));
     }
     this.pending.clear();
     this.emit('close');

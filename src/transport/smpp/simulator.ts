@@ -9,6 +9,11 @@ export interface SimSubmit {
   id: string;
   to: string;
   from: string;
+  /** source_addr_ton and source_addr_npi. */
+  fromTon: number;
+  fromNpi: number;
+  /** Which connection it came on (1 = the first accepted). */
+  connection: number;
   text: string;
   dataCoding: number;
   concat?: { ref: number; total: number; seq: number };
@@ -17,18 +22,35 @@ export interface SimSubmit {
 /**
  * A small SMSC for local use and tests: accepts binds, acknowledges and records submits (hex ids),
  * returns a receipt for each part, answers enquire_link, and injects inbound texts (split into
- * UDH parts when long). `throttleNext(n)` answers the next n submits with ESME_RTHROTTLED.
+ * UDH parts when long). `throttleNext(n)` answers the next n submits with ESME_RTHROTTLED;
+ * `maxPerSecond` makes it throttle whatever goes over that rate, as a loaded SMSC does.
  */
 export class SmscSimulator {
   readonly submits: SimSubmit[] = [];
   private server: net.Server | null = null;
   private readonly links = new Map<SmppLink, string>();
+  private readonly connectionNo = new Map<SmppLink, number>();
+  private connections = 0;
+  private bucket = { tokens: 0, at: performance.now() };
+  /** Submits answered ESME_RTHROTTLED so far. */
+  throttledCount = 0;
   private nextId = 0x1000;
   private throttled = 0;
   private ref = 0;
   port = 0;
 
-  constructor(private readonly opts: { receipts?: boolean; log?: (line: string) => void } = {}) {}
+  constructor(
+    private readonly opts: {
+      receipts?: boolean;
+      log?: (line: string) => void;
+      /** Submits accepted per second before the rest are answered ESME_RTHROTTLED. */
+      maxPerSecond?: number;
+      /** Delay before each submit_sm_resp (a slow SMSC; `Infinity`: never answer). */
+      respondAfterMs?: number;
+    } = {},
+  ) {
+    this.bucket.tokens = opts.maxPerSecond ?? 0;
+  }
 
   /** Listens on 127.0.0.1 (port 0: any free port). */
   async start(port = 0): Promise<number> {
@@ -69,6 +91,11 @@ export class SmscSimulator {
     return statuses;
   }
 
+  /** Closes the n-th accepted connection (1-based), as a network fault would. */
+  dropConnection(n: number): void {
+    for (const [link, no] of this.connectionNo) if (no === n) link.close();
+  }
+
   /** Sends raw bytes to the first bound ESME (malformed-PDU tests). */
   sendRaw(bytes: Buffer): void {
     [...this.links.keys()][0]?.socket.write(bytes);
@@ -76,7 +103,11 @@ export class SmscSimulator {
 
   private accept(socket: net.Socket): void {
     const link = new SmppLink(socket);
-    link.on('close', () => this.links.delete(link));
+    this.connectionNo.set(link, ++this.connections);
+    link.on('close', () => {
+      this.links.delete(link);
+      this.connectionNo.delete(link);
+    });
     link.on('pdu', (pdu: Pdu) => this.onPdu(link, pdu));
   }
 
@@ -101,19 +132,46 @@ export class SmscSimulator {
     }
   }
 
+  /** Takes one token from the capacity bucket; false when the SMSC is over its rate. */
+  private withinCapacity(): boolean {
+    const max = this.opts.maxPerSecond;
+    if (!max) return true;
+    const now = performance.now();
+    this.bucket.tokens = Math.min(max, this.bucket.tokens + ((now - this.bucket.at) / 1000) * max);
+    this.bucket.at = now;
+    if (this.bucket.tokens < 1) return false;
+    this.bucket.tokens -= 1;
+    return true;
+  }
+
   private onSubmit(link: SmppLink, pdu: Pdu): void {
-    if (this.throttled > 0) {
-      this.throttled--;
+    if (this.throttled > 0 || !this.withinCapacity()) {
+      this.throttled = Math.max(0, this.throttled - 1);
+      this.throttledCount++;
       return void link.send({ command: 'submit_sm_resp', command_status: STATUS.ESME_RTHROTTLED, sequence_number: pdu.sequence_number });
     }
     const s = pdu.sm!;
     const udh = s.esm_class & 0x40 ? parseUdh(s.short_message) : undefined;
     const payload = udh?.ok ? udh.payload : s.short_message;
     const id = (this.nextId++).toString(16).toUpperCase();
-    const submit = { id, to: s.destination_addr, from: s.source_addr, text: decodeShortMessage(s.data_coding, payload), dataCoding: s.data_coding, concat: udh?.ok ? udh.concat : undefined };
+    const submit: SimSubmit = {
+      id,
+      to: s.destination_addr,
+      from: s.source_addr,
+      fromTon: s.source_addr_ton,
+      fromNpi: s.source_addr_npi,
+      connection: this.connectionNo.get(link) ?? 0,
+      text: decodeShortMessage(s.data_coding, payload),
+      dataCoding: s.data_coding,
+      concat: udh?.ok ? udh.concat : undefined,
+    };
     this.submits.push(submit);
     this.opts.log?.(`submit ${id} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
-    link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
+    const respond = () => link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
+    const delay = this.opts.respondAfterMs ?? 0;
+    if (delay === Number.POSITIVE_INFINITY) return;
+    if (delay > 0) setTimeout(respond, delay);
+    else respond();
     const receiver = [...this.links].find(([, kind]) => kind !== 'bind_transmitter')?.[0];
     if (this.opts.receipts !== false && s.registered_delivery & 1 && receiver) {
       // The receipt's id in decimal, as many SMSCs do: the ESME must match it to the hex id above.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
 import { SmscSimulator } from '../../../src/transport/smpp/simulator';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
+import { waitFor } from '../../helpers/wait';
 
 const LI = '+8613800138000';
 const JOHN = '+16465550123';
@@ -10,18 +11,11 @@ let smsc: SmscSimulator;
 let smpp: SmppTransport;
 const log: string[] = [];
 
-const waitFor = async (what: string, ok: () => Promise<boolean> | boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 beforeAll(async () => {
   smsc = new SmscSimulator({ log: (l) => log.push(l) });
   const port = await smsc.start();
-  smpp = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sourceAddr: '95555', enquireLinkMs: 200, reconnectMs: 50, responseTimeoutMs: 2000 });
+  smpp = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, enquireLinkMs: 200, reconnectMs: 50, responseTimeoutMs: 2000 });
   t = await testGateway({ transports: [smpp] });
   await t.gw.start(0);
   await waitFor('bind', () => smpp.isUp());
@@ -154,7 +148,7 @@ describe('separate transmitter and receiver binds', () => {
     const sim = new SmscSimulator({ log: (l) => lines.push(l) });
     const lines: string[] = [];
     const port = await sim.start();
-    const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sourceAddr: '95555', bindMode: 'split' });
+    const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, bindMode: 'split' });
     const got: string[] = [];
     const reports: string[] = [];
     await esme.start({ inbound: async (sms) => void got.push(sms.text), inboundPart: async () => {}, report: async (r) => void reports.push(r.state) });
@@ -177,7 +171,7 @@ describe('when the text cannot be recorded', () => {
   it('answers deliver_sm with ESME_RX_T_APPN (0x64) so the SMSC keeps it and retries', async () => {
     const sim = new SmscSimulator();
     const port = await sim.start();
-    const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sourceAddr: '95555', reconnectMs: 50 });
+    const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, reconnectMs: 50 });
     let fail = true;
     const recorded: string[] = [];
     await esme.start({

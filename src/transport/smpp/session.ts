@@ -1,0 +1,180 @@
+import net from 'node:net';
+import type { Logger } from '../../log';
+import { SmppLink } from './link';
+import { type Pdu, type SmBody, STATUS } from './pdu';
+
+/** How to reach and bind to the SMSC. */
+export interface SessionSettings {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  /** One transceiver bind, or a transmitter and a receiver (SMSCs such as Kannel's test_smsc). */
+  bindMode?: 'transceiver' | 'split';
+  /** Submits awaiting their response at once. */
+  window?: number;
+  responseTimeoutMs?: number;
+  enquireLinkMs?: number;
+  /** First reconnect delay; doubles up to 30 s, with jitter. */
+  reconnectMs?: number;
+  log?: Logger;
+}
+
+/** A bind PDU command. */
+export type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
+
+/** What the session hands up: requests from the SMSC other than keep-alive and unbind. */
+export type RequestHandler = (link: SmppLink, pdu: Pdu) => Promise<void>;
+
+/**
+ * One logical SMPP session: a transceiver bind, or a transmitter and a receiver bind. Keeps each
+ * bind alive with enquire_link (a missed answer drops it), answers the SMSC's enquire_link and
+ * unbind, reconnects with backoff and jitter after any loss, and caps submits in flight (window).
+ */
+export class SmppSession {
+  private readonly links = new Map<BindCommand, SmppLink>();
+  private readonly keepAlive = new Map<BindCommand, NodeJS.Timeout>();
+  private readonly attempts = new Map<BindCommand, number>();
+  private readonly waiters: (() => void)[] = [];
+  private readonly drained: (() => void)[] = [];
+  private stopped = false;
+  private slots: number;
+  private inFlight = 0;
+
+  constructor(
+    private readonly s: SessionSettings,
+    private readonly onRequest: RequestHandler,
+    /** Names this session in logs (`smpp#1`). */
+    readonly label: string,
+  ) {
+    this.slots = s.window ?? 10;
+  }
+
+  /** True while every bind of this session is up. */
+  isUp(): boolean {
+    return this.binds().every((b) => this.links.has(b));
+  }
+
+  /** Window slots free now (a send picks the session with the most). */
+  get free(): number {
+    return this.slots - this.waiters.length;
+  }
+
+  /** Connects and binds; resolves after the first attempt (reconnects continue in the background). */
+  async start(): Promise<void> {
+    await Promise.all(this.binds().map((b) => this.connect(b).catch((err) => this.reconnectLater(b, err))));
+  }
+
+  /** Submits one part on the transmitting bind, waiting for a window slot; resolves with the response. */
+  async submit(sm: SmBody): Promise<Pdu> {
+    await this.takeSlot();
+    try {
+      const link = this.links.get(this.binds()[0]);
+      if (!link) throw new Error(`${this.label} not bound`);
+      return await link.request({ command: 'submit_sm', sm });
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  /** Waits until no submit is in flight, or `ms` passes. */
+  async drain(ms: number): Promise<void> {
+    if (this.inFlight === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((r) => this.drained.push(r)), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+  }
+
+  /** Unbinds each link (waiting at most `ms` for the answer) and closes; no reconnect afterwards. */
+  async stop(ms = 2000): Promise<void> {
+    this.stopped = true;
+    for (const t of this.keepAlive.values()) clearInterval(t);
+    await Promise.all(
+      [...this.links.values()].map(async (link) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([link.request({ command: 'unbind' }).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+        clearTimeout(timer);
+        link.close();
+      }),
+    );
+    this.links.clear();
+  }
+
+  private binds(): BindCommand[] {
+    return this.s.bindMode === 'split' ? ['bind_transmitter', 'bind_receiver'] : ['bind_transceiver'];
+  }
+
+  private takeSlot(): Promise<void> {
+    this.inFlight++;
+    if (this.slots > 0) {
+      this.slots--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    this.inFlight--;
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.slots++;
+    if (this.inFlight === 0) for (const done of this.drained.splice(0)) done();
+  }
+
+  private connect(bind: BindCommand): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: this.s.host, port: this.s.port });
+      socket.once('error', reject);
+      socket.once('connect', async () => {
+        const link = new SmppLink(socket, this.s.responseTimeoutMs ?? 10_000);
+        link.on('pdu', (pdu: Pdu) => void this.onPdu(link, pdu));
+        link.on('malformed', (reason: string) => this.s.log?.warn({ session: this.label, bind, reason }, 'SMPP: malformed PDU from the SMSC'));
+        link.on('close', () => {
+          if (this.links.get(bind) === link) this.links.delete(bind);
+          clearInterval(this.keepAlive.get(bind));
+          if (!this.stopped) this.reconnectLater(bind, new Error('connection closed'));
+        });
+        try {
+          const resp = await link.request({
+            command: bind,
+            bind: { system_id: this.s.systemId, password: this.s.password, system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+          });
+          if (resp.command_status !== STATUS.ESME_ROK) throw new Error(`${bind} refused (0x${resp.command_status.toString(16)})`);
+          this.links.set(bind, link);
+          this.attempts.set(bind, 0);
+          this.s.log?.info({ session: this.label, bind }, 'SMPP: bound');
+          const timer = setInterval(() => {
+            link.request({ command: 'enquire_link' }).catch(() => link.close()); // a missed keep-alive drops the link
+          }, this.s.enquireLinkMs ?? 30_000);
+          this.keepAlive.set(bind, timer);
+          resolve();
+        } catch (err) {
+          link.close();
+          reject(err);
+        }
+      });
+    });
+  }
+
+  private reconnectLater(bind: BindCommand, why: unknown): void {
+    if (this.stopped) return;
+    const attempt = this.attempts.get(bind) ?? 0;
+    this.attempts.set(bind, attempt + 1);
+    const base = Math.min(30_000, (this.s.reconnectMs ?? 1000) * 2 ** attempt);
+    const delay = base / 2 + (Math.random() * base) / 2;
+    this.s.log?.warn({ session: this.label, bind, attempt: attempt + 1, delayMs: Math.round(delay), reason: (why as Error).message }, 'SMPP: reconnecting');
+    setTimeout(() => {
+      if (!this.stopped) this.connect(bind).catch((err) => this.reconnectLater(bind, err));
+    }, delay).unref();
+  }
+
+  private async onPdu(link: SmppLink, pdu: Pdu): Promise<void> {
+    if (pdu.command === 'enquire_link') return void link.send({ command: 'enquire_link_resp', command_status: 0, sequence_number: pdu.sequence_number });
+    if (pdu.command === 'unbind') {
+      this.s.log?.warn({ session: this.label }, 'SMPP: the SMSC unbound');
+      link.send({ command: 'unbind_resp', command_status: 0, sequence_number: pdu.sequence_number });
+      return link.close();
+    }
+    await this.onRequest(link, pdu);
+  }
+}
