@@ -98,10 +98,10 @@ export class Gateway {
     });
     this.sink = {
       inbound: async (sms) => {
-        const accepted = await this.pipeline.accept(sms);
+        const accepted = await this.pipeline.record(sms);
         // A failing command is recorded and answered with an apology; only a database outage can
         // reject here, and the recovery sweep processes the text once the database is back.
-        if (!accepted.duplicate) this.pipeline.process(accepted.id).catch((err) => this.log.error({ err }, 'inbound processing failed'));
+        if (!accepted.duplicate) this.pipeline.schedule(accepted.id);
       },
       inboundPart: async (part) => {
         await storePart(this.db, this.pipeline, part, clock);

@@ -69,7 +69,16 @@ export function formatDay(day: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
+const momentFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A moment in the customer's time zone, date and minutes, in the locale's format. */
 export function formatMoment(at: Date, timeZone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
+  // Building a DateTimeFormat costs about 0.4 ms; a BAL reply needs one.
+  const key = `${locale}|${timeZone}`;
+  let fmt = momentFormats.get(key);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    momentFormats.set(key, fmt);
+  }
+  return fmt.format(at);
 }

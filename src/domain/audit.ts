@@ -12,15 +12,23 @@ export interface AuditEntry {
 
 /** Appends to the audit trail (in the caller's transaction, so it commits with the action). */
 export async function audit(db: Db, entry: AuditEntry): Promise<void> {
+  await auditMany(db, [entry]);
+}
+
+/** Appends several entries in one statement. */
+export async function auditMany(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   await db
     .insertInto('audit_log')
-    .values({
-      actor_type: entry.actorType,
-      actor_id: entry.actorId == null ? null : String(entry.actorId),
-      channel: entry.channel,
-      action: entry.action,
-      subject: entry.subject ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
+    .values(
+      entries.map((entry) => ({
+        actor_type: entry.actorType,
+        actor_id: entry.actorId == null ? null : String(entry.actorId),
+        channel: entry.channel,
+        action: entry.action,
+        subject: entry.subject ?? null,
+        details: JSON.stringify(entry.details ?? {}),
+      })),
+    )
     .execute();
 }

@@ -27,6 +27,7 @@ export class LinkClosed extends Error {
 export class SmppLink extends EventEmitter {
   private buffer: Buffer = Buffer.alloc(0);
   private sequence = 0;
+  private corked = false;
   private readonly pending = new Map<number, { command: Pdu['command']; resolve: (p: Pdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(
@@ -42,7 +43,17 @@ export class SmppLink extends EventEmitter {
   /** Sends a PDU (a response, or a request whose answer is not awaited). */
   send(pdu: Omit<Pdu, 'tlvs' | 'sequence_number'> & { sequence_number?: number; tlvs?: Map<number, Buffer> }): number {
     const sequence_number = pdu.sequence_number ?? this.nextSequence();
-    if (!this.socket.destroyed) this.socket.write(encodePdu({ ...pdu, sequence_number }));
+    if (this.socket.destroyed) return sequence_number;
+    // PDUs written in one tick leave in one write: a syscall per PDU was a third of the CPU at load.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(encodePdu({ ...pdu, sequence_number }));
     return sequence_number;
   }
 

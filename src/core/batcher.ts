@@ -1,0 +1,40 @@
+type Waiting<I, O> = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
+
+/**
+ * Coalesces calls that arrive close together into batch calls (micro-batching): each `push`
+ * resolves with its own result once the batch it went into is done. At most `concurrency` batches
+ * run at once; what arrives meanwhile forms the next batch. A failed batch rejects each of its calls.
+ */
+export class Batcher<I, O> {
+  private readonly queue: Waiting<I, O>[] = [];
+  private active = 0;
+
+  constructor(
+    private readonly run: (items: I[]) => Promise<O[]>,
+    private readonly opts: { max: number; concurrency: number } = { max: 500, concurrency: 2 },
+  ) {}
+
+  /** Adds one item; resolves with its result. */
+  push(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (this.active < this.opts.concurrency) {
+        this.active++;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.opts.max);
+      try {
+        const out = await this.run(batch.map((w) => w.item));
+        batch.forEach((w, i) => w.resolve(out[i]));
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    this.active--;
+  }
+}
