@@ -35,6 +35,7 @@ export class SmscSimulator {
   /** Submits answered ESME_RTHROTTLED so far. */
   throttledCount = 0;
   private nextId = 0x1000;
+  private turn = 0;
   private throttled = 0;
   private ref = 0;
   port = 0;
@@ -47,6 +48,8 @@ export class SmscSimulator {
       maxPerSecond?: number;
       /** Delay before each submit_sm_resp (a slow SMSC; `Infinity`: never answer). */
       respondAfterMs?: number;
+      /** Called for each accepted submit (benchmarks watch replies arrive). */
+      onSubmit?: (submit: SimSubmit) => void;
     } = {},
   ) {
     this.bucket.tokens = opts.maxPerSecond ?? 0;
@@ -80,9 +83,10 @@ export class SmscSimulator {
   /** Delivers a text from a phone to the bound ESME(s); resolves with the deliver_sm_resp statuses. */
   async inject(from: string, to: string, text: string): Promise<number[]> {
     this.ref = (this.ref + 1) % 256;
-    // Mobile-originated texts go to a receiver or transceiver bind.
-    const link = [...this.links].find(([, kind]) => kind !== 'bind_transmitter')?.[0];
-    if (!link) throw new Error('no ESME bound to receive');
+    // Mobile-originated texts go to a receiver or transceiver bind, taking turns when there are several.
+    const receivers = [...this.links].filter(([, kind]) => kind !== 'bind_transmitter');
+    if (receivers.length === 0) throw new Error('no ESME bound to receive');
+    const link = receivers[this.turn++ % receivers.length][0];
     const statuses: number[] = [];
     for (const part of encodeOutbound(text, this.ref)) {
       const resp = await link.request({ command: 'deliver_sm', sm: sm(from.replace(/^\+/, ''), to, part.esmClass, part.dataCoding, part.shortMessage) });
@@ -166,6 +170,7 @@ export class SmscSimulator {
       concat: udh?.ok ? udh.concat : undefined,
     };
     this.submits.push(submit);
+    this.opts.onSubmit?.(submit);
     this.opts.log?.(`submit ${id} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
     const respond = () => link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
     const delay = this.opts.respondAfterMs ?? 0;
