@@ -34,7 +34,9 @@ function freePort(): Promise<number> {
 
 /** Spawns a TypeScript entry point; resolves once its stdout shows `ready`. */
 async function spawnTs(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_PROFILE_DIR=dir: CPU profiles of the systems under test, for finding where the time goes.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d) => {

@@ -93,7 +93,7 @@ export class Gateway {
       commands,
       clock,
       log: this.log,
-      onQueued: () => this.dispatcher.kick(),
+      onQueued: () => this.dispatcher.kick('urgent'), // replies are never marketing
       onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
     this.sink = {

@@ -6,7 +6,7 @@ import type { Transaction } from 'kysely';
 import { loadConfig } from '../../src/config';
 import { balance } from '../../src/core/commands/balance';
 import { Templates, TEMPLATES_DIR } from '../../src/core/templates';
-import { findCustomerByMobile } from '../../src/domain/accounts';
+import { findCustomerByMobile, openCards } from '../../src/domain/accounts';
 import { toE164 } from '../../src/domain/phone';
 import { createDb } from '../../src/db/connection';
 import type { Database, InboundMessage } from '../../src/db/schema';
@@ -31,6 +31,7 @@ async function answer(from: string): Promise<string> {
       inbound: {} as InboundMessage,
       sender,
       customer,
+      cards: customer ? await openCards(db, customer.id) : [],
       staff: null,
       locale,
       keyword: 'BAL',

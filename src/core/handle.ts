@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { AppConfig } from '../config';
-import type { Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
+import type { Card, Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
+import { openCardsOf } from '../domain/accounts';
 import { audit, type AuditEntry, auditMany } from '../domain/audit';
 import type { Clock } from './clock';
 import type { Command, CommandContext } from './commands/command';
@@ -29,6 +30,9 @@ export interface Handled {
   queued: boolean;
 }
 
+/** Who sent a text: the customer and their open cards, and the staff member, when known. */
+type Sender = { customer: Customer | null; cards: Card[]; staff: Staff | null };
+
 type Mark = Pick<InboundMessage, 'id' | 'customer_id' | 'staff_id' | 'status' | 'command'>;
 
 /**
@@ -51,7 +55,17 @@ export class TextHandler {
 
   /** Handles the texts `ids` that are still `received`, oldest first, one per sender. */
   async handle(trx: Transaction<Database>, ids: readonly number[]): Promise<Handled> {
-    const rows = await trx.selectFrom('inbound_messages').selectAll().where('id', 'in', [...ids]).where('status', '=', 'received').orderBy('id').forUpdate().execute();
+    const since = new Date(this.deps.clock().getTime() - 60_000);
+    const rows = await trx
+      .selectFrom('inbound_messages as m')
+      .selectAll('m')
+      // Texts from this number in the last minute up to this one, for the rate limit.
+      .select(sql<number>`(SELECT count(*)::int FROM inbound_messages i WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id)`.as('recent'))
+      .where('m.id', 'in', [...ids])
+      .where('m.status', '=', 'received')
+      .orderBy('m.id')
+      .forUpdate()
+      .execute();
     // One text per sender per batch: a command may change what the next one sees (LANG, ACT attempts).
     const seen = new Set<string>();
     const msgs = rows.filter((m) => !seen.has(m.from_number) && seen.add(m.from_number));
@@ -63,22 +77,19 @@ export class TextHandler {
     // locks are taken in one order so two batches cannot deadlock.
     await sql`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest(${senders}::text[]) s ORDER BY k OFFSET 0) t`.execute(trx);
     const now = this.deps.clock();
-    const [customers, staff, recent] = await Promise.all([
-      trx.selectFrom('customers').selectAll().where('mobile', 'in', senders).execute(),
-      trx.selectFrom('staff').selectAll().where('mobile', 'in', senders).where('active', '=', true).execute(),
-      sql<{ id: number; n: number }>`
-        SELECT m.id, (SELECT count(*)::int FROM inbound_messages i
-                       WHERE i.from_number = m.from_number AND i.received_at > ${new Date(now.getTime() - 60_000)} AND i.id <= m.id) AS n
-          FROM inbound_messages m WHERE m.id = ANY(${msgs.map((m) => m.id)}::bigint[])`.execute(trx),
-    ]);
+    const customers = await trx.selectFrom('customers').selectAll().where('mobile', 'in', senders).execute();
+    const staff = await trx.selectFrom('staff').selectAll().where('mobile', 'in', senders).where('active', '=', true).execute();
+    const cardsOf = await openCardsOf(trx, customers.map((c) => c.id));
     const customerOf = new Map(customers.map((c) => [c.mobile, c]));
     const staffOf = new Map(staff.map((s) => [s.mobile, s]));
-    const recentOf = new Map(recent.rows.map((r) => [r.id, r.n]));
     const marks: Mark[] = [];
     const audits: AuditEntry[] = [];
     const replies: OutgoingMessage[] = [];
     for (const msg of msgs) {
-      const out = await this.one(trx, msg, now, customerOf.get(msg.from_number) ?? null, staffOf.get(msg.from_number) ?? null, recentOf.get(msg.id) ?? 1);
+      const customer = customerOf.get(msg.from_number) ?? null;
+      const who = { customer, cards: (customer && cardsOf.get(customer.id)) || [], staff: staffOf.get(msg.from_number) ?? null };
+      const { recent, ...text } = msg;
+      const out = await this.one(trx, text, now, who, recent);
       marks.push(out.mark);
       if (out.audit) audits.push(out.audit);
       replies.push(...out.replies);
@@ -104,7 +115,8 @@ export class TextHandler {
     await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);
   }
 
-  private async one(trx: Transaction<Database>, msg: InboundMessage, now: Date, customer: Customer | null, staff: Staff | null, recent: number) {
+  private async one(trx: Transaction<Database>, msg: InboundMessage, now: Date, who: Sender, recent: number) {
+    const { customer, staff } = who;
     const mark = { id: msg.id, customer_id: customer?.id ?? null, staff_id: staff?.id ?? null };
     const parsed = this.parse(msg.text, staff);
     const limit = this.deps.config.rateLimitPerMinute;
@@ -117,7 +129,7 @@ export class TextHandler {
     const command = this.commandFor(parsed, staff);
     const locale: Locale = customer?.locale ?? staff?.locale ?? (parsed.kind === 'empty' ? null : parsed.locale) ?? guessLocale(msg.text);
     const replies: OutgoingMessage[] = [];
-    const ctx = this.context(trx, msg, now, customer, staff, locale, replies, parsed);
+    const ctx = this.context(trx, msg, now, who, locale, replies, parsed);
     if (parsed.kind === 'empty') ctx.reply('help.menu');
     else if (parsed.kind === 'unknown' || !command) ctx.reply('common.unknown', { suggestion: (parsed.kind === 'unknown' && parsed.suggestion) || 'none' });
     else {
@@ -150,8 +162,7 @@ export class TextHandler {
     trx: Transaction<Database>,
     msg: InboundMessage,
     now: Date,
-    customer: Customer | null,
-    staff: Staff | null,
+    { customer, cards, staff }: Sender,
     locale: Locale,
     replies: OutgoingMessage[],
     parsed: ParseResult,
@@ -165,6 +176,7 @@ export class TextHandler {
       inbound: msg,
       sender: msg.from_number,
       customer,
+      cards,
       staff,
       locale,
       keyword: parsed.kind === 'command' ? parsed.keyword : '',

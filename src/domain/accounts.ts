@@ -17,6 +17,15 @@ export async function openCards(db: Db, customerId: number): Promise<Card[]> {
     .execute();
 }
 
+/** The open cards of several customers, by customer, oldest first (one query for a batch of texts). */
+export async function openCardsOf(db: Db, customerIds: readonly number[]): Promise<Map<number, Card[]>> {
+  const byCustomer = new Map<number, Card[]>(customerIds.map((id) => [id, []]));
+  if (customerIds.length === 0) return byCustomer;
+  const rows = await db.selectFrom('cards').selectAll().where('customer_id', 'in', [...customerIds]).where('status', '!=', 'closed').orderBy('id').execute();
+  for (const card of rows) byCustomer.get(card.customer_id)?.push(card);
+  return byCustomer;
+}
+
 /** Cards chosen by an optional last 4 digits. */
 export function pickCards(cards: Card[], last4?: string): Card[] {
   return last4 ? cards.filter((c) => c.last4 === last4) : cards;

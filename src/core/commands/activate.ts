@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { openCards, setCardStatus } from '../../domain/accounts';
+import { setCardStatus } from '../../domain/accounts';
 import { activationLocked, matchActivationCode, recordActivationAttempt } from '../../domain/activation';
 import { displayCard } from '../../domain/pan';
 import { defineCommand } from './command';
@@ -18,7 +18,7 @@ export const activate = defineCommand({
     const by = { fromNumber: ctx.sender, customerId: ctx.customer?.id ?? null };
     const max = ctx.config.activationMaxFailures;
     if (await activationLocked(ctx.db, by, ctx.now, max)) return ctx.reply('act.locked');
-    const cards = ctx.customer ? await openCards(ctx.db, ctx.customer.id) : [];
+    const cards = ctx.cards;
     const secret = ctx.config.cardHashSecret ?? '';
     const card = matchActivationCode(secret, cards, code);
     if (card?.status === 'active') return ctx.reply('act.already', { card: displayCard(card.last4) });

@@ -1,4 +1,4 @@
-import { openCards, pickCards } from '../../domain/accounts';
+import { pickCards } from '../../domain/accounts';
 import { displayCard } from '../../domain/pan';
 import { formatMoment, formatMoney } from '../templates';
 import { defineCommand, optionalLast4 } from './command';
@@ -11,7 +11,7 @@ export const balance = defineCommand({
   args: optionalLast4,
   usage: 'common.usage_card',
   async run(ctx, { last4 }) {
-    const cards = ctx.customer ? pickCards(await openCards(ctx.db, ctx.customer.id), last4) : [];
+    const cards = pickCards(ctx.cards, last4);
     if (cards.length === 0) return ctx.reply('common.not_found');
     const lines = cards.map((c) =>
       ctx.render('bal.line', {

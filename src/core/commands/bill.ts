@@ -1,4 +1,4 @@
-import { latestStatement, openCards, pickCards } from '../../domain/accounts';
+import { latestStatement, pickCards } from '../../domain/accounts';
 import { displayCard } from '../../domain/pan';
 import { formatDay, formatMoney } from '../templates';
 import { defineCommand, optionalLast4 } from './command';
@@ -11,7 +11,7 @@ export const bill = defineCommand({
   args: optionalLast4,
   usage: 'common.usage_card',
   async run(ctx, { last4 }) {
-    const cards = ctx.customer ? pickCards(await openCards(ctx.db, ctx.customer.id), last4) : [];
+    const cards = pickCards(ctx.cards, last4);
     if (cards.length === 0) return ctx.reply('common.not_found');
     const lines: string[] = [];
     for (const card of cards) {

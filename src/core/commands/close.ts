@@ -1,4 +1,4 @@
-import { openCards, pickCards } from '../../domain/accounts';
+import { pickCards } from '../../domain/accounts';
 import { openCase, openCaseFor } from '../../domain/cases';
 import { displayCard } from '../../domain/pan';
 import { defineCommand, optionalLast4 } from './command';
@@ -14,7 +14,7 @@ export const close = defineCommand({
   args: optionalLast4,
   usage: 'common.usage_card',
   async run(ctx, { last4 }) {
-    const cards = ctx.customer ? pickCards(await openCards(ctx.db, ctx.customer.id), last4) : [];
+    const cards = pickCards(ctx.cards, last4);
     if (!ctx.customer || cards.length === 0) return ctx.reply('common.not_found');
     if (cards.length > 1) return ctx.reply('close.which', { cards: cards.map((c) => displayCard(c.last4)).join(', ') });
     const card = cards[0];

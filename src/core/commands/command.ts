@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Transaction } from 'kysely';
 import type { AppConfig } from '../../config';
-import type { Customer, Database, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
+import type { Card, Customer, Database, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
 import type { Notifier } from '../notifier';
 import type { TemplateValues } from '../templates';
 
@@ -16,6 +16,8 @@ export interface CommandContext {
   /** Sender in E.164 (or as received when it is not a phone number). */
   sender: string;
   customer: Customer | null;
+  /** The customer's open cards, oldest first, read with the rest of the batch (none without a customer). */
+  cards: Card[];
   staff: Staff | null;
   /** The language replies go out in; LANG changes it. */
   locale: Locale;

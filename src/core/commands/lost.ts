@@ -1,4 +1,4 @@
-import { openCards, pickCards, setCardStatus } from '../../domain/accounts';
+import { pickCards, setCardStatus } from '../../domain/accounts';
 import { displayCard } from '../../domain/pan';
 import { defineCommand, optionalLast4 } from './command';
 
@@ -10,7 +10,7 @@ export const lost = defineCommand({
   args: optionalLast4,
   usage: 'common.usage_card',
   async run(ctx, { last4 }) {
-    const cards = ctx.customer ? pickCards(await openCards(ctx.db, ctx.customer.id), last4) : [];
+    const cards = pickCards(ctx.cards, last4);
     const live = cards.filter((c) => c.status === 'active' || c.status === 'inactive');
     if (live.length === 0) {
       const frozen = cards.find((c) => c.status === 'frozen');

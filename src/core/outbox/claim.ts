@@ -5,13 +5,19 @@ import type { Db, OutboundMessage } from '../../db/schema';
 export type ClaimedMessage = Pick<
   OutboundMessage,
   'id' | 'channel' | 'to_number' | 'customer_id' | 'class' | 'priority' | 'body' | 'attempts' | 'segments' | 'expires_at'
->;
+> & {
+  /** The recipient customer's tier (a transport may pick a sender by it). */
+  tier: string | null;
+  /** Transports this number may not be texted through (route_blocks). */
+  blocked: string[];
+};
 
 /**
  * Claims up to `batch` due messages for this worker (graphile-worker style): the oldest of the most
  * urgent class first, rows other workers hold are skipped, each claimed row becomes `sending`
  * with a lease (`= ANY(ARRAY(…))` keeps the update on the primary key; a join made the planner
- * scan the whole table). A worker that dies leaves its rows to `recoverExpiredLeases`. The priority range
+ * scan the whole table). Each row comes with its customer's tier and its blocked routes, read in
+ * the same statement. A worker that dies leaves its rows to `recoverExpiredLeases`. The priority range
  * picks a lane (urgent: security/transactional/service; bulk: marketing).
  */
 export async function claimDue(
@@ -31,6 +37,8 @@ export async function claimDue(
               LIMIT ${opts.batch}
                 FOR UPDATE SKIP LOCKED))
  RETURNING o.id, o.channel, o.to_number, o.customer_id, o.class, o.priority, o.body, o.attempts,
-           o.segments, o.expires_at`.execute(db);
+           o.segments, o.expires_at,
+           (SELECT c.tier FROM customers c WHERE c.id = o.customer_id) AS tier,
+           ARRAY(SELECT b.channel FROM route_blocks b WHERE b.to_number = o.to_number) AS blocked`.execute(db);
   return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
 }

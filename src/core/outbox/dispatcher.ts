@@ -4,7 +4,7 @@ import type { Logger } from '../../log';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
 import { type ClaimedMessage, claimDue } from './claim';
-import { blockedRoutes, customerTiers, marketingFacts } from './facts';
+import { blockedRoutes, marketingFacts } from './facts';
 import { MARKETING_PRIORITY } from './outbox';
 import { marketingVerdict, type QuietHours } from './policy';
 import { applyWaitingReports } from './receipts';
@@ -22,6 +22,8 @@ export interface DispatcherOptions {
   bulkBatch: number;
   /** Loops claiming for the bulk lane at once (SKIP LOCKED keeps them apart). */
   bulkWorkers: number;
+  /** Loops claiming for the urgent lane: a reply need not wait for the batch ahead of it to be answered. */
+  urgentWorkers: number;
   /** After interactive traffic (an inbound text), how long the bulk lane takes small, spaced batches. */
   yieldMs: number;
   leaseMs: number;
@@ -45,6 +47,7 @@ export const DISPATCHER_DEFAULTS: DispatcherOptions = {
   batch: 200,
   bulkBatch: 1000,
   bulkWorkers: 2,
+  urgentWorkers: 2,
   yieldMs: 250,
   leaseMs: 60_000,
   pollMs: 250,
@@ -86,7 +89,7 @@ export class Dispatcher {
   private readonly downUntil = new Map<string, number>();
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly wakers = new Set<() => void>();
+  private readonly wakers = new Map<() => void, Lane['name']>();
   private kicked = new Set<Lane['name']>();
   private lastRecovery = 0;
   private readonly perDestination: DestinationWindow;
@@ -114,20 +117,21 @@ export class Dispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = LANES.flatMap((lane) => Array.from({ length: lane.name === 'bulk' ? this.opts.bulkWorkers : 1 }, () => this.run(lane)));
+    this.loops = LANES.flatMap((lane) => Array.from({ length: lane.name === 'bulk' ? this.opts.bulkWorkers : this.opts.urgentWorkers }, () => this.run(lane)));
   }
 
   /** Stops after the batches in hand are settled. */
   async stop(): Promise<void> {
     this.running = false;
-    for (const wake of this.wakers) wake();
+    for (const wake of this.wakers.keys()) wake();
     await Promise.all(this.loops);
   }
 
-  /** Wakes the lanes now (new messages were committed). */
-  kick(): void {
-    this.kicked = new Set(LANES.map((l) => l.name));
-    for (const wake of this.wakers) wake();
+  /** Wakes the lanes now (new messages were committed); `urgent` alone for replies and notices. */
+  kick(only?: Lane['name']): void {
+    const lanes = only ? [only] : LANES.map((l) => l.name);
+    for (const lane of lanes) this.kicked.add(lane);
+    for (const [wake, lane] of this.wakers) if (lanes.includes(lane)) wake();
   }
 
   /**
@@ -189,7 +193,7 @@ export class Dispatcher {
           resolve();
         };
         const timer = setTimeout(wake, this.opts.pollMs);
-        this.wakers.add(wake);
+        this.wakers.set(wake, lane.name);
       });
       this.kicked.delete(lane.name);
     }
@@ -201,7 +205,7 @@ export class Dispatcher {
     const requeues: Requeue[] = [];
     const routed: { row: ClaimedMessage; channel: string }[] = [];
     const ready = await this.applyPolicies(rows, now, finals, requeues);
-    const blocked = await blockedRoutes(this.db, [...new Set(ready.map((r) => r.to_number))]);
+    const blocked = new Set(ready.flatMap((r) => r.blocked.map((channel) => `${r.to_number} ${channel}`)));
     for (const row of ready) {
       const channel = this.pickTransport(row, blocked);
       if (channel) routed.push({ row, channel });
@@ -211,8 +215,7 @@ export class Dispatcher {
     await requeueMany(this.db, requeues);
     await markHanded(this.db, routed.map((r) => r.row.id), now);
     const sent: SentResult[] = [];
-    const tiers = await customerTiers(this.db, [...new Set(routed.map((r) => r.row.customer_id).filter((id): id is number => id !== null))]);
-    await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent, tiers.get(row.customer_id ?? 0) ?? null)));
+    await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
     await markSent(this.db, sent, this.clock());
     for (const channel of new Set(sent.map((s) => s.channel))) {
       const ids = sent.filter((s) => s.channel === channel).flatMap((s) => [s.providerId, ...(s.partIds ?? [])]);
@@ -271,11 +274,11 @@ export class Dispatcher {
       });
   }
 
-  private async sendOne(row: ClaimedMessage, channel: string, sent: SentResult[], tier: string | null): Promise<void> {
+  private async sendOne(row: ClaimedMessage, channel: string, sent: SentResult[]): Promise<void> {
     const transport = this.transports.get(channel)!;
     try {
       await this.throttles.get(channel)?.take(row.segments ?? 1);
-      const result = await transport.send({ id: row.id, to: row.to_number, body: row.body, class: row.class, tier });
+      const result = await transport.send({ id: row.id, to: row.to_number, body: row.body, class: row.class, tier: row.tier });
       sent.push({ id: row.id, channel, providerId: result.providerId, partIds: result.partIds });
     } catch (err) {
       await this.settleError(row, channel, err);

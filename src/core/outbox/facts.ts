@@ -22,9 +22,3 @@ export async function blockedRoutes(db: Db, numbers: string[]): Promise<Set<stri
   return new Set(rows.map((r) => `${r.to_number} ${r.channel}`));
 }
 
-/** The tier of each customer of a batch (a transport may pick a sender by tier). */
-export async function customerTiers(db: Db, customerIds: number[]): Promise<Map<number, string>> {
-  if (customerIds.length === 0) return new Map();
-  const rows = await db.selectFrom('customers').select(['id', 'tier']).where('id', 'in', customerIds).execute();
-  return new Map(rows.map((r) => [r.id, r.tier]));
-}
