@@ -134,3 +134,61 @@ describe('a failing command', () => {
     expect(points.points).toBe(3150);
   });
 });
+
+describe('texts handled in batches', () => {
+  const LI = '+8613800138000';
+  const WANG = '+8613900139000';
+  const boom = defineCommand({
+    name: 'boom',
+    audience: 'customer',
+    aliases: { en: ['BOOM'], 'zh-CN': [], 'zh-HK': [] },
+    args: noArgs,
+    usage: 'help.menu',
+    async run() {
+      throw new Error('handler bug');
+    },
+  });
+  const pipelineWith = () =>
+    new InboundPipeline({ db: t.tdb.db, config: t.gw.config, notifier: t.gw.notifier, outbox: t.gw.outbox, commands: [...commands, boom], clock: t.clock.now, log: createLogger('silent') });
+  const sms = (from: string, text: string) => ({ channel: 'dev', providerId: randomUUID(), from, to: 'UPLINK', text });
+  const repliesTo = async (from: string) => (await t.tdb.db.selectFrom('outbound_messages').select('body').where('to_number', '=', from).orderBy('id').execute()).map((r) => r.body);
+
+  beforeEach(async () => {
+    t = await testGateway();
+  });
+
+  it('records texts arriving together in one go, a repeated provider id as a duplicate of the first', async () => {
+    const pipeline = pipelineWith();
+    const first = sms(JOHN, 'PTS');
+    const results = await Promise.all([pipeline.record(first), pipeline.record(sms(LI, 'BAL')), pipeline.record({ ...first }), pipeline.record(sms(WANG, 'PTS'))]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, true, false]);
+    expect(results[2].id).toBe(results[0].id);
+    expect(await t.tdb.db.selectFrom('inbound_messages').selectAll().execute()).toHaveLength(3);
+    expect((await pipeline.record({ ...first })).duplicate).toBe(true); // and in a later batch
+  });
+
+  it('answers every text of a batch; a sender with two texts has them handled in order, the second seeing the first', async () => {
+    const pipeline = pipelineWith();
+    const ids = [];
+    for (const [from, text] of [[JOHN, 'LANG ZH'], [LI, '积分'], [JOHN, 'PTS'], [WANG, 'PTS']]) ids.push((await pipeline.accept(sms(from, text))).id);
+    t.clock.advance(1000);
+    expect(await pipeline.recoverPending(0)).toBe(4); // one batch of four
+    expect(await repliesTo(JOHN)).toEqual([expect.stringContaining('中文'), '您当前的积分为3,150分。']); // PTS after LANG ZH: in Chinese
+    expect(await repliesTo(LI)).toEqual(['您当前的积分为128,450分。']);
+    expect(await repliesTo(WANG)).toHaveLength(1);
+    const statuses = await t.tdb.db.selectFrom('inbound_messages').select('status').where('id', 'in', ids).execute();
+    expect(statuses.map((s) => s.status)).toEqual(['processed', 'processed', 'processed', 'processed']);
+  });
+
+  it('a failing command fails alone: the rest of its batch is answered, it gets the apology', async () => {
+    const pipeline = pipelineWith();
+    for (const [from, text] of [[LI, '积分'], [JOHN, 'BOOM'], [WANG, 'PTS']]) await pipeline.accept(sms(from, text));
+    t.clock.advance(1000);
+    expect(await pipeline.recoverPending(0)).toBe(3);
+    expect(await repliesTo(LI)).toEqual(['您当前的积分为128,450分。']);
+    expect(await repliesTo(JOHN)).toEqual(['Sorry, something went wrong on our side. Please try again later or call 400-820-8888.']);
+    expect(await repliesTo(WANG)).toHaveLength(1);
+    const failed = await t.tdb.db.selectFrom('inbound_messages').select(['from_number', 'error']).where('status', '=', 'failed').execute();
+    expect(failed).toEqual([{ from_number: JOHN, error: 'Error: handler bug' }]);
+  });
+});
