@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { SmscSimulator } from '../src/transport/smpp/simulator';
 import { benchDatabase, machine } from './db';
 import { BENCH_SECRET, benchLast4, benchNumber, loadCardholders } from './smpp/fixture';
+import { cpuByProcess, cpuSpent } from './smpp/cpu';
 import { kannelVersion, startKannel } from './smpp/kannel';
 import { RoundTrips, type TripFigures } from './smpp/load';
 
@@ -66,13 +67,16 @@ async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<vo
 }
 
 /** Runs the three phases against whatever is bound to `sim`; checks every reply names the card. */
-async function phases(sim: SmscSimulator, trips: RoundTrips) {
+async function phases(sim: SmscSimulator, trips: RoundTrips, pick: (pid: number, name: string) => string | null) {
   await trips.saturate(sim, range(N + 1, WARMUP), 'BAL', WINDOW);
+  const before = cpuByProcess();
   const throughput = await trips.saturate(sim, range(1, N), 'BAL', WINDOW);
+  const cpu = cpuSpent(before, cpuByProcess(), pick);
   const latency = await trips.openLoop(sim, range(1, Math.min(LATENCY_TRIPS, N)), 'bal', OFFERED);
   let wrong = 0;
   for (let i = 1; i <= N; i++) if (!trips.replies.get(benchNumber(i))?.includes(`****${benchLast4(i)}`)) wrong++;
-  return { throughput, latency, wrong, sample: trips.replies.get(benchNumber(1)) ?? '' };
+  const perTrip = [...cpu].map(([name, sec]) => `${name} ${((sec * 1000) / N).toFixed(2)}`).join(', ');
+  return { throughput, latency, wrong, sample: trips.replies.get(benchNumber(1)) ?? '', cpu: `CPU ms per round trip while sustained: ${perTrip}` };
 }
 
 const line = (f: TripFigures) => `${f.trips} trips in ${f.seconds.toFixed(2)} s = ${Math.round(f.perSecond)}/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms`;
@@ -106,7 +110,7 @@ async function main() {
     /Uplink is listening/,
   );
   await waitFor('Uplink to bind', () => sim.sessions === 2 * SESSIONS);
-  const u = await phases(sim, trips);
+  const u = await phases(sim, trips, (pid, name) => (pid === uplink.child.pid ? 'Uplink' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : null));
   const shutdownMs = await stopChild(uplink.child);
   await sim.stop();
   const recorded = await sql<{ inbound: number; processed: number; sent: number }>`
@@ -119,11 +123,12 @@ async function main() {
   console.log(`  sustained:   ${line(u.throughput)}   (target ≥ 3000/s)`);
   console.log(`  at ${OFFERED}/s:    ${line(u.latency)}   (target p99 < 50 ms)`);
   console.log(`  recorded in PostgreSQL: ${r.inbound}/${expected} texts in (${r.processed} processed), ${r.sent}/${expected} replies sent; replies naming the right card: ${N - u.wrong}/${N}; stray submits: ${trips.stray}; SIGTERM to exit: ${Math.round(shutdownMs)} ms`);
+  console.log(`  ${u.cpu}`);
   console.log(`  reply: ${JSON.stringify(u.sample)}`);
 
-  const version = kannelVersion();
+  const version = process.env.BENCH_SKIP_KANNEL ? null : kannelVersion();
   if (!version) {
-    console.log('Kannel: not installed (apt-get install kannel kannel-extras); no comparison this run');
+    console.log(process.env.BENCH_SKIP_KANNEL ? 'Kannel: skipped (BENCH_SKIP_KANNEL)' : 'Kannel: not installed (apt-get install kannel kannel-extras); no comparison this run');
     await bench.close();
     return;
   }
@@ -140,11 +145,14 @@ async function main() {
       return ksim.sessions === 2;
     });
     await new Promise((r) => setTimeout(r, 1000)); // smsbox connects to bearerbox after the binds
-    const k = await phases(ksim, ktrips);
+    const k = await phases(ksim, ktrips, (pid, name) =>
+      pid === lookup.child.pid ? 'lookup service' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : ['bearerbox', 'smsbox'].includes(name) ? name : null,
+    );
     console.log(`${version} (bearerbox + smsbox, transmitter and receiver binds, max-pending-submits ${WINDOW}, store-type file; get-url to the same lookup):`);
     console.log(`  sustained:   ${line(k.throughput)}`);
     console.log(`  at ${OFFERED}/s:    ${line(k.latency)}`);
     console.log(`  replies naming the right card: ${N - k.wrong}/${N}; stray submits: ${ktrips.stray}`);
+    console.log(`  ${k.cpu}`);
     console.log(`  reply: ${JSON.stringify(k.sample)}`);
     console.log(`ratio Uplink/Kannel, sustained round trips/s: ${(u.throughput.perSecond / k.throughput.perSecond).toFixed(2)} (target > 1.0); p99 at ${OFFERED}/s: Uplink ${u.latency.p99.toFixed(1)} ms, Kannel ${k.latency.p99.toFixed(1)} ms`);
   } finally {

@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { AppConfig } from '../config';
-import type { Card, Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
-import { openCardsOf } from '../domain/accounts';
-import { audit, type AuditEntry, auditMany } from '../domain/audit';
+import type { Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
+import { type Sender, sendersOf } from '../domain/accounts';
+import { audit, type AuditEntry, auditRow } from '../domain/audit';
 import type { Clock } from './clock';
 import type { Command, CommandContext } from './commands/command';
 import { guessLocale } from './normalize';
@@ -30,9 +30,6 @@ export interface Handled {
   queued: boolean;
 }
 
-/** Who sent a text: the customer and their open cards, and the staff member, when known. */
-type Sender = { customer: Customer | null; cards: Card[]; staff: Staff | null };
-
 type Mark = Pick<InboundMessage, 'id' | 'customer_id' | 'staff_id' | 'status' | 'command'>;
 
 /**
@@ -56,51 +53,49 @@ export class TextHandler {
   /** Handles the texts `ids` that are still `received`, oldest first, one per sender. */
   async handle(trx: Transaction<Database>, ids: readonly number[]): Promise<Handled> {
     const since = new Date(this.deps.clock().getTime() - 60_000);
-    const rows = await trx
-      .selectFrom('inbound_messages as m')
-      .selectAll('m')
-      // Texts from this number in the last minute up to this one, for the rate limit.
-      .select(sql<number>`(SELECT count(*)::int FROM inbound_messages i WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id)`.as('recent'))
-      .where('m.id', 'in', [...ids])
-      .where('m.status', '=', 'received')
-      .orderBy('m.id')
-      .forUpdate()
-      .execute();
+    // One sender's texts are handled one at a time (rate limit, activation attempts stay exact): the
+    // senders are locked first, in one order so two batches cannot deadlock, in the same statement
+    // that reads and row-locks the texts with their rate-limit counts.
+    const { rows } = await sql<InboundMessage & { recent: number }>`
+      WITH locks AS MATERIALIZED (
+        SELECT pg_advisory_xact_lock(k) FROM (
+          SELECT DISTINCT hashtext(from_number) AS k FROM inbound_messages
+           WHERE id = ANY(${[...ids]}::bigint[]) AND status = 'received' ORDER BY k OFFSET 0) t)
+      SELECT m.*, (SELECT count(*)::int FROM inbound_messages i
+                    WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent
+        FROM inbound_messages m
+       WHERE m.id = ANY(${[...ids]}::bigint[]) AND m.status = 'received' AND (SELECT count(*) FROM locks) >= 0
+       ORDER BY m.id
+         FOR UPDATE OF m`.execute(trx);
     // One text per sender per batch: a command may change what the next one sees (LANG, ACT attempts).
     const seen = new Set<string>();
     const msgs = rows.filter((m) => !seen.has(m.from_number) && seen.add(m.from_number));
     const deferred = rows.filter((m) => !msgs.includes(m)).map((m) => m.id);
     const done = ids.filter((id) => !deferred.includes(id));
     if (msgs.length === 0) return { done, deferred, queued: false };
-    const senders = [...seen];
-    // One sender's texts are handled one at a time (rate limit, activation attempts stay exact);
-    // locks are taken in one order so two batches cannot deadlock.
-    await sql`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest(${senders}::text[]) s ORDER BY k OFFSET 0) t`.execute(trx);
     const now = this.deps.clock();
-    const customers = await trx.selectFrom('customers').selectAll().where('mobile', 'in', senders).execute();
-    const staff = await trx.selectFrom('staff').selectAll().where('mobile', 'in', senders).where('active', '=', true).execute();
-    const cardsOf = await openCardsOf(trx, customers.map((c) => c.id));
-    const customerOf = new Map(customers.map((c) => [c.mobile, c]));
-    const staffOf = new Map(staff.map((s) => [s.mobile, s]));
+    const senders = await sendersOf(trx, [...seen]);
     const marks: Mark[] = [];
     const audits: AuditEntry[] = [];
     const replies: OutgoingMessage[] = [];
     for (const msg of msgs) {
-      const customer = customerOf.get(msg.from_number) ?? null;
-      const who = { customer, cards: (customer && cardsOf.get(customer.id)) || [], staff: staffOf.get(msg.from_number) ?? null };
       const { recent, ...text } = msg;
-      const out = await this.one(trx, text, now, who, recent);
+      const out = await this.one(trx, text, now, senders.get(msg.from_number) ?? { customer: null, cards: [], staff: null }, recent);
       marks.push(out.mark);
       if (out.audit) audits.push(out.audit);
       replies.push(...out.replies);
     }
+    const entries = audits.map(auditRow);
     await sql`
-      UPDATE inbound_messages m
-         SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
-        FROM unnest(${marks.map((k) => k.id)}::bigint[], ${marks.map((k) => k.status)}::text[], ${marks.map((k) => k.command)}::text[],
-                    ${marks.map((k) => k.customer_id)}::int[], ${marks.map((k) => k.staff_id)}::int[]) AS u(id, status, command, customer_id, staff_id)
-       WHERE m.id = u.id`.execute(trx);
-    await auditMany(trx, audits);
+      WITH marked AS (
+        UPDATE inbound_messages m
+           SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
+          FROM unnest(${marks.map((k) => k.id)}::bigint[], ${marks.map((k) => k.status)}::text[], ${marks.map((k) => k.command)}::text[],
+                      ${marks.map((k) => k.customer_id)}::int[], ${marks.map((k) => k.staff_id)}::int[]) AS u(id, status, command, customer_id, staff_id)
+         WHERE m.id = u.id)
+      INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)
+      SELECT * FROM unnest(${entries.map((e) => e.actor_type)}::text[], ${entries.map((e) => e.actor_id)}::text[], ${entries.map((e) => e.channel)}::text[],
+                           ${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.subject)}::text[], ${entries.map((e) => e.details)}::jsonb[])`.execute(trx);
     await this.deps.outbox.enqueue(trx, replies, now);
     return { done, deferred, queued: replies.length > 0 };
   }

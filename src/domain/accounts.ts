@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Card, Customer, Db, Locale } from '../db/schema';
+import type { Card, Customer, Db, Locale, Staff } from '../db/schema';
 
 /** The customer whose registered mobile is this E.164 number, if any. */
 export async function findCustomerByMobile(db: Db, mobile: string): Promise<Customer | undefined> {
@@ -17,13 +17,34 @@ export async function openCards(db: Db, customerId: number): Promise<Card[]> {
     .execute();
 }
 
-/** The open cards of several customers, by customer, oldest first (one query for a batch of texts). */
-export async function openCardsOf(db: Db, customerIds: readonly number[]): Promise<Map<number, Card[]>> {
-  const byCustomer = new Map<number, Card[]>(customerIds.map((id) => [id, []]));
-  if (customerIds.length === 0) return byCustomer;
-  const rows = await db.selectFrom('cards').selectAll().where('customer_id', 'in', [...customerIds]).where('status', '!=', 'closed').orderBy('id').execute();
-  for (const card of rows) byCustomer.get(card.customer_id)?.push(card);
-  return byCustomer;
+/** Who sent a text: the customer and their open cards, and the staff member, when known. */
+export type Sender = { customer: Customer | null; cards: Card[]; staff: Staff | null };
+
+/** Rows read as JSON get their timestamps back as Dates (dates and numbers already match the driver's). */
+function revive<T>(row: Record<string, unknown>): T {
+  for (const [k, v] of Object.entries(row)) if (k.endsWith('_at') && typeof v === 'string') row[k] = new Date(v);
+  return row as T;
+}
+
+/**
+ * Customer, open cards (oldest first) and active staff record of each mobile number, in one
+ * statement for a batch of texts.
+ */
+export async function sendersOf(db: Db, mobiles: readonly string[]): Promise<Map<string, Sender>> {
+  const { rows } = await sql<{ mobile: string; customer: Record<string, unknown> | null; staff: Record<string, unknown> | null; cards: Record<string, unknown>[] }>`
+    SELECT s.mobile,
+           (SELECT to_jsonb(c) FROM customers c WHERE c.mobile = s.mobile) AS customer,
+           (SELECT to_jsonb(t) FROM staff t WHERE t.mobile = s.mobile AND t.active) AS staff,
+           (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.id), '[]'::jsonb)
+              FROM cards k JOIN customers c ON c.id = k.customer_id
+             WHERE c.mobile = s.mobile AND k.status <> 'closed') AS cards
+      FROM unnest(${[...mobiles]}::text[]) AS s(mobile)`.execute(db);
+  return new Map(
+    rows.map((r) => [
+      r.mobile,
+      { customer: r.customer && revive<Customer>(r.customer), staff: r.staff && revive<Staff>(r.staff), cards: r.cards.map((c) => revive<Card>(c)) },
+    ]),
+  );
 }
 
 /** Cards chosen by an optional last 4 digits. */

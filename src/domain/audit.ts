@@ -15,20 +15,20 @@ export async function audit(db: Db, entry: AuditEntry): Promise<void> {
   await auditMany(db, [entry]);
 }
 
+/** An entry as the audit_log row it becomes. */
+export function auditRow(entry: AuditEntry) {
+  return {
+    actor_type: entry.actorType,
+    actor_id: entry.actorId == null ? null : String(entry.actorId),
+    channel: entry.channel,
+    action: entry.action,
+    subject: entry.subject ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+  };
+}
+
 /** Appends several entries in one statement. */
 export async function auditMany(db: Db, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('audit_log')
-    .values(
-      entries.map((entry) => ({
-        actor_type: entry.actorType,
-        actor_id: entry.actorId == null ? null : String(entry.actorId),
-        channel: entry.channel,
-        action: entry.action,
-        subject: entry.subject ?? null,
-        details: JSON.stringify(entry.details ?? {}),
-      })),
-    )
-    .execute();
+  await db.insertInto('audit_log').values(entries.map(auditRow)).execute();
 }
