@@ -4,7 +4,6 @@
 // p99 < 50 ms at 500/s offered. Kannel 1.4.5 (Debian) answers the same keyword in the same run
 // through get-url to a service running the same lookup; the ratio Uplink/Kannel is printed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import { sql } from 'kysely';
 import { SmscSimulator } from '../src/transport/smpp/simulator';
 import { benchDatabase, machine } from './db';
@@ -12,6 +11,7 @@ import { BENCH_SECRET, benchLast4, benchNumber, loadCardholders } from './smpp/f
 import { cpuByProcess, cpuSpent } from './smpp/cpu';
 import { kannelVersion, startKannel } from './smpp/kannel';
 import { RoundTrips, type TripFigures } from './smpp/load';
+import { freePort } from '../src/net';
 
 const N = Number(process.env.BENCH_NUMBERS ?? 10_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1_000);
@@ -22,16 +22,6 @@ const SESSIONS = Number(process.env.BENCH_SMPP_SESSIONS ?? 1);
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => benchNumber(from + i));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawns a TypeScript entry point; resolves once its stdout shows `ready`. */
 async function spawnTs(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; stdout: string }> {

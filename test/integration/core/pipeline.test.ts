@@ -98,34 +98,31 @@ describe('odd input', () => {
   });
 });
 
+/** BOOM: writes, queues a reply, then throws — everything it did must roll back. */
+const boom = defineCommand({
+  name: 'boom',
+  audience: 'customer',
+  aliases: { en: ['BOOM'], 'zh-CN': [], 'zh-HK': [] },
+  args: noArgs,
+  usage: 'help.menu',
+  async run(ctx) {
+    await ctx.db.updateTable('customers').set({ points: 0 }).execute();
+    ctx.reply('pts.balance', { points: 0 });
+    throw new Error('handler bug');
+  },
+});
+
+/** A pipeline that also knows BOOM. */
+const pipelineWithBoom = () =>
+  new InboundPipeline({ db: t.tdb.db, config: t.gw.config, notifier: t.gw.notifier, outbox: t.gw.outbox, commands: [...commands, boom], clock: t.clock.now, log: createLogger('silent') });
+
 describe('a failing command', () => {
   beforeEach(async () => {
     t = await testGateway();
   });
 
   it('rolls back its writes and replies, marks the text failed and apologises', async () => {
-    const boom = defineCommand({
-      name: 'boom',
-      audience: 'customer',
-      aliases: { en: ['BOOM'], 'zh-CN': [], 'zh-HK': [] },
-      args: noArgs,
-      usage: 'help.menu',
-      async run(ctx) {
-        await ctx.db.updateTable('customers').set({ points: 0 }).execute();
-        ctx.reply('pts.balance', { points: 0 });
-        throw new Error('handler bug');
-      },
-    });
-    const pipeline = new InboundPipeline({
-      db: t.tdb.db,
-      config: t.gw.config,
-      notifier: t.gw.notifier,
-      outbox: t.gw.outbox,
-      commands: [...commands, boom],
-      clock: t.clock.now,
-      log: createLogger('silent'),
-    });
-    await pipeline.receive({ channel: 'dev', providerId: 'b-1', from: JOHN, to: 'UPLINK', text: 'BOOM' });
+    await pipelineWithBoom().receive({ channel: 'dev', providerId: 'b-1', from: JOHN, to: 'UPLINK', text: 'BOOM' });
     const inbound = await t.tdb.db.selectFrom('inbound_messages').select(['status', 'error']).executeTakeFirstOrThrow();
     expect(inbound).toEqual({ status: 'failed', error: 'Error: handler bug' });
     const out = await t.tdb.db.selectFrom('outbound_messages').select('body').execute();
@@ -138,18 +135,7 @@ describe('a failing command', () => {
 describe('texts handled in batches', () => {
   const LI = '+8613800138000';
   const WANG = '+8613900139000';
-  const boom = defineCommand({
-    name: 'boom',
-    audience: 'customer',
-    aliases: { en: ['BOOM'], 'zh-CN': [], 'zh-HK': [] },
-    args: noArgs,
-    usage: 'help.menu',
-    async run() {
-      throw new Error('handler bug');
-    },
-  });
-  const pipelineWith = () =>
-    new InboundPipeline({ db: t.tdb.db, config: t.gw.config, notifier: t.gw.notifier, outbox: t.gw.outbox, commands: [...commands, boom], clock: t.clock.now, log: createLogger('silent') });
+  const pipelineWith = pipelineWithBoom;
   const sms = (from: string, text: string) => ({ channel: 'dev', providerId: randomUUID(), from, to: 'UPLINK', text });
   const repliesTo = async (from: string) => (await t.tdb.db.selectFrom('outbound_messages').select('body').where('to_number', '=', from).orderBy('id').execute()).map((r) => r.body);
 
