@@ -171,7 +171,7 @@ export class SmscSimulator {
     };
     this.submits.push(submit);
     this.opts.onSubmit?.(submit);
-    this.opts.log?.(`submit ${id} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
+    this.opts.log?.(`submit ${id} ${submit.from} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
     const respond = () => link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
     const delay = this.opts.respondAfterMs ?? 0;
     if (delay === Number.POSITIVE_INFINITY) return;
