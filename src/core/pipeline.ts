@@ -116,12 +116,13 @@ export class InboundPipeline {
       received_at: sms.receivedAt ?? clock(),
     }));
     const key = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
-    const inserted = await db
-      .insertInto('inbound_messages')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['channel', 'provider_id']).doNothing())
-      .returning(['id', 'channel', 'provider_id'])
-      .execute();
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const { rows: inserted } = await sql<{ id: number; channel: string; provider_id: string }>`
+      INSERT INTO inbound_messages (channel, provider_id, from_number, to_number, text, received_at)
+      SELECT * FROM unnest(${col('channel')}::text[], ${col('provider_id')}::text[], ${col('from_number')}::text[],
+                           ${col('to_number')}::text[], ${col('text')}::text[], ${col('received_at')}::timestamptz[])
+      ON CONFLICT (channel, provider_id) DO NOTHING
+      RETURNING id, channel, provider_id`.execute(db);
     const fresh = new Map(inserted.map((r) => [key(r.channel, r.provider_id), r.id]));
     const missing = rows.filter((r) => !fresh.has(key(r.channel, r.provider_id)));
     const existing = new Map<string, number>();

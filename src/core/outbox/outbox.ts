@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Locale, MessageClass, Tier } from '../../db/schema';
 import { measure } from '../../transport/codec/gsm7';
 import type { Templates } from '../templates';
@@ -64,12 +65,18 @@ export class Outbox {
         segments,
       };
     });
-    const inserted = await db
-      .insertInto('outbound_messages')
-      .values(rows)
-      .onConflict((oc) => oc.column('dedupe_key').where('dedupe_key', 'is not', null).doNothing())
-      .returning('id')
-      .execute();
+    // One array per column (unnest) rather than a VALUES list: a batch of 200 replies is 15
+    // parameters to bind and plan, not 3,000.
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const { rows: inserted } = await sql<{ id: number }>`
+      INSERT INTO outbound_messages (to_number, body, locale, template, class, priority, customer_id, inbound_id, channel,
+                                     dedupe_key, not_before, expires_at, created_at, encoding, segments)
+      SELECT * FROM unnest(${col('to_number')}::text[], ${col('body')}::text[], ${col('locale')}::text[], ${col('template')}::text[],
+                           ${col('class')}::text[], ${col('priority')}::smallint[], ${col('customer_id')}::int[], ${col('inbound_id')}::bigint[],
+                           ${col('channel')}::text[], ${col('dedupe_key')}::text[], ${col('not_before')}::timestamptz[],
+                           ${col('expires_at')}::timestamptz[], ${col('created_at')}::timestamptz[], ${col('encoding')}::text[], ${col('segments')}::smallint[])
+      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+      RETURNING id`.execute(db);
     return inserted.map((r) => r.id);
   }
 
