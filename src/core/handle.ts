@@ -92,7 +92,7 @@ export class TextHandler {
            SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
           FROM unnest(${marks.map((k) => k.id)}::bigint[], ${marks.map((k) => k.status)}::text[], ${marks.map((k) => k.command)}::text[],
                       ${marks.map((k) => k.customer_id)}::int[], ${marks.map((k) => k.staff_id)}::int[]) AS u(id, status, command, customer_id, staff_id)
-         WHERE m.id = u.id)
+         WHERE m.id = u.id AND m.id = ANY(${marks.map((k) => k.id)}::bigint[]))
       INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)
       SELECT * FROM unnest(${entries.map((e) => e.actor_type)}::text[], ${entries.map((e) => e.actor_id)}::text[], ${entries.map((e) => e.channel)}::text[],
                            ${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.subject)}::text[], ${entries.map((e) => e.details)}::jsonb[])`.execute(trx);

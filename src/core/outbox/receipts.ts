@@ -47,7 +47,7 @@ export async function applyWaitingReports(db: Kysely<Database>, channel: string,
     .select(['id', 'channel', 'provider_id', 'alternatives', 'state', 'error_code'])
     .where('outbound_id', 'is', null)
     .where('channel', '=', channel)
-    .where((eb) => eb.or([eb('provider_id', 'in', providerIds), sql<boolean>`alternatives && ${sql.val(providerIds)}::text[]`]))
+    .where(sql<boolean>`(provider_id = ANY(${sql.val(providerIds)}::text[]) OR alternatives && ${sql.val(providerIds)}::text[])`)
     .orderBy('id')
     .execute();
   let applied = 0;

@@ -23,6 +23,8 @@ export async function markHanded(db: Db, ids: number[], now: Date): Promise<void
  */
 export async function markSent(db: Kysely<Database>, results: SentResult[], now: Date): Promise<void> {
   if (results.length === 0) return;
+  // Without multi-part messages it is one statement, atomic by itself.
+  if (results.every((r) => !r.partIds || r.partIds.length < 2)) return markSentIn(db, results, now);
   await db.transaction().execute((trx) => markSentIn(trx, results, now));
 }
 
@@ -33,7 +35,7 @@ async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<voi
            locked_until = NULL, updated_at = now()
       FROM unnest(${results.map((r) => r.id)}::bigint[], ${results.map((r) => r.channel)}::text[],
                   ${results.map((r) => r.providerId)}::text[]) AS r(id, channel, provider_id)
-     WHERE o.id = r.id AND o.status = 'sending'`.execute(db);
+     WHERE o.id = r.id AND o.id = ANY(${results.map((r) => r.id)}::bigint[]) AND o.status = 'sending'`.execute(db);
   const parts = results.flatMap((r) =>
     r.partIds && r.partIds.length > 1 ? r.partIds.map((pid, i) => ({ outbound_id: r.id, part_no: i + 1, channel: r.channel, provider_id: pid })) : [],
   );
@@ -68,7 +70,7 @@ export async function markFinalMany(db: Db, outcomes: FinalOutcome[]): Promise<v
       FROM unnest(${outcomes.map((f) => f.id)}::bigint[], ${outcomes.map((f) => f.status)}::text[],
                   ${outcomes.map((f) => f.reason)}::text[], ${outcomes.map((f) => f.channel ?? null)}::text[])
            AS f(id, status, reason, channel)
-     WHERE o.id = f.id AND o.status = 'sending'`.execute(db);
+     WHERE o.id = f.id AND o.id = ANY(${outcomes.map((f) => f.id)}::bigint[]) AND o.status = 'sending'`.execute(db);
 }
 
 /** Ends one message in a final state. */
@@ -86,7 +88,7 @@ export async function requeueMany(db: Db, items: Requeue[]): Promise<void> {
       FROM unnest(${items.map((r) => r.id)}::bigint[], ${items.map((r) => r.notBefore)}::timestamptz[],
                   ${items.map((r) => r.reason)}::text[], ${items.map((r) => (r.refund ? 1 : 0))}::int[])
            AS r(id, not_before, reason, refund)
-     WHERE o.id = r.id AND o.status = 'sending'`.execute(db);
+     WHERE o.id = r.id AND o.id = ANY(${items.map((r) => r.id)}::bigint[]) AND o.status = 'sending'`.execute(db);
 }
 
 /** Puts one message back in the queue to be tried at `notBefore`. */
