@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
 import { SmscSimulator } from '../../../src/transport/smpp/simulator';
@@ -10,12 +11,15 @@ let t: TestGateway;
 let smsc: SmscSimulator;
 let smpp: SmppTransport;
 const log: string[] = [];
+/** What the ESME logged (pino lines). */
+const esmeLog: { msg: string; reason?: string }[] = [];
 
 
 beforeAll(async () => {
   smsc = new SmscSimulator({ log: (l) => log.push(l) });
   const port = await smsc.start();
-  smpp = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, enquireLinkMs: 200, reconnectMs: 50, responseTimeoutMs: 2000 });
+  const esmeLogger = pino({ level: 'info' }, { write: (line: string) => void esmeLog.push(JSON.parse(line)) });
+  smpp = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, enquireLinkMs: 200, reconnectMs: 50, responseTimeoutMs: 2000, log: esmeLogger });
   t = await testGateway({ transports: [smpp] });
   await t.gw.start(0);
   await waitFor('bind', () => smpp.isUp());
@@ -99,6 +103,8 @@ describe('SMPP ESME against the simulator', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(smpp.isUp()).toBe(true);
     expect(await smsc.inject(JOHN, '95555', 'PTS')).toEqual([0]);
+    const malformed = esmeLog.filter((l) => l.msg === 'SMPP: malformed PDU from the SMSC').map((l) => l.reason);
+    expect(malformed).toEqual([expect.stringContaining('unknown command_id 0x00000077'), expect.stringMatching(/^deliver_sm: /)]);
   });
 
   it('reconnects after a PDU with an impossible length drops the link', async () => {
@@ -107,6 +113,7 @@ describe('SMPP ESME against the simulator', () => {
     smsc.sendRaw(bad);
     await waitFor('drop', () => !smpp.isUp(), 2000).catch(() => {});
     await waitFor('rebind', () => smpp.isUp() && smsc.sessions === 1, 5000);
+    expect(esmeLog.some((l) => l.msg === 'SMPP: reconnecting')).toBe(true);
     expect(await smsc.inject(JOHN, '95555', 'PTS')).toEqual([0]);
   });
 });
