@@ -6,66 +6,14 @@ import type { Clock } from '../clock';
 import { type ClaimedMessage, claimDue } from './claim';
 import { blockedRoutes, marketingFacts } from './facts';
 import { MARKETING_PRIORITY } from './outbox';
-import { marketingVerdict, type QuietHours } from './policy';
+import { marketingVerdict } from './policy';
+import { backoffDelay, DISPATCHER_DEFAULTS, type DispatcherOptions } from './options';
 import { applyWaitingReports } from './receipts';
 import { recoverExpiredLeases } from './recover';
 import type { RouteTable } from './routes';
 import { type FinalOutcome, markFinal, markFinalMany, markHanded, markSent, type Requeue, requeue, requeueMany, type SentResult } from './settle';
-import { type RateLimit, Throttle } from './throttle';
+import { Throttle } from './throttle';
 import { DestinationWindow } from './window';
-
-/** Delivery engine settings. */
-export interface DispatcherOptions {
-  /** Rows claimed per batch in the urgent lane (security, transactional, service). */
-  batch: number;
-  /** Rows claimed per batch in the bulk lane (marketing). */
-  bulkBatch: number;
-  /** Loops claiming for the bulk lane at once (SKIP LOCKED keeps them apart). */
-  bulkWorkers: number;
-  /** Loops claiming for the urgent lane: a reply need not wait for the batch ahead of it to be answered. */
-  urgentWorkers: number;
-  /** After interactive traffic (an inbound text), how long the bulk lane takes small, spaced batches. */
-  yieldMs: number;
-  leaseMs: number;
-  pollMs: number;
-  maxAttempts: number;
-  /** First retry delay; doubles each attempt, with jitter. */
-  backoffMs: number;
-  maxBackoffMs: number;
-  quietHours: QuietHours;
-  marketingWeeklyCap: number;
-  /** Transactional and service messages one number may get in a minute from this process. */
-  destinationMaxPerMinute: number;
-  /** Per-transport rates; a transport without one is not throttled. */
-  limits: Readonly<Record<string, RateLimit>>;
-  /** How long a transport that answered "unavailable" is skipped by routing. */
-  downCooldownMs: number;
-}
-
-/** Defaults matching the documented configuration. */
-export const DISPATCHER_DEFAULTS: DispatcherOptions = {
-  batch: 200,
-  bulkBatch: 1000,
-  bulkWorkers: 2,
-  urgentWorkers: 2,
-  yieldMs: 250,
-  leaseMs: 60_000,
-  pollMs: 250,
-  maxAttempts: 6,
-  backoffMs: 2_000,
-  maxBackoffMs: 600_000,
-  quietHours: { start: '21:00', end: '08:00' },
-  marketingWeeklyCap: 2,
-  destinationMaxPerMinute: 20,
-  limits: {},
-  downCooldownMs: 30_000,
-};
-
-/** Delay before retry number `attempt` (1-based): exponential, capped, with jitter in its upper half. */
-export function backoffDelay(attempt: number, opts: Pick<DispatcherOptions, 'backoffMs' | 'maxBackoffMs'>, random = Math.random): number {
-  const ceiling = Math.min(opts.maxBackoffMs, opts.backoffMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
 
 interface Lane {
   name: 'urgent' | 'bulk';

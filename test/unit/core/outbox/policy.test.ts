@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../../src/core/outbox/dispatcher';
+import { backoffDelay } from '../../../../src/core/outbox/options';
 import { marketingVerdict, quietHoursEnd } from '../../../../src/core/outbox/policy';
 import { priorityOf } from '../../../../src/core/outbox/outbox';
 import { RouteTable } from '../../../../src/core/outbox/routes';
