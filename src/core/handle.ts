@@ -22,8 +22,6 @@ export interface HandlerDeps {
 
 /** The outcome of handling a batch of recorded texts. */
 export interface Handled {
-  /** Texts handled (or found already handled) in this transaction. */
-  done: number[];
   /** Texts left for a later batch: a second text from a sender already in this one. */
   deferred: number[];
   /** Whether any reply was queued. */
@@ -71,8 +69,7 @@ export class TextHandler {
     const seen = new Set<string>();
     const msgs = rows.filter((m) => !seen.has(m.from_number) && seen.add(m.from_number));
     const deferred = rows.filter((m) => !msgs.includes(m)).map((m) => m.id);
-    const done = ids.filter((id) => !deferred.includes(id));
-    if (msgs.length === 0) return { done, deferred, queued: false };
+    if (msgs.length === 0) return { deferred, queued: false };
     const now = this.deps.clock();
     const senders = await sendersOf(trx, [...seen]);
     const marks: Mark[] = [];
@@ -97,7 +94,7 @@ export class TextHandler {
       SELECT * FROM unnest(${entries.map((e) => e.actor_type)}::text[], ${entries.map((e) => e.actor_id)}::text[], ${entries.map((e) => e.channel)}::text[],
                            ${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.subject)}::text[], ${entries.map((e) => e.details)}::jsonb[])`.execute(trx);
     await this.deps.outbox.enqueue(trx, replies, now);
-    return { done, deferred, queued: replies.length > 0 };
+    return { deferred, queued: replies.length > 0 };
   }
 
   /** Queues the apology for a text whose command failed, and marks it failed. */
