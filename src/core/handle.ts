@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { AppConfig } from '../config';
+import { columns } from '../db/columns';
 import type { Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
-import { type Sender, sendersOf } from '../domain/accounts';
+import { findCustomerByMobile, type Sender, sendersOf } from '../domain/accounts';
 import { audit, type AuditEntry, auditRow } from '../domain/audit';
 import type { Clock } from './clock';
 import type { Command, CommandContext } from './commands/command';
@@ -68,7 +69,8 @@ export class TextHandler {
     // One text per sender per batch: a command may change what the next one sees (LANG, ACT attempts).
     const seen = new Set<string>();
     const msgs = rows.filter((m) => !seen.has(m.from_number) && seen.add(m.from_number));
-    const deferred = rows.filter((m) => !msgs.includes(m)).map((m) => m.id);
+    const first = new Set(msgs);
+    const deferred = rows.filter((m) => !first.has(m)).map((m) => m.id);
     if (msgs.length === 0) return { deferred, queued: false };
     const now = this.deps.clock();
     const senders = await sendersOf(trx, [...seen]);
@@ -82,17 +84,18 @@ export class TextHandler {
       if (out.audit) audits.push(out.audit);
       replies.push(...out.replies);
     }
-    const entries = audits.map(auditRow);
+    const mark = columns(marks);
+    const entry = columns(audits.map(auditRow));
     await sql`
       WITH marked AS (
         UPDATE inbound_messages m
            SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
-          FROM unnest(${marks.map((k) => k.id)}::bigint[], ${marks.map((k) => k.status)}::text[], ${marks.map((k) => k.command)}::text[],
-                      ${marks.map((k) => k.customer_id)}::int[], ${marks.map((k) => k.staff_id)}::int[]) AS u(id, status, command, customer_id, staff_id)
-         WHERE m.id = u.id AND m.id = ANY(${marks.map((k) => k.id)}::bigint[]))
+          FROM unnest(${mark('id')}::bigint[], ${mark('status')}::text[], ${mark('command')}::text[],
+                      ${mark('customer_id')}::int[], ${mark('staff_id')}::int[]) AS u(id, status, command, customer_id, staff_id)
+         WHERE m.id = u.id AND m.id = ANY(${mark('id')}::bigint[]))
       INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)
-      SELECT * FROM unnest(${entries.map((e) => e.actor_type)}::text[], ${entries.map((e) => e.actor_id)}::text[], ${entries.map((e) => e.channel)}::text[],
-                           ${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.subject)}::text[], ${entries.map((e) => e.details)}::jsonb[])`.execute(trx);
+      SELECT * FROM unnest(${entry('actor_type')}::text[], ${entry('actor_id')}::text[], ${entry('channel')}::text[],
+                           ${entry('action')}::text[], ${entry('subject')}::text[], ${entry('details')}::jsonb[])`.execute(trx);
     await this.deps.outbox.enqueue(trx, replies, now);
     return { deferred, queued: replies.length > 0 };
   }
@@ -101,7 +104,7 @@ export class TextHandler {
   async fail(trx: Transaction<Database>, id: number, err: unknown): Promise<void> {
     const msg = await trx.selectFrom('inbound_messages').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!msg || msg.status !== 'received') return;
-    const customer = (await trx.selectFrom('customers').selectAll().where('mobile', '=', msg.from_number).executeTakeFirst()) ?? null;
+    const customer = (await findCustomerByMobile(trx, msg.from_number)) ?? null;
     const now = this.deps.clock();
     await trx.updateTable('inbound_messages').set({ status: 'failed', error: String(err).slice(0, 500), processed_at: now }).where('id', '=', id).execute();
     await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);

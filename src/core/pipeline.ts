@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AppConfig } from '../config';
+import { columns } from '../db/columns';
 import type { Database, Db } from '../db/schema';
 import { maskCardNumbers } from '../domain/pan';
 import { senderAddress } from '../domain/phone';
@@ -52,7 +53,13 @@ export class InboundPipeline {
   constructor(private readonly deps: PipelineDeps) {
     this.handler = new TextHandler(deps);
     this.recorder = new Batcher((items) => this.acceptMany(items), { max: 500, concurrency: 2 });
-    this.worker = new Batcher((ids) => this.processMany(ids), { max: 200, concurrency: 2 });
+    this.worker = new Batcher<number, void>(
+      async (ids) => {
+        await this.processMany(ids);
+        return ids.map(() => undefined);
+      },
+      { max: 200, concurrency: 2 },
+    );
   }
 
   /**
@@ -116,7 +123,7 @@ export class InboundPipeline {
       received_at: sms.receivedAt ?? clock(),
     }));
     const key = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
-    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const col = columns(rows);
     const { rows: inserted } = await sql<{ id: number; channel: string; provider_id: string }>`
       INSERT INTO inbound_messages (channel, provider_id, from_number, to_number, text, received_at)
       SELECT * FROM unnest(${col('channel')}::text[], ${col('provider_id')}::text[], ${col('from_number')}::text[],
@@ -146,9 +153,9 @@ export class InboundPipeline {
   }
 
   /** Handles texts in one transaction; a failing command sends its batch through one by one. */
-  private async processMany(ids: number[]): Promise<void[]> {
+  private async processMany(ids: number[]): Promise<void> {
     const { db, log } = this.deps;
-    if (ids.length === 0) return [];
+    if (ids.length === 0) return;
     this.deps.onInteractive?.();
     let left = ids;
     while (left.length > 0) {
@@ -167,6 +174,5 @@ export class InboundPipeline {
         break;
       }
     }
-    return ids.map(() => undefined);
   }
 }

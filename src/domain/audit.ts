@@ -12,7 +12,7 @@ export interface AuditEntry {
 
 /** Appends to the audit trail (in the caller's transaction, so it commits with the action). */
 export async function audit(db: Db, entry: AuditEntry): Promise<void> {
-  await auditMany(db, [entry]);
+  await db.insertInto('audit_log').values(auditRow(entry)).execute();
 }
 
 /** An entry as the audit_log row it becomes. */
@@ -25,10 +25,4 @@ export function auditRow(entry: AuditEntry) {
     subject: entry.subject ?? null,
     details: JSON.stringify(entry.details ?? {}),
   };
-}
-
-/** Appends several entries in one statement. */
-export async function auditMany(db: Db, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.insertInto('audit_log').values(entries.map(auditRow)).execute();
 }

@@ -4,11 +4,6 @@ import type { Db, Locale, Staff } from '../db/schema';
 /** Staff roles, in increasing reach. */
 export type Role = Staff['role'];
 
-/** The active staff member whose registered phone is this E.164 number, if any. */
-export async function findStaffByMobile(db: Db, mobile: string): Promise<Staff | undefined> {
-  return db.selectFrom('staff').selectAll().where('mobile', '=', mobile).where('active', '=', true).executeTakeFirst();
-}
-
 /** SHA-256 of an API token: tokens are random and long, so a fast hash is the right tool (no salt needed). */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -4,7 +4,7 @@ import type { Logger } from '../../log';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
 import { type ClaimedMessage, claimDue } from './claim';
-import { blockedRoutes, marketingFacts } from './facts';
+import { marketingFacts } from './facts';
 import { MARKETING_PRIORITY } from './outbox';
 import { marketingVerdict } from './policy';
 import { backoffDelay, DISPATCHER_DEFAULTS, type DispatcherOptions } from './options';
@@ -252,7 +252,7 @@ export class Dispatcher {
     if (e.kind === 'opted_out') {
       // Never retried on this route; another route may still reach the number.
       await this.db.insertInto('route_blocks').values({ to_number: row.to_number, channel, reason }).onConflict((oc) => oc.doNothing()).execute();
-      const blocked = new Set([`${row.to_number} ${channel}`, ...(await blockedRoutes(this.db, [row.to_number]))]);
+      const blocked = new Set([...row.blocked, channel].map((c) => `${row.to_number} ${c}`)); // read with the claim
       if (this.pickTransport(row, blocked)) return requeue(this.db, row.id, new Date(now), reason, true);
       return markFinal(this.db, row.id, 'failed', reason, channel);
     }

@@ -14,11 +14,3 @@ export async function marketingFacts(db: Db, customerIds: number[], now: Date): 
      WHERE c.id = ANY(${customerIds}::int[])`.execute(db);
   return new Map(rows.map((r) => [r.id, { consent: r.consent, suppressed: r.suppressed, timeZone: r.time_zone, sentThisWeek: r.sent }]));
 }
-
-/** The transports each of these numbers may not be texted through (route_blocks), as `number channel` keys. */
-export async function blockedRoutes(db: Db, numbers: string[]): Promise<Set<string>> {
-  if (numbers.length === 0) return new Set();
-  const rows = await db.selectFrom('route_blocks').select(['to_number', 'channel']).where('to_number', 'in', numbers).execute();
-  return new Set(rows.map((r) => `${r.to_number} ${r.channel}`));
-}
-

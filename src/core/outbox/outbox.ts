@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { columns } from '../../db/columns';
 import type { Db, Locale, MessageClass, Tier } from '../../db/schema';
 import { measure } from '../../transport/codec/gsm7';
 import type { Templates } from '../templates';
@@ -65,9 +66,7 @@ export class Outbox {
         segments,
       };
     });
-    // One array per column (unnest) rather than a VALUES list: a batch of 200 replies is 15
-    // parameters to bind and plan, not 3,000.
-    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const col = columns(rows);
     const { rows: inserted } = await sql<{ id: number }>`
       INSERT INTO outbound_messages (to_number, body, locale, template, class, priority, customer_id, inbound_id, channel,
                                      dedupe_key, not_before, expires_at, created_at, encoding, segments)

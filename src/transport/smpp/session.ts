@@ -20,6 +20,13 @@ export interface SessionSettings {
   log?: Logger;
 }
 
+/** Waits for `work`, or `ms`, whichever comes first. */
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
 /** A bind PDU command. */
 export type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
 
@@ -80,9 +87,7 @@ export class SmppSession {
   /** Waits until no submit is in flight, or `ms` passes. */
   async drain(ms: number): Promise<void> {
     if (this.inFlight === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise<void>((r) => this.drained.push(r)), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
-    clearTimeout(timer);
+    await within(ms, new Promise<void>((r) => this.drained.push(r)));
   }
 
   /** Unbinds each link (waiting at most `ms` for the answer) and closes; no reconnect afterwards. */
@@ -91,9 +96,7 @@ export class SmppSession {
     for (const t of this.keepAlive.values()) clearInterval(t);
     await Promise.all(
       [...this.links.values()].map(async (link) => {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([link.request({ command: 'unbind' }).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
-        clearTimeout(timer);
+        await within(ms, link.request({ command: 'unbind' }).catch(() => undefined));
         link.close();
       }),
     );
