@@ -11,6 +11,7 @@ import { BENCH_SECRET, benchLast4, benchNumber, loadCardholders } from './smpp/f
 import { cpuByProcess, cpuSpent } from './smpp/cpu';
 import { kannelVersion, startKannel } from './smpp/kannel';
 import { RoundTrips, type TripFigures } from './smpp/load';
+import { stageLine } from './smpp/stages';
 import { freePort } from '../src/net';
 
 const N = Number(process.env.BENCH_NUMBERS ?? 10_000);
@@ -113,6 +114,7 @@ async function main() {
   console.log(`  sustained:   ${line(u.throughput)}   (target ≥ 3000/s)`);
   console.log(`  at ${OFFERED}/s:    ${line(u.latency)}   (target p99 < 50 ms)`);
   console.log(`  recorded in PostgreSQL: ${r.inbound}/${expected} texts in (${r.processed} processed), ${r.sent}/${expected} replies sent; replies naming the right card: ${N - u.wrong}/${N}; stray submits: ${trips.stray}; SIGTERM to exit: ${Math.round(shutdownMs)} ms`);
+  console.log(`  at ${OFFERED}/s by stage, p50 / p99 ms: ${await stageLine(bench.db, trips, 'bal')}`);
   console.log(`  ${u.cpu}`);
   console.log(`  reply: ${JSON.stringify(u.sample)}`);
 

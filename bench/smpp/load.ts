@@ -20,6 +20,8 @@ export class RoundTrips {
   private readonly open = new Map<string, { t0: number; parts: number; text: string; done: () => void }>();
   /** The reply each number got (parts joined), for checking. */
   readonly replies = new Map<string, string>();
+  /** Wall-clock ms (Date.now) each number's last trip started and ended, to split latency by stage. */
+  readonly wall = new Map<string, { start: number; end: number }>();
   /** Submits to a number with no trip open (should stay 0). */
   stray = 0;
 
@@ -35,6 +37,7 @@ export class RoundTrips {
     if (trip.parts >= (s.concat?.total ?? 1)) {
       this.open.delete(s.to);
       this.replies.set(s.to, trip.text);
+      this.wall.get(s.to)!.end = Date.now();
       trip.done();
     }
   }
@@ -45,6 +48,7 @@ export class RoundTrips {
    */
   start(sim: SmscSimulator, number: string, text: string, to = '95555'): { acked: Promise<void>; replied: Promise<number> } {
     const t0 = performance.now();
+    this.wall.set(number, { start: Date.now(), end: Number.NaN });
     const replied = new Promise<void>((done) => this.open.set(number, { t0, parts: 0, text: '', done })).then(() => performance.now() - t0);
     const acked = sim.inject(number, to, text).then((statuses) => {
       if (statuses.some((s) => s !== 0)) throw new Error(`deliver_sm from ${number} answered 0x${statuses.map((s) => s.toString(16)).join(',')}`);
