@@ -35,6 +35,9 @@ export class SmppLink extends EventEmitter {
     private readonly responseTimeoutMs = 10_000,
   ) {
     super();
+    // PDUs of a tick already leave in one write (cork); Nagle would hold the next tick's write
+    // back until the peer's delayed ACK (up to 40 ms on Linux), on every reply.
+    socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('close', () => this.onClose());
     socket.on('error', () => socket.destroy());
