@@ -95,6 +95,7 @@ export class Gateway {
       clock,
       log: this.log,
       onQueued: () => this.dispatcher.kick('urgent'), // replies are never marketing
+      handOff: this.dispatcher,
       onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
     this.sink = {

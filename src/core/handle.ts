@@ -2,13 +2,14 @@ import { sql, type Transaction } from 'kysely';
 import type { AppConfig } from '../config';
 import { columns } from '../db/columns';
 import type { Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
-import { findCustomerByMobile, type Sender, sendersOf } from '../domain/accounts';
+import { findCustomerByMobile, type Sender, type SenderColumns, senderColumns, senderFrom } from '../domain/accounts';
 import { audit, type AuditEntry, auditRow } from '../domain/audit';
 import type { Clock } from './clock';
 import type { Command, CommandContext } from './commands/command';
 import { guessLocale } from './normalize';
 import type { Notifier } from './notifier';
-import type { Outbox, OutgoingMessage } from './outbox/outbox';
+import type { ClaimedMessage } from './outbox/claim';
+import type { HandOff, Outbox, OutgoingMessage } from './outbox/outbox';
 import { KeywordParser, type ParseResult } from './parser';
 import type { TemplateValues } from './templates';
 
@@ -19,14 +20,18 @@ export interface HandlerDeps {
   outbox: Outbox;
   commands: readonly Command<any>[];
   clock: Clock;
+  /** The dispatcher replies are handed to as they commit; without, they are queued for a claim. */
+  handOff?: HandOff;
 }
 
 /** The outcome of handling a batch of recorded texts. */
 export interface Handled {
   /** Texts left for a later batch: a second text from a sender already in this one. */
   deferred: number[];
-  /** Whether any reply was queued. */
+  /** Whether any reply was queued for a claim. */
   queued: boolean;
+  /** Replies queued already claimed, for the hand-off once the transaction commits. */
+  claimed: ClaimedMessage[];
 }
 
 type Mark = Pick<InboundMessage, 'id' | 'customer_id' | 'staff_id' | 'status' | 'command'>;
@@ -54,14 +59,15 @@ export class TextHandler {
     const since = new Date(this.deps.clock().getTime() - 60_000);
     // One sender's texts are handled one at a time (rate limit, activation attempts stay exact): the
     // senders are locked first, in one order so two batches cannot deadlock, in the same statement
-    // that reads and row-locks the texts with their rate-limit counts.
-    const { rows } = await sql<InboundMessage & { recent: number }>`
+    // that reads and row-locks the texts with their rate-limit counts and their senders' accounts.
+    const { rows } = await sql<InboundMessage & SenderColumns & { recent: number }>`
       WITH locks AS MATERIALIZED (
         SELECT pg_advisory_xact_lock(k) FROM (
           SELECT DISTINCT hashtext(from_number) AS k FROM inbound_messages
            WHERE id = ANY(${[...ids]}::bigint[]) AND status = 'received' ORDER BY k OFFSET 0) t)
       SELECT m.*, (SELECT count(*)::int FROM inbound_messages i
-                    WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent
+                    WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent,
+             ${senderColumns('m.from_number')}
         FROM inbound_messages m
        WHERE m.id = ANY(${[...ids]}::bigint[]) AND m.status = 'received' AND (SELECT count(*) FROM locks) >= 0
        ORDER BY m.id
@@ -71,33 +77,34 @@ export class TextHandler {
     const msgs = rows.filter((m) => !seen.has(m.from_number) && seen.add(m.from_number));
     const first = new Set(msgs);
     const deferred = rows.filter((m) => !first.has(m)).map((m) => m.id);
-    if (msgs.length === 0) return { deferred, queued: false };
+    if (msgs.length === 0) return { deferred, queued: false, claimed: [] };
     const now = this.deps.clock();
-    const senders = await sendersOf(trx, [...seen]);
     const marks: Mark[] = [];
     const audits: AuditEntry[] = [];
     const replies: OutgoingMessage[] = [];
     for (const msg of msgs) {
-      const { recent, ...text } = msg;
-      const out = await this.one(trx, text, now, senders.get(msg.from_number) ?? { customer: null, cards: [], staff: null }, recent);
+      const { recent, customer, staff, cards, ...text } = msg;
+      const out = await this.one(trx, text, now, senderFrom({ customer, staff, cards }), recent);
       marks.push(out.mark);
       if (out.audit) audits.push(out.audit);
       replies.push(...out.replies);
     }
     const mark = columns(marks);
     const entry = columns(audits.map(auditRow));
-    await sql`
+    const lease = this.deps.handOff?.lease(now) ?? null;
+    const { rows: queued } = await sql<ClaimedMessage>`
       WITH marked AS (
         UPDATE inbound_messages m
            SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
           FROM unnest(${mark('id')}::bigint[], ${mark('status')}::text[], ${mark('command')}::text[],
                       ${mark('customer_id')}::int[], ${mark('staff_id')}::int[]) AS u(id, status, command, customer_id, staff_id)
-         WHERE m.id = u.id AND m.id = ANY(${mark('id')}::bigint[]))
-      INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)
-      SELECT * FROM unnest(${entry('actor_type')}::text[], ${entry('actor_id')}::text[], ${entry('channel')}::text[],
-                           ${entry('action')}::text[], ${entry('subject')}::text[], ${entry('details')}::jsonb[])`.execute(trx);
-    await this.deps.outbox.enqueue(trx, replies, now);
-    return { deferred, queued: replies.length > 0 };
+         WHERE m.id = u.id AND m.id = ANY(${mark('id')}::bigint[])),
+      audited AS (
+        INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)
+        SELECT * FROM unnest(${entry('actor_type')}::text[], ${entry('actor_id')}::text[], ${entry('channel')}::text[],
+                             ${entry('action')}::text[], ${entry('subject')}::text[], ${entry('details')}::jsonb[]))
+      ${this.deps.outbox.insert(replies, now, lease)}`.execute(trx);
+    return { deferred, queued: !lease && queued.length > 0, claimed: lease ? queued : [] };
   }
 
   /** Queues the apology for a text whose command failed, and marks it failed. */

@@ -10,7 +10,7 @@ import type { Clock } from './clock';
 import type { Command } from './commands/command';
 import { TextHandler } from './handle';
 import { sanitizeText } from './normalize';
-import type { Outbox } from './outbox/outbox';
+import type { HandOff, Outbox } from './outbox/outbox';
 import type { Notifier } from './notifier';
 
 /** An inbound text as a transport hands it over. */
@@ -32,8 +32,10 @@ export interface PipelineDeps {
   commands: readonly Command<any>[];
   clock: Clock;
   log: Logger;
-  /** Called after replies were committed to the outbox (wakes the dispatcher). */
+  /** Called after replies were committed to the outbox for a claim (wakes the dispatcher). */
   onQueued?: () => void;
+  /** Takes replies as their transaction commits, claimed in it (see Outbox.enqueueClaimed). */
+  handOff?: HandOff;
   /** Called when a text starts being handled (bulk sending gives way). */
   onInteractive?: () => void;
 }
@@ -162,6 +164,7 @@ export class InboundPipeline {
       try {
         const handled = await db.transaction().execute((trx) => this.handler.handle(trx, left));
         if (handled.queued) this.deps.onQueued?.();
+        if (handled.claimed.length > 0) this.deps.handOff?.send(handled.claimed);
         left = handled.deferred;
       } catch (err) {
         if (left.length > 1) {

@@ -26,25 +26,26 @@ function revive<T>(row: Record<string, unknown>): T {
   return row as T;
 }
 
+/** The sender columns as read (JSON), for senderFrom. */
+export type SenderColumns = { customer: Record<string, unknown> | null; staff: Record<string, unknown> | null; cards: Record<string, unknown>[] };
+
 /**
- * Customer, open cards (oldest first) and active staff record of each mobile number, in one
- * statement for a batch of texts.
+ * Select-list columns `customer`, `staff` and `cards` (JSON): the customer, active staff record
+ * and open cards (oldest first) of the mobile number in the column `mobile` (e.g. `m.from_number`),
+ * so a batch of texts reads its senders in the statement that reads the texts.
  */
-export async function sendersOf(db: Db, mobiles: readonly string[]): Promise<Map<string, Sender>> {
-  const { rows } = await sql<{ mobile: string; customer: Record<string, unknown> | null; staff: Record<string, unknown> | null; cards: Record<string, unknown>[] }>`
-    SELECT s.mobile,
-           (SELECT to_jsonb(c) FROM customers c WHERE c.mobile = s.mobile) AS customer,
-           (SELECT to_jsonb(t) FROM staff t WHERE t.mobile = s.mobile AND t.active) AS staff,
-           (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.id), '[]'::jsonb)
-              FROM cards k JOIN customers c ON c.id = k.customer_id
-             WHERE c.mobile = s.mobile AND k.status <> 'closed') AS cards
-      FROM unnest(${[...mobiles]}::text[]) AS s(mobile)`.execute(db);
-  return new Map(
-    rows.map((r) => [
-      r.mobile,
-      { customer: r.customer && revive<Customer>(r.customer), staff: r.staff && revive<Staff>(r.staff), cards: r.cards.map((c) => revive<Card>(c)) },
-    ]),
-  );
+export function senderColumns(mobile: string) {
+  const ref = sql.ref(mobile);
+  return sql`(SELECT to_jsonb(c) FROM customers c WHERE c.mobile = ${ref}) AS customer,
+             (SELECT to_jsonb(t) FROM staff t WHERE t.mobile = ${ref} AND t.active) AS staff,
+             (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.id), '[]'::jsonb)
+                FROM cards k JOIN customers c ON c.id = k.customer_id
+               WHERE c.mobile = ${ref} AND k.status <> 'closed') AS cards`;
+}
+
+/** The Sender read by senderColumns. */
+export function senderFrom(row: SenderColumns): Sender {
+  return { customer: row.customer && revive<Customer>(row.customer), staff: row.staff && revive<Staff>(row.staff), cards: row.cards.map((c) => revive<Card>(c)) };
 }
 
 /** Cards chosen by an optional last 4 digits. */

@@ -12,6 +12,11 @@ export type ClaimedMessage = Pick<
   blocked: string[];
 };
 
+/** What a claim returns of a row `o` of outbound_messages: the ClaimedMessage columns. */
+export const CLAIMED_COLUMNS = sql`o.id, o.channel, o.to_number, o.customer_id, o.class, o.priority, o.body, o.attempts,
+  o.segments, o.expires_at, (SELECT c.tier FROM customers c WHERE c.id = o.customer_id) AS tier,
+  ARRAY(SELECT b.channel FROM route_blocks b WHERE b.to_number = o.to_number) AS blocked`;
+
 /**
  * Claims up to `batch` due messages for this worker (graphile-worker style): the oldest of the most
  * urgent class first, rows other workers hold are skipped, each claimed row becomes `sending`
@@ -36,9 +41,6 @@ export async function claimDue(
               ORDER BY priority, not_before, id
               LIMIT ${opts.batch}
                 FOR UPDATE SKIP LOCKED))
- RETURNING o.id, o.channel, o.to_number, o.customer_id, o.class, o.priority, o.body, o.attempts,
-           o.segments, o.expires_at,
-           (SELECT c.tier FROM customers c WHERE c.id = o.customer_id) AS tier,
-           ARRAY(SELECT b.channel FROM route_blocks b WHERE b.to_number = o.to_number) AS blocked`.execute(db);
+ RETURNING ${CLAIMED_COLUMNS}`.execute(db);
   return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
 }

@@ -5,7 +5,7 @@ import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
 import { type ClaimedMessage, claimDue } from './claim';
 import { marketingFacts } from './facts';
-import { MARKETING_PRIORITY } from './outbox';
+import { type HandOff, MARKETING_PRIORITY } from './outbox';
 import { marketingVerdict } from './policy';
 import { backoffDelay, DISPATCHER_DEFAULTS, type DispatcherOptions } from './options';
 import { applyWaitingReports } from './receipts';
@@ -31,7 +31,7 @@ const LANES: readonly Lane[] = [
  * caps), route (with failover), throttle, send, settle. Two lanes claim independently, so a
  * marketing backlog never sits in front of a reply.
  */
-export class Dispatcher {
+export class Dispatcher implements HandOff {
   private readonly opts: DispatcherOptions;
   private readonly throttles = new Map<string, Throttle>();
   private readonly downUntil = new Map<string, number>();
@@ -42,6 +42,7 @@ export class Dispatcher {
   private lastRecovery = 0;
   private readonly perDestination: DestinationWindow;
   private interactiveAt = -Infinity;
+  private readonly handing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -72,7 +73,23 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.running = false;
     for (const wake of this.wakers.keys()) wake();
-    await Promise.all(this.loops);
+    await Promise.all([...this.loops, ...this.handing]);
+  }
+
+  /** The lease of replies queued already claimed for this dispatcher; none once stopped. */
+  lease(now: Date): Date | null {
+    return this.running ? new Date(now.getTime() + this.opts.leaseMs) : null;
+  }
+
+  /**
+   * Sends replies whose claimed rows just committed, as a claimed batch (policies, routing,
+   * throttle, settle). Handed over after stop, they go back to the queue for the next start.
+   */
+  send(rows: ClaimedMessage[]): void {
+    const done = (this.running ? this.process(rows) : requeueMany(this.db, rows.map((r) => ({ id: r.id, notBefore: this.clock(), reason: null, refund: true }))))
+      .catch((err) => this.log.error({ err, ids: rows.map((r) => r.id) }, 'sending handed-off replies failed'))
+      .finally(() => this.handing.delete(done));
+    this.handing.add(done);
   }
 
   /** Wakes the lanes now (new messages were committed); `urgent` alone for replies and notices. */

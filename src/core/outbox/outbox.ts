@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { columns } from '../../db/columns';
 import type { Db, Locale, MessageClass, Tier } from '../../db/schema';
 import { measure } from '../../transport/codec/gsm7';
 import type { Templates } from '../templates';
+import { CLAIMED_COLUMNS, type ClaimedMessage } from './claim';
 
 const CLASS_RANK: Record<MessageClass, number> = { security: 0, transactional: 1, service: 2, marketing: 3 };
 const TIER_RANK: Record<Tier, number> = { platinum: 0, gold: 1, standard: 2 };
@@ -34,6 +35,14 @@ export interface OutgoingMessage {
   expiresAt?: Date | null;
 }
 
+/** A dispatcher that takes messages queued already claimed for it (see Outbox.enqueueClaimed). */
+export interface HandOff {
+  /** Until when such messages are leased; null when it takes none now (stopping): queue them as usual. */
+  lease(now: Date): Date | null;
+  /** Sends messages whose claimed rows have been committed. */
+  send(rows: ClaimedMessage[]): void;
+}
+
 /** Writes messages to the outbound queue: the one way anything is sent. */
 export class Outbox {
   constructor(private readonly templates: Templates) {}
@@ -45,7 +54,34 @@ export class Outbox {
    */
   async enqueue(db: Db, messages: OutgoingMessage[], now: Date): Promise<number[]> {
     if (messages.length === 0) return [];
-    const rows = messages.map((m) => {
+    const { rows } = await this.insert(messages, now, null).execute(db);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * The INSERT behind `enqueue`, to end a statement of the caller's (`WITH … <insert>`). Given
+   * `lockedUntil`, the rows are queued already claimed by this process's dispatcher (`sending`, first
+   * attempt, leased, not handed) and come back as a claim returns them: a reply goes to the transport
+   * once the transaction commits, with no claim statement and no wait for a worker. If the process
+   * dies first, the lease runs out and the row is requeued.
+   */
+  insert(messages: OutgoingMessage[], now: Date, lockedUntil: Date | null): RawBuilder<ClaimedMessage> {
+    const col = columns(this.rows(messages, now));
+    const claimed = lockedUntil ? sql`'sending', 1, ${lockedUntil}::timestamptz` : sql`'queued', 0, NULL::timestamptz`;
+    return sql<ClaimedMessage>`
+      INSERT INTO outbound_messages AS o (to_number, body, locale, template, class, priority, customer_id, inbound_id, channel,
+                                          dedupe_key, not_before, expires_at, created_at, encoding, segments, status, attempts, locked_until)
+      SELECT *, ${claimed}
+        FROM unnest(${col('to_number')}::text[], ${col('body')}::text[], ${col('locale')}::text[], ${col('template')}::text[],
+                    ${col('class')}::text[], ${col('priority')}::smallint[], ${col('customer_id')}::int[], ${col('inbound_id')}::bigint[],
+                    ${col('channel')}::text[], ${col('dedupe_key')}::text[], ${col('not_before')}::timestamptz[],
+                    ${col('expires_at')}::timestamptz[], ${col('created_at')}::timestamptz[], ${col('encoding')}::text[], ${col('segments')}::smallint[])
+      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+      RETURNING ${lockedUntil ? CLAIMED_COLUMNS : sql`o.id`}`;
+  }
+
+  private rows(messages: OutgoingMessage[], now: Date) {
+    return messages.map((m) => {
       const body = m.class === 'marketing' ? this.withOptOut(m.body, m.locale) : m.body;
       const { encoding, segments } = measure(body);
       return {
@@ -66,17 +102,6 @@ export class Outbox {
         segments,
       };
     });
-    const col = columns(rows);
-    const { rows: inserted } = await sql<{ id: number }>`
-      INSERT INTO outbound_messages (to_number, body, locale, template, class, priority, customer_id, inbound_id, channel,
-                                     dedupe_key, not_before, expires_at, created_at, encoding, segments)
-      SELECT * FROM unnest(${col('to_number')}::text[], ${col('body')}::text[], ${col('locale')}::text[], ${col('template')}::text[],
-                           ${col('class')}::text[], ${col('priority')}::smallint[], ${col('customer_id')}::int[], ${col('inbound_id')}::bigint[],
-                           ${col('channel')}::text[], ${col('dedupe_key')}::text[], ${col('not_before')}::timestamptz[],
-                           ${col('expires_at')}::timestamptz[], ${col('created_at')}::timestamptz[], ${col('encoding')}::text[], ${col('segments')}::smallint[])
-      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-      RETURNING id`.execute(db);
-    return inserted.map((r) => r.id);
   }
 
   /** A marketing text with its opt-out line (`回复TD退订`, `Reply STOP to opt out`). */
