@@ -27,16 +27,19 @@ const ALLOWED_FROM: Readonly<Record<string, readonly OutboundStatus[]>> = {
 
 const FINAL = new Set(['delivered', 'undelivered', 'failed', 'expired']);
 
-/** Records a receipt or status callback and applies it to its message if it can be found. */
+/**
+ * Records a receipt or status callback and applies it if its message can be found. The report is
+ * committed before the lookup: a message marked sent meanwhile either is seen by the lookup or,
+ * once committed, finds the report among the waiting ones (applyWaitingReports). In one
+ * transaction the two could miss each other and the report would wait forever.
+ */
 export async function recordReport(db: Kysely<Database>, report: DeliveryReport): Promise<ReportOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const { id } = await trx
-      .insertInto('delivery_reports')
-      .values({ channel: report.channel, provider_id: report.providerId, alternatives: report.alternatives ?? [], state: report.state, error_code: report.errorCode ?? null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return applyReport(trx, { id, ...report });
-  });
+  const { id } = await db
+    .insertInto('delivery_reports')
+    .values({ channel: report.channel, provider_id: report.providerId, alternatives: report.alternatives ?? [], state: report.state, error_code: report.errorCode ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return db.transaction().execute((trx) => applyReport(trx, { id, ...report }));
 }
 
 /** Applies reports that arrived before their message's provider ids were recorded, each in its own transaction. */
