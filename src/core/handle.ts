@@ -1,9 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AppConfig } from '../config';
-import { columns } from '../db/columns';
-import type { Customer, Database, InboundMessage, Locale, Staff } from '../db/schema';
-import { findCustomerByMobile, type Sender, type SenderColumns, senderColumns, senderFrom } from '../domain/accounts';
-import { audit, type AuditEntry, auditRow } from '../domain/audit';
+import type { Customer, Database, Db, InboundMessage, Locale, Staff } from '../db/schema';
+import { findCustomerByMobile, type Sender, senderFrom } from '../domain/accounts';
+import { audit, type AuditEntry } from '../domain/audit';
+import { type BatchText, type Mark, readTexts, writeOutcomes } from './batch';
 import type { Clock } from './clock';
 import type { Command, CommandContext } from './commands/command';
 import { guessLocale } from './normalize';
@@ -26,7 +26,7 @@ export interface HandlerDeps {
 
 /** The outcome of handling a batch of recorded texts. */
 export interface Handled {
-  /** Texts left for a later batch: a second text from a sender already in this one. */
+  /** Texts left for a later batch: a second text from a sender already in this one (and see `answer`). */
   deferred: number[];
   /** Whether any reply was queued for a claim. */
   queued: boolean;
@@ -34,13 +34,12 @@ export interface Handled {
   claimed: ClaimedMessage[];
 }
 
-type Mark = Pick<InboundMessage, 'id' | 'customer_id' | 'staff_id' | 'status' | 'command'>;
-
 /**
  * Steps 2–5 for recorded texts: lock each sender, identify, rate-limit, parse, run the command,
  * queue the replies and mark the texts — all in the caller's transaction, so each text's writes,
  * replies and mark commit together. Texts are read, marked, audited and queued in one statement
  * each per batch (a statement per text was most of the cost at load); commands run one by one.
+ * Texts naming read-only commands (BAL, PTS, HELP) may skip the transaction and locks (`answer`).
  */
 export class TextHandler {
   private readonly customerParser: KeywordParser;
@@ -54,56 +53,58 @@ export class TextHandler {
     this.staffParser = new KeywordParser(commands.filter((c) => c.audience === 'staff'));
   }
 
-  /** Handles the texts `ids` that are still `received`, oldest first, one per sender. */
+  /**
+   * Whether a text may be answered without a transaction (see `answer`): it names a read-only
+   * command, or none, whoever sends it (staff keywords are never read-only).
+   */
+  answersOnly(text: string): boolean {
+    if (this.staffParser.parse(text).kind === 'command') return false;
+    const parsed = this.customerParser.parse(text);
+    return parsed.kind !== 'command' || this.byName.get(parsed.name)?.readOnly === true;
+  }
+
+  /**
+   * Handles the texts `ids` that are still `received`, oldest first, one per sender, in the caller's
+   * transaction with each sender locked: each text's writes, replies and mark commit together.
+   */
   async handle(trx: Transaction<Database>, ids: readonly number[]): Promise<Handled> {
-    const since = new Date(this.deps.clock().getTime() - 60_000);
-    // One sender's texts are handled one at a time (rate limit, activation attempts stay exact): the
-    // senders are locked first, in one order so two batches cannot deadlock, in the same statement
-    // that reads and row-locks the texts with their rate-limit counts and their senders' accounts.
-    const { rows } = await sql<InboundMessage & SenderColumns & { recent: number }>`
-      WITH locks AS MATERIALIZED (
-        SELECT pg_advisory_xact_lock(k) FROM (
-          SELECT DISTINCT hashtext(from_number) AS k FROM inbound_messages
-           WHERE id = ANY(${[...ids]}::bigint[]) AND status = 'received' ORDER BY k OFFSET 0) t)
-      SELECT m.*, (SELECT count(*)::int FROM inbound_messages i
-                    WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent,
-             ${senderColumns('m.from_number')}
-        FROM inbound_messages m
-       WHERE m.id = ANY(${[...ids]}::bigint[]) AND m.status = 'received' AND (SELECT count(*) FROM locks) >= 0
-       ORDER BY m.id
-         FOR UPDATE OF m`.execute(trx);
+    return this.run(trx, await readTexts(trx, ids, this.since(), true), []);
+  }
+
+  /**
+   * Answers the texts `ids` that name read-only commands in two statements and no transaction
+   * (nothing to roll back; the answer statement marks only texts still `received`). Texts that turn
+   * out otherwise, or whose sender has an earlier text still unhandled, come back in `deferred`.
+   */
+  async answer(db: Kysely<Database>, ids: readonly number[]): Promise<Handled> {
+    const rows = await readTexts(db, ids, this.since(), false);
+    const ready = rows.filter((m) => !m.behind && this.answersOnly(m.text));
+    const ok = new Set(ready);
+    return this.run(db, ready, rows.filter((m) => !ok.has(m)).map((m) => m.id));
+  }
+
+  private since(): Date {
+    return new Date(this.deps.clock().getTime() - 60_000);
+  }
+
+  private async run(db: Db, rows: BatchText[], deferred: number[]): Promise<Handled> {
     // One text per sender per batch: a command may change what the next one sees (LANG, ACT attempts).
     const seen = new Set<string>();
     const msgs = rows.filter((m) => !seen.has(m.from_number) && seen.add(m.from_number));
     const first = new Set(msgs);
-    const deferred = rows.filter((m) => !first.has(m)).map((m) => m.id);
+    deferred.push(...rows.filter((m) => !first.has(m)).map((m) => m.id));
     if (msgs.length === 0) return { deferred, queued: false, claimed: [] };
     const now = this.deps.clock();
-    const marks: Mark[] = [];
-    const audits: AuditEntry[] = [];
-    const replies: OutgoingMessage[] = [];
+    const batch = { marks: [] as Mark[], audits: [] as { inboundId: number; entry: AuditEntry }[], replies: [] as OutgoingMessage[] };
     for (const msg of msgs) {
-      const { recent, customer, staff, cards, ...text } = msg;
-      const out = await this.one(trx, text, now, senderFrom({ customer, staff, cards }), recent);
-      marks.push(out.mark);
-      if (out.audit) audits.push(out.audit);
-      replies.push(...out.replies);
+      const { recent, behind: _behind, customer, staff, cards, ...text } = msg;
+      const out = await this.one(db, text, now, senderFrom({ customer, staff, cards }), recent);
+      batch.marks.push(out.mark);
+      if (out.audit) batch.audits.push({ inboundId: msg.id, entry: out.audit });
+      batch.replies.push(...out.replies);
     }
-    const mark = columns(marks);
-    const entry = columns(audits.map(auditRow));
     const lease = this.deps.handOff?.lease(now) ?? null;
-    const { rows: queued } = await sql<ClaimedMessage>`
-      WITH marked AS (
-        UPDATE inbound_messages m
-           SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
-          FROM unnest(${mark('id')}::bigint[], ${mark('status')}::text[], ${mark('command')}::text[],
-                      ${mark('customer_id')}::int[], ${mark('staff_id')}::int[]) AS u(id, status, command, customer_id, staff_id)
-         WHERE m.id = u.id AND m.id = ANY(${mark('id')}::bigint[])),
-      audited AS (
-        INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)
-        SELECT * FROM unnest(${entry('actor_type')}::text[], ${entry('actor_id')}::text[], ${entry('channel')}::text[],
-                             ${entry('action')}::text[], ${entry('subject')}::text[], ${entry('details')}::jsonb[]))
-      ${this.deps.outbox.insert(replies, now, lease)}`.execute(trx);
+    const queued = await writeOutcomes(db, this.deps.outbox, batch, now, lease);
     return { deferred, queued: !lease && queued.length > 0, claimed: lease ? queued : [] };
   }
 
@@ -117,7 +118,7 @@ export class TextHandler {
     await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);
   }
 
-  private async one(trx: Transaction<Database>, msg: InboundMessage, now: Date, who: Sender, recent: number) {
+  private async one(trx: Db, msg: InboundMessage, now: Date, who: Sender, recent: number) {
     const { customer, staff } = who;
     const mark = { id: msg.id, customer_id: customer?.id ?? null, staff_id: staff?.id ?? null };
     const parsed = this.parse(msg.text, staff);
@@ -161,7 +162,7 @@ export class TextHandler {
   }
 
   private context(
-    trx: Transaction<Database>,
+    trx: Db,
     msg: InboundMessage,
     now: Date,
     { customer, cards, staff }: Sender,

@@ -50,15 +50,17 @@ export type Accepted = { id: number; duplicate: boolean };
 export class InboundPipeline {
   private readonly handler: TextHandler;
   private readonly recorder: Batcher<InboundSms, Accepted>;
-  private readonly worker: Batcher<number, void>;
+  private readonly worker: Batcher<{ id: number; answersOnly: boolean }, void>;
 
   constructor(private readonly deps: PipelineDeps) {
     this.handler = new TextHandler(deps);
     this.recorder = new Batcher((items) => this.acceptMany(items), { max: 500, concurrency: 2 });
-    this.worker = new Batcher<number, void>(
-      async (ids) => {
-        await this.processMany(ids);
-        return ids.map(() => undefined);
+    this.worker = new Batcher<{ id: number; answersOnly: boolean }, void>(
+      async (items) => {
+        const quick = items.filter((i) => i.answersOnly).map((i) => i.id);
+        const rest = items.filter((i) => !i.answersOnly).map((i) => i.id);
+        await this.processMany([...(await this.answerMany(quick)), ...rest]);
+        return items.map(() => undefined);
       },
       { max: 200, concurrency: 2 },
     );
@@ -79,9 +81,14 @@ export class InboundPipeline {
     return this.recorder.push(sms);
   }
 
-  /** Steps 2–5 soon, in a batch with other recorded texts; errors are logged (the sweep retries). */
-  schedule(id: number): void {
-    this.worker.push(id).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
+  /**
+   * Steps 2–5 soon, in a batch with other recorded texts; errors are logged (the sweep retries).
+   * Given the text, one naming a read-only command is answered without a transaction (a hint: the
+   * stored text is checked again).
+   */
+  schedule(id: number, text?: string): void {
+    const answersOnly = text !== undefined && this.handler.answersOnly(text);
+    this.worker.push({ id, answersOnly }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
   }
 
   /** Accepts and processes one text; a duplicate is not processed again. */
@@ -152,6 +159,21 @@ export class InboundPipeline {
       }
       return { id: existing.get(k)!, duplicate: true };
     });
+  }
+
+  /** Answers texts naming read-only commands without a transaction; returns those left for one. */
+  private async answerMany(ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    this.deps.onInteractive?.();
+    try {
+      const handled = await this.handler.answer(this.deps.db, ids);
+      if (handled.queued) this.deps.onQueued?.();
+      if (handled.claimed.length > 0) this.deps.handOff?.send(handled.claimed);
+      return handled.deferred;
+    } catch (err) {
+      this.deps.log.warn({ err }, 'answering without a transaction failed; handling in one');
+      return ids;
+    }
   }
 
   /** Handles texts in one transaction; a failing command sends its batch through one by one. */

@@ -10,6 +10,7 @@ export const balance = defineCommand({
   aliases: { en: ['BAL', 'BALANCE'], 'zh-CN': ['余额'], 'zh-HK': ['餘額'] },
   args: optionalLast4,
   usage: 'common.usage_card',
+  readOnly: true,
   async run(ctx, { last4 }) {
     const cards = pickCards(ctx.cards, last4);
     if (cards.length === 0) return ctx.reply('common.not_found');

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { Transaction } from 'kysely';
 import type { AppConfig } from '../../config';
-import type { Card, Customer, Database, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
+import type { Card, Customer, Db, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
 import type { Notifier } from '../notifier';
 import type { TemplateValues } from '../templates';
 
 /** Everything a command handler may use; its writes commit with its replies or not at all. */
 export interface CommandContext {
-  db: Transaction<Database>;
+  /** The transaction of the batch; for a `readOnly` command, the pool (it must not write). */
+  db: Db;
   config: AppConfig;
   /** Messages to people other than the sender (a customer told of an agent's decision). */
   notifier: Notifier;
@@ -42,6 +42,11 @@ export interface Command<A = unknown> {
   /** Template key answered when the arguments do not validate. */
   usage: string;
   run(ctx: CommandContext, args: A): Promise<void>;
+  /**
+   * Answers from what the batch read (customer, cards) and writes nothing: its texts are handled
+   * without a transaction or a sender lock, one statement to read and one to answer.
+   */
+  readOnly?: boolean;
 }
 
 /** Declares a command with its argument type inferred from the schema. */

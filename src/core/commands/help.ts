@@ -7,6 +7,7 @@ export const help = defineCommand({
   aliases: { en: ['HELP', '?', 'INFO', 'MENU'], 'zh-CN': ['帮助'], 'zh-HK': ['幫助'] },
   args: noArgs,
   usage: 'help.menu',
+  readOnly: true,
   async run(ctx) {
     ctx.reply('help.menu');
   },

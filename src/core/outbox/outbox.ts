@@ -63,9 +63,9 @@ export class Outbox {
    * `lockedUntil`, the rows are queued already claimed by this process's dispatcher (`sending`, first
    * attempt, leased, not handed) and come back as a claim returns them: a reply goes to the transport
    * once the transaction commits, with no claim statement and no wait for a worker. If the process
-   * dies first, the lease runs out and the row is requeued.
+   * dies first, the lease runs out and the row is requeued. `where` may filter the rows (alias `r`).
    */
-  insert(messages: OutgoingMessage[], now: Date, lockedUntil: Date | null): RawBuilder<ClaimedMessage> {
+  insert(messages: OutgoingMessage[], now: Date, lockedUntil: Date | null, where: RawBuilder<unknown> = sql`true`): RawBuilder<ClaimedMessage> {
     const col = columns(this.rows(messages, now));
     const claimed = lockedUntil ? sql`'sending', 1, ${lockedUntil}::timestamptz` : sql`'queued', 0, NULL::timestamptz`;
     return sql<ClaimedMessage>`
@@ -76,6 +76,9 @@ export class Outbox {
                     ${col('class')}::text[], ${col('priority')}::smallint[], ${col('customer_id')}::int[], ${col('inbound_id')}::bigint[],
                     ${col('channel')}::text[], ${col('dedupe_key')}::text[], ${col('not_before')}::timestamptz[],
                     ${col('expires_at')}::timestamptz[], ${col('created_at')}::timestamptz[], ${col('encoding')}::text[], ${col('segments')}::smallint[])
+             AS r(to_number, body, locale, template, class, priority, customer_id, inbound_id, channel, dedupe_key, not_before, expires_at,
+                  created_at, encoding, segments)
+       WHERE ${where}
       ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
       RETURNING ${lockedUntil ? CLAIMED_COLUMNS : sql`o.id`}`;
   }
