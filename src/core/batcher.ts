@@ -4,6 +4,7 @@ type Waiting<I, O> = { item: I; resolve: (o: O) => void; reject: (e: unknown) =>
  * Coalesces calls that arrive close together into batch calls (micro-batching): each `push`
  * resolves with its own result once the batch it went into is done. At most `concurrency` batches
  * run at once; what arrives meanwhile forms the next batch. A failed batch rejects each of its calls.
+ * With `delayMs`, a batch waits that long after its first item for others to join it.
  */
 export class Batcher<I, O> {
   private readonly queue: Waiting<I, O>[] = [];
@@ -11,7 +12,7 @@ export class Batcher<I, O> {
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
-    private readonly opts: { max: number; concurrency: number } = { max: 500, concurrency: 2 },
+    private readonly opts: { max: number; concurrency: number; delayMs?: number } = { max: 500, concurrency: 2 },
   ) {}
 
   /** Adds one item; resolves with its result. */
@@ -20,7 +21,8 @@ export class Batcher<I, O> {
       this.queue.push({ item, resolve, reject });
       if (this.active < this.opts.concurrency) {
         this.active++;
-        setImmediate(() => void this.drain());
+        if (this.opts.delayMs) setTimeout(() => void this.drain(), this.opts.delayMs);
+        else setImmediate(() => void this.drain());
       }
     });
   }

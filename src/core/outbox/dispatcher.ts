@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Logger } from '../../log';
+import { Batcher } from '../batcher';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../clock';
 import { type ClaimedMessage, claimDue } from './claim';
@@ -43,6 +44,7 @@ export class Dispatcher implements HandOff {
   private readonly perDestination: DestinationWindow;
   private interactiveAt = -Infinity;
   private readonly handing = new Set<Promise<void>>();
+  private readonly sentMarks: Batcher<SentResult[], void>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,6 +57,14 @@ export class Dispatcher implements HandOff {
     this.opts = { ...DISPATCHER_DEFAULTS, ...opts };
     for (const [name, limit] of Object.entries(this.opts.limits)) this.throttles.set(name, new Throttle(limit));
     this.perDestination = new DestinationWindow(this.opts.destinationMaxPerMinute);
+    // Sends accepted within `settleDelayMs` of each other are marked sent in one statement.
+    this.sentMarks = new Batcher<SentResult[], void>(
+      async (batches) => {
+        await this.settleSent(batches.flat());
+        return batches.map(() => undefined);
+      },
+      { max: 50, concurrency: 2, delayMs: this.opts.settleDelayMs },
+    );
   }
 
   /** The throttle of a transport, if it has one (for observation). */
@@ -181,6 +191,11 @@ export class Dispatcher implements HandOff {
     await markHanded(this.db, routed.map((r) => r.row.id), now);
     const sent: SentResult[] = [];
     await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
+    if (sent.length > 0) await this.sentMarks.push(sent);
+  }
+
+  /** Marks accepted sends `sent`, then applies receipts that came before their ids were recorded. */
+  private async settleSent(sent: SentResult[]): Promise<void> {
     await markSent(this.db, sent, this.clock());
     for (const channel of new Set(sent.map((s) => s.channel))) {
       const ids = sent.filter((s) => s.channel === channel).flatMap((s) => [s.providerId, ...(s.partIds ?? [])]);

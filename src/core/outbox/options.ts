@@ -27,6 +27,11 @@ export interface DispatcherOptions {
   limits: Readonly<Record<string, RateLimit>>;
   /** How long a transport that answered "unavailable" is skipped by routing. */
   downCooldownMs: number;
+  /**
+   * How long accepted sends wait for others to be marked `sent` with them in one statement. A crash
+   * within it leaves them `unknown` (handed over, outcome not recorded), as a crash mid-send does.
+   */
+  settleDelayMs: number;
 }
 
 /** Defaults matching the documented configuration. */
@@ -46,6 +51,7 @@ export const DISPATCHER_DEFAULTS: DispatcherOptions = {
   destinationMaxPerMinute: 20,
   limits: {},
   downCooldownMs: 30_000,
+  settleDelayMs: 20,
 };
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with jitter in its upper half. */

@@ -86,6 +86,7 @@ describe('replies handed to the dispatcher as they commit', () => {
     await t.gw.start();
     await t.gw.pipeline.receive(sms('PTS'));
     await waitFor('the reply', () => t.gw.dev.delivered.length === 1);
+    await waitFor('the sent mark', async () => (await replyRow()).status === 'sent');
     expect(await replyRow()).toMatchObject({ status: 'sent', attempts: 1 });
     const lease = t.gw.dispatcher.lease(t.clock.now());
     expect(lease).not.toBeNull();

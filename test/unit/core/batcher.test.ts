@@ -45,4 +45,21 @@ describe('Batcher', () => {
     fail = false;
     expect(await b.push('c')).toBe('c');
   });
+
+  it('with delayMs, gathers what arrives within the delay into one batch', async () => {
+    const batches: number[][] = [];
+    const b = new Batcher(
+      async (xs: number[]) => {
+        batches.push(xs);
+        return xs;
+      },
+      { max: 100, concurrency: 1, delayMs: 30 },
+    );
+    const first = b.push(1);
+    await new Promise((r) => setTimeout(r, 10));
+    const second = b.push(2);
+    expect(batches).toEqual([]); // still waiting for more
+    await Promise.all([first, second]);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });
