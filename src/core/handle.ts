@@ -75,15 +75,17 @@ export class TextHandler {
    * Answers the texts `ids` that name read-only commands in two statements and no transaction
    * (nothing to roll back; the answer statement marks only texts still `received`). Texts that turn
    * out otherwise, or whose sender has an earlier text still unhandled, come back in `deferred`.
+   * Texts already read (by `recordTexts`) are given as `read`.
    */
-  async answer(db: Kysely<Database>, ids: readonly number[]): Promise<Handled> {
-    const rows = await readTexts(db, ids, this.since(), false);
+  async answer(db: Kysely<Database>, ids: readonly number[], read: readonly BatchText[] = []): Promise<Handled> {
+    const rows = [...read, ...(ids.length > 0 ? await readTexts(db, ids, this.since(), false) : [])].sort((a, b) => a.id - b.id);
     const ready = rows.filter((m) => !m.behind && this.answersOnly(m.text));
     const ok = new Set(ready);
     return this.run(db, ready, rows.filter((m) => !ok.has(m)).map((m) => m.id));
   }
 
-  private since(): Date {
+  /** The start of the rate-limit minute. */
+  since(): Date {
     return new Date(this.deps.clock().getTime() - 60_000);
   }
 

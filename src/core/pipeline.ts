@@ -1,17 +1,20 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
-import { columns } from '../db/columns';
 import type { Database, Db } from '../db/schema';
-import { maskCardNumbers } from '../domain/pan';
-import { senderAddress } from '../domain/phone';
 import type { Logger } from '../log';
+import type { BatchText } from './batch';
 import { Batcher } from './batcher';
 import type { Clock } from './clock';
 import type { Command } from './commands/command';
 import { TextHandler } from './handle';
-import { sanitizeText } from './normalize';
 import type { HandOff, Outbox } from './outbox/outbox';
 import type { Notifier } from './notifier';
+import { type Accepted, recordTexts } from './record';
+
+export type { Accepted } from './record';
+
+/** A recorded text waiting for a worker; `read` as recording it read it, when it did. */
+type Scheduled = { id: number; answersOnly: boolean; read?: BatchText };
 
 /** An inbound text as a transport hands it over. */
 export interface InboundSms {
@@ -40,9 +43,6 @@ export interface PipelineDeps {
   onInteractive?: () => void;
 }
 
-/** Whether a text was recorded now or had been already (same channel and provider id). */
-export type Accepted = { id: number; duplicate: boolean };
-
 /**
  * The inbound pipeline: persist, dedupe, then identify, parse, run the command and queue replies.
  * Texts arriving together are recorded in one statement and handled in batches (see TextHandler).
@@ -50,14 +50,14 @@ export type Accepted = { id: number; duplicate: boolean };
 export class InboundPipeline {
   private readonly handler: TextHandler;
   private readonly recorder: Batcher<InboundSms, Accepted>;
-  private readonly worker: Batcher<{ id: number; answersOnly: boolean }, void>;
+  private readonly worker: Batcher<Scheduled, void>;
 
   constructor(private readonly deps: PipelineDeps) {
     this.handler = new TextHandler(deps);
-    this.recorder = new Batcher((items) => this.acceptMany(items), { max: 500, concurrency: 2 });
-    this.worker = new Batcher<{ id: number; answersOnly: boolean }, void>(
+    this.recorder = new Batcher((items) => recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), this.handler.since()), { max: 500, concurrency: 2 });
+    this.worker = new Batcher<Scheduled, void>(
       async (items) => {
-        const quick = items.filter((i) => i.answersOnly).map((i) => i.id);
+        const quick = items.filter((i) => i.answersOnly);
         const rest = items.filter((i) => !i.answersOnly).map((i) => i.id);
         await this.processMany([...(await this.answerMany(quick)), ...rest]);
         return items.map(() => undefined);
@@ -72,11 +72,14 @@ export class InboundPipeline {
    * `db` may be the caller's transaction (the last part of a long text completes its set with it).
    */
   async accept(sms: InboundSms, db: Db = this.deps.db): Promise<Accepted> {
-    const [accepted] = await this.acceptMany([sms], db);
+    const [accepted] = await recordTexts(db, [sms], this.deps.config.defaultRegion, this.deps.clock());
     return accepted;
   }
 
-  /** Step 1 for a transport under load: texts arriving together are committed in one statement. */
+  /**
+   * Step 1 for a transport under load: texts arriving together are committed in one statement,
+   * which also reads each as its batch will (for `schedule`).
+   */
   record(sms: InboundSms): Promise<Accepted> {
     return this.recorder.push(sms);
   }
@@ -86,9 +89,10 @@ export class InboundPipeline {
    * Given the text, one naming a read-only command is answered without a transaction (a hint: the
    * stored text is checked again).
    */
-  schedule(id: number, text?: string): void {
-    const answersOnly = text !== undefined && this.handler.answersOnly(text);
-    this.worker.push({ id, answersOnly }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
+  schedule(accepted: Accepted, text?: string): void {
+    const { id, read } = accepted;
+    const answersOnly = (read?.text ?? text) !== undefined && this.handler.answersOnly(read?.text ?? text!);
+    this.worker.push({ id, answersOnly, read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
   }
 
   /** Accepts and processes one text; a duplicate is not processed again. */
@@ -121,52 +125,18 @@ export class InboundPipeline {
     return rows.length;
   }
 
-  private async acceptMany(items: InboundSms[], db: Db = this.deps.db): Promise<Accepted[]> {
-    const { config, clock } = this.deps;
-    const rows = items.map((sms) => ({
-      channel: sms.channel,
-      provider_id: sms.providerId,
-      from_number: senderAddress(sanitizeText(sms.from), config.defaultRegion),
-      to_number: sanitizeText(sms.to),
-      text: maskCardNumbers(sanitizeText(sms.text)),
-      received_at: sms.receivedAt ?? clock(),
-    }));
-    const key = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
-    const col = columns(rows);
-    const { rows: inserted } = await sql<{ id: number; channel: string; provider_id: string }>`
-      INSERT INTO inbound_messages (channel, provider_id, from_number, to_number, text, received_at)
-      SELECT * FROM unnest(${col('channel')}::text[], ${col('provider_id')}::text[], ${col('from_number')}::text[],
-                           ${col('to_number')}::text[], ${col('text')}::text[], ${col('received_at')}::timestamptz[])
-      ON CONFLICT (channel, provider_id) DO NOTHING
-      RETURNING id, channel, provider_id`.execute(db);
-    const fresh = new Map(inserted.map((r) => [key(r.channel, r.provider_id), r.id]));
-    const missing = rows.filter((r) => !fresh.has(key(r.channel, r.provider_id)));
-    const existing = new Map<string, number>();
-    if (missing.length > 0) {
-      const { rows: found } = await sql<{ id: number; channel: string; provider_id: string }>`
-        SELECT id, channel, provider_id FROM inbound_messages
-         WHERE (channel, provider_id) IN (SELECT * FROM unnest(${missing.map((r) => r.channel)}::text[], ${missing.map((r) => r.provider_id)}::text[]))`.execute(db);
-      for (const r of found) existing.set(key(r.channel, r.provider_id), r.id);
-    }
-    // A provider id twice in one batch: the first is the new text, the second its duplicate.
-    return rows.map((r) => {
-      const k = key(r.channel, r.provider_id);
-      const id = fresh.get(k);
-      if (id !== undefined) {
-        fresh.delete(k);
-        existing.set(k, id);
-        return { id, duplicate: false };
-      }
-      return { id: existing.get(k)!, duplicate: true };
-    });
-  }
-
-  /** Answers texts naming read-only commands without a transaction; returns those left for one. */
-  private async answerMany(ids: number[]): Promise<number[]> {
+  /**
+   * Answers texts naming read-only commands without a transaction, from what recording them read
+   * where it did; returns those left for one.
+   */
+  private async answerMany(items: Scheduled[]): Promise<number[]> {
+    const ids = items.map((i) => i.id);
     if (ids.length === 0) return [];
     this.deps.onInteractive?.();
     try {
-      const handled = await this.handler.answer(this.deps.db, ids);
+      const read = items.flatMap((i) => (i.read ? [i.read] : []));
+      const unread = items.filter((i) => !i.read).map((i) => i.id);
+      const handled = await this.handler.answer(this.deps.db, unread, read);
       if (handled.queued) this.deps.onQueued?.();
       if (handled.claimed.length > 0) this.deps.handOff?.send(handled.claimed);
       return handled.deferred;
