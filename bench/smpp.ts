@@ -131,7 +131,7 @@ async function main() {
   const kPort = await ksim.start();
   const lookupPort = await freePort();
   const lookup = await spawnTs('bench/smpp/kannel-lookup.ts', { DATABASE_URL: bench.url, PORT: String(lookupPort), CARD_HASH_SECRET: BENCH_SECRET }, /listening/);
-  const kannel = await startKannel({ smscPort: kPort, getUrl: `http://127.0.0.1:${lookupPort}/bal`, window: WINDOW, basePort: await freePort() });
+  const kannel = await startKannel({ smscPort: kPort, getUrl: `http://127.0.0.1:${lookupPort}/bal`, window: WINDOW, adminPort: await freePort(), smsboxPort: await freePort() });
   try {
     await waitFor('Kannel to bind', () => {
       const why = kannel.failed();

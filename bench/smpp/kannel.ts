@@ -26,15 +26,15 @@ export interface Kannel {
  * (two groups of one smsc-id, one with `port`, one with `receive-port`, as Kannel 1.4.5 wants), `max-pending-submits` as Uplink's window; messages are kept in
  * bearerbox's store file (Kannel's durability); BAL goes to `getUrl` with the sender's number.
  */
-export async function startKannel(opts: { smscPort: number; getUrl: string; window: number; basePort: number }): Promise<Kannel> {
+export async function startKannel(opts: { smscPort: number; getUrl: string; window: number; adminPort: number; smsboxPort: number }): Promise<Kannel> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'uplink-kannel-'));
   const conf = path.join(dir, 'kannel.conf');
   writeFileSync(
     conf,
     `group = core
-admin-port = ${opts.basePort}
+admin-port = ${opts.adminPort}
 admin-password = bench
-smsbox-port = ${opts.basePort + 1}
+smsbox-port = ${opts.smsboxPort}
 box-allow-ip = "127.0.0.1"
 log-file = "${dir}/bearerbox.log"
 log-level = 3
@@ -62,7 +62,7 @@ dest-addr-npi = 1
   .join('\n')}
 group = smsbox
 bearerbox-host = 127.0.0.1
-bearerbox-port = ${opts.basePort + 1}
+bearerbox-port = ${opts.smsboxPort}
 log-file = "${dir}/smsbox.log"
 log-level = 3
 global-sender = 95555
