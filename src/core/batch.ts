@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { columns } from '../db/columns';
-import { prepared } from '../db/connection';
 import type { Db, InboundMessage } from '../db/schema';
 import { type SenderColumns, senderColumns } from '../domain/accounts';
 import { type AuditEntry, auditRow } from '../domain/audit';
@@ -33,7 +32,7 @@ export async function readTexts(db: Db, ids: readonly number[], since: Date, loc
               SELECT DISTINCT hashtext(from_number) AS k FROM inbound_messages
                WHERE id = ANY(${idList}::bigint[]) AND status = 'received' ORDER BY k OFFSET 0) t)`
     : sql``;
-  const { rows } = await sql<BatchText>`${prepared}
+  const { rows } = await sql<BatchText>`
     ${locks}
     SELECT m.*, (SELECT count(*)::int FROM inbound_messages i
                   WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent,
@@ -62,7 +61,7 @@ export async function writeOutcomes(
 ): Promise<ClaimedMessage[]> {
   const mark = columns(batch.marks);
   const entry = columns(batch.audits.map((a) => ({ ...auditRow(a.entry), inbound_id: a.inboundId })));
-  const { rows } = await sql<ClaimedMessage>`${prepared}
+  const { rows } = await sql<ClaimedMessage>`
     WITH marked AS (
       UPDATE inbound_messages m
          SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { prepared } from '../../db/connection';
 import type { Db, OutboundMessage } from '../../db/schema';
 
 /** The columns a worker needs to send a claimed message. */
@@ -31,7 +30,7 @@ export async function claimDue(
   opts: { batch: number; leaseMs: number; now: Date; minPriority: number; maxPriority: number },
 ): Promise<ClaimedMessage[]> {
   const lockedUntil = new Date(opts.now.getTime() + opts.leaseMs);
-  const { rows } = await sql<ClaimedMessage>`${prepared}
+  const { rows } = await sql<ClaimedMessage>`
     UPDATE outbound_messages o
        SET status = 'sending', attempts = o.attempts + 1, locked_until = ${lockedUntil}, handed_at = NULL,
            updated_at = now()

@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import { prepared } from '../../db/connection';
 import type { Database, Db } from '../../db/schema';
 
 /** A send the transport accepted. */
@@ -14,7 +13,7 @@ export interface SentResult {
 /** Marks a batch as handed to transports, in one statement, just before the sends start. */
 export async function markHanded(db: Db, ids: number[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await sql`${prepared} UPDATE outbound_messages SET handed_at = ${now} WHERE id = ANY(${ids}::bigint[]) AND status = 'sending'`.execute(db);
+  await sql`UPDATE outbound_messages SET handed_at = ${now} WHERE id = ANY(${ids}::bigint[]) AND status = 'sending'`.execute(db);
 }
 
 /**
@@ -30,7 +29,7 @@ export async function markSent(db: Kysely<Database>, results: SentResult[], now:
 }
 
 async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<void> {
-  await sql`${prepared}
+  await sql`
     UPDATE outbound_messages o
        SET status = 'sent', channel = r.channel, provider_id = r.provider_id, sent_at = ${now},
            locked_until = NULL, updated_at = now()
