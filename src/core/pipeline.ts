@@ -37,7 +37,7 @@ export interface PipelineDeps {
   log: Logger;
   /** Called after replies were committed to the outbox for a claim (wakes the dispatcher). */
   onQueued?: () => void;
-  /** Takes replies as their transaction commits, claimed in it (see Outbox.enqueueClaimed). */
+  /** Takes replies as their transaction commits, claimed in it (see Outbox.insert). */
   handOff?: HandOff;
   /** Called when a text starts being handled (bulk sending gives way). */
   onInteractive?: () => void;
@@ -91,7 +91,8 @@ export class InboundPipeline {
    */
   schedule(accepted: Accepted, text?: string): void {
     const { id, read } = accepted;
-    const answersOnly = (read?.text ?? text) !== undefined && this.handler.answersOnly(read?.text ?? text!);
+    const body = read?.text ?? text;
+    const answersOnly = body !== undefined && this.handler.answersOnly(body);
     this.worker.push({ id, answersOnly, read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
   }
 

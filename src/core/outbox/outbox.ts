@@ -35,7 +35,7 @@ export interface OutgoingMessage {
   expiresAt?: Date | null;
 }
 
-/** A dispatcher that takes messages queued already claimed for it (see Outbox.enqueueClaimed). */
+/** A dispatcher that takes messages queued already claimed for it (see Outbox.insert). */
 export interface HandOff {
   /** Until when such messages are leased; null when it takes none now (stopping): queue them as usual. */
   lease(now: Date): Date | null;
