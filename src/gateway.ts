@@ -103,7 +103,7 @@ export class Gateway {
         const accepted = await this.pipeline.record(sms);
         // A failing command is recorded and answered with an apology; only a database outage can
         // reject here, and the recovery sweep processes the text once the database is back.
-        if (!accepted.duplicate) this.pipeline.schedule(accepted, sms.text);
+        if (!accepted.duplicate) this.pipeline.schedule(accepted);
       },
       inboundPart: async (part) => {
         await storePart(this.db, this.pipeline, part, clock);

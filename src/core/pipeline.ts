@@ -6,15 +6,15 @@ import type { BatchText } from './batch';
 import { Batcher } from './batcher';
 import type { Clock } from './clock';
 import type { Command } from './commands/command';
-import { TextHandler } from './handle';
+import { type Handled, TextHandler } from './handle';
 import type { HandOff, Outbox } from './outbox/outbox';
 import type { Notifier } from './notifier';
 import { type Accepted, recordTexts } from './record';
 
 export type { Accepted } from './record';
 
-/** A recorded text waiting for a worker; `read` as recording it read it, when it did. */
-type Scheduled = { id: number; answersOnly: boolean; read?: BatchText };
+/** A recorded text waiting for a worker; `quick`: as recording read it, when it names a read-only command. */
+type Scheduled = { id: number; quick?: BatchText };
 
 /** An inbound text as a transport hands it over. */
 export interface InboundSms {
@@ -57,8 +57,8 @@ export class InboundPipeline {
     this.recorder = new Batcher((items) => recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), this.handler.since()), { max: 500, concurrency: 2 });
     this.worker = new Batcher<Scheduled, void>(
       async (items) => {
-        const quick = items.filter((i) => i.answersOnly);
-        const rest = items.filter((i) => !i.answersOnly).map((i) => i.id);
+        const quick = items.flatMap((i) => (i.quick ? [i.quick] : []));
+        const rest = items.filter((i) => !i.quick).map((i) => i.id);
         await this.processMany([...(await this.answerMany(quick)), ...rest]);
         return items.map(() => undefined);
       },
@@ -86,14 +86,12 @@ export class InboundPipeline {
 
   /**
    * Steps 2–5 soon, in a batch with other recorded texts; errors are logged (the sweep retries).
-   * Given the text, one naming a read-only command is answered without a transaction (a hint: the
-   * stored text is checked again).
+   * A text `record` read that names a read-only command is answered without a transaction.
    */
-  schedule(accepted: Accepted, text?: string): void {
+  schedule(accepted: Accepted): void {
     const { id, read } = accepted;
-    const body = read?.text ?? text;
-    const answersOnly = body !== undefined && this.handler.answersOnly(body);
-    this.worker.push({ id, answersOnly, read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
+    const quick = read && this.handler.answersOnly(read.text) ? read : undefined;
+    this.worker.push({ id, quick }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
   }
 
   /** Accepts and processes one text; a duplicate is not processed again. */
@@ -127,24 +125,26 @@ export class InboundPipeline {
   }
 
   /**
-   * Answers texts naming read-only commands without a transaction, from what recording them read
-   * where it did; returns those left for one.
+   * Answers texts naming read-only commands without a transaction, from what recording them read;
+   * returns those left for one.
    */
-  private async answerMany(items: Scheduled[]): Promise<number[]> {
-    const ids = items.map((i) => i.id);
-    if (ids.length === 0) return [];
+  private async answerMany(texts: BatchText[]): Promise<number[]> {
+    if (texts.length === 0) return [];
     this.deps.onInteractive?.();
     try {
-      const read = items.flatMap((i) => (i.read ? [i.read] : []));
-      const unread = items.filter((i) => !i.read).map((i) => i.id);
-      const handled = await this.handler.answer(this.deps.db, unread, read);
-      if (handled.queued) this.deps.onQueued?.();
-      if (handled.claimed.length > 0) this.deps.handOff?.send(handled.claimed);
+      const handled = await this.handler.answer(this.deps.db, [], texts);
+      this.deliver(handled);
       return handled.deferred;
     } catch (err) {
       this.deps.log.warn({ err }, 'answering without a transaction failed; handling in one');
-      return ids;
+      return texts.map((t) => t.id);
     }
+  }
+
+  /** Wakes the dispatcher for replies queued for a claim, hands it those queued claimed. */
+  private deliver(handled: Handled): void {
+    if (handled.queued) this.deps.onQueued?.();
+    if (handled.claimed.length > 0) this.deps.handOff?.send(handled.claimed);
   }
 
   /** Handles texts in one transaction; a failing command sends its batch through one by one. */
@@ -156,8 +156,7 @@ export class InboundPipeline {
     while (left.length > 0) {
       try {
         const handled = await db.transaction().execute((trx) => this.handler.handle(trx, left));
-        if (handled.queued) this.deps.onQueued?.();
-        if (handled.claimed.length > 0) this.deps.handOff?.send(handled.claimed);
+        this.deliver(handled);
         left = handled.deferred;
       } catch (err) {
         if (left.length > 1) {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { type AppConfig, loadConfig } from '../../src/config';
 import type { Clock } from '../../src/core/clock';
+import { commands } from '../../src/core/commands/index';
+import { InboundPipeline, type PipelineDeps } from '../../src/core/pipeline';
 import { importDocument, parseImport } from '../../src/domain/import';
 import { Gateway, type GatewayOptions } from '../../src/gateway';
 import { DEMO_FILE } from '../../src/boot';
@@ -63,4 +65,9 @@ export async function testGateway(
       await tdb.drop();
     },
   };
+}
+
+/** An inbound pipeline of its own over a test gateway's database and parts; `deps` replaces any of them. */
+export function testPipeline(t: TestGateway, deps: Partial<PipelineDeps> = {}): InboundPipeline {
+  return new InboundPipeline({ db: t.tdb.db, config: t.gw.config, notifier: t.gw.notifier, outbox: t.gw.outbox, commands, clock: t.clock.now, log: createLogger('silent'), ...deps });
 }

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commands } from '../../../src/core/commands/index';
 import type { ClaimedMessage } from '../../../src/core/outbox/claim';
 import type { HandOff } from '../../../src/core/outbox/outbox';
 import { recoverExpiredLeases } from '../../../src/core/outbox/recover';
-import { InboundPipeline } from '../../../src/core/pipeline';
-import { createLogger } from '../../../src/log';
-import { testGateway, type TestGateway } from '../../helpers/gateway';
+import { testGateway, type TestGateway, testPipeline } from '../../helpers/gateway';
 import { waitFor } from '../../helpers/wait';
 
 const LI = '+8613800138000';
@@ -25,17 +22,7 @@ const sms = (text: string) => ({ channel: 'dev', providerId: randomUUID(), from:
 /** A pipeline handing its replies to `handOff`; `queued` counts the wake-ups of the claim path. */
 function pipelineHandingTo(handOff: HandOff | undefined) {
   const woken = { queued: 0 };
-  const pipeline = new InboundPipeline({
-    db: t.tdb.db,
-    config: t.gw.config,
-    notifier: t.gw.notifier,
-    outbox: t.gw.outbox,
-    commands,
-    clock: t.clock.now,
-    log: createLogger('silent'),
-    handOff,
-    onQueued: () => woken.queued++,
-  });
+  const pipeline = testPipeline(t, { handOff, onQueued: () => woken.queued++ });
   return { pipeline, woken };
 }
 

@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, noArgs } from '../../../src/core/commands/command';
 import { commands } from '../../../src/core/commands/index';
-import { InboundPipeline } from '../../../src/core/pipeline';
-import { createLogger } from '../../../src/log';
-import { testGateway, type TestGateway } from '../../helpers/gateway';
+import { testGateway, type TestGateway, testPipeline } from '../../helpers/gateway';
 
 const JOHN = '+16465550123';
 let t: TestGateway;
@@ -113,8 +111,7 @@ const boom = defineCommand({
 });
 
 /** A pipeline that also knows BOOM. */
-const pipelineWithBoom = () =>
-  new InboundPipeline({ db: t.tdb.db, config: t.gw.config, notifier: t.gw.notifier, outbox: t.gw.outbox, commands: [...commands, boom], clock: t.clock.now, log: createLogger('silent') });
+const pipelineWithBoom = () => testPipeline(t, { commands: [...commands, boom] });
 
 describe('a failing command', () => {
   beforeEach(async () => {

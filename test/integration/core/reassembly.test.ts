@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InboundPipeline } from '../../../src/core/pipeline';
 import { flushStaleParts, storePart } from '../../../src/core/reassembly';
-import { commands } from '../../../src/core/commands/index';
-import { createLogger } from '../../../src/log';
-import { testGateway, type TestGateway } from '../../helpers/gateway';
+import { testGateway, type TestGateway, testPipeline } from '../../helpers/gateway';
 
 const LI = '+8613800138000';
 let t: TestGateway;
@@ -42,7 +39,7 @@ describe('concatenated inbound texts', () => {
 
   it('survives a restart between parts: the parts wait in Postgres', async () => {
     await storePart(t.tdb.db, t.gw.pipeline, part(1, 'BAL', { total: 2 }), t.clock.now);
-    const restarted = new InboundPipeline({ db: t.tdb.db, config: t.gw.config, notifier: t.gw.notifier, outbox: t.gw.outbox, commands, clock: t.clock.now, log: createLogger('silent') });
+    const restarted = testPipeline(t);
     expect(await storePart(t.tdb.db, restarted, part(2, ' 5675', { total: 2 }), t.clock.now)).toMatchObject({ complete: true });
     expect(await inbound()).toEqual([{ text: 'BAL 5675', status: 'processed', provider_id: 'p1#42/2' }]);
   });
