@@ -58,17 +58,21 @@ async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<vo
 }
 
 /** Runs the three phases against whatever is bound to `sim`; checks every reply names the card. */
+let statsDb: import('../src/db/schema').Db | undefined;
 async function phases(sim: SmscSimulator, trips: RoundTrips, pick: (pid: number, name: string) => string | null) {
   await trips.saturate(sim, range(N + 1, WARMUP), 'BAL', WINDOW);
   const before = cpuByProcess();
   const throughput = await trips.saturate(sim, range(1, N), 'BAL', WINDOW);
   const cpu = cpuSpent(before, cpuByProcess(), pick);
   const sustainedWalls = new Map(range(1, N).map((n) => [n, trips.wall.get(n)!]));
+  if (process.env.BENCH_PGSS) await sql`SELECT pg_stat_statements_reset()`.execute(statsDb!);
+  const beforeLatency = cpuByProcess();
   const latency = await trips.openLoop(sim, range(1, Math.min(LATENCY_TRIPS, N)), 'bal', OFFERED);
+  const busy = [...cpuSpent(beforeLatency, cpuByProcess(), pick)].map(([name, sec]) => `${name} ${Math.round((100 * sec) / latency.seconds)} %`).join(', ');
   let wrong = 0;
   for (let i = 1; i <= N; i++) if (!trips.replies.get(benchNumber(i))?.includes(`****${benchLast4(i)}`)) wrong++;
   const perTrip = [...cpu].map(([name, sec]) => `${name} ${((sec * 1000) / N).toFixed(2)}`).join(', ');
-  return { throughput, latency, sustainedWalls, wrong, sample: trips.replies.get(benchNumber(1)) ?? '', cpu: `CPU ms per round trip while sustained: ${perTrip}` };
+  return { throughput, latency, sustainedWalls, wrong, sample: trips.replies.get(benchNumber(1)) ?? '', cpu: `CPU ms per round trip while sustained: ${perTrip}; CPU busy at ${OFFERED}/s (of one core): ${busy}` };
 }
 
 const line = (f: TripFigures) => `${f.trips} trips in ${f.seconds.toFixed(2)} s = ${Math.round(f.perSecond)}/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms`;
@@ -76,7 +80,10 @@ const line = (f: TripFigures) => `${f.trips} trips in ${f.seconds.toFixed(2)} s 
 async function main() {
   const bench = await benchDatabase();
   await loadCardholders(bench.db, N + WARMUP);
+  const since = new Date();
+  if (process.env.BENCH_PGSS) { const { createDb } = await import('../src/db/connection'); statsDb = createDb('postgres://postgres@127.0.0.1:5432/postgres', 1); }
   console.log(`machine: ${machine()}; database: ${bench.where}`);
+  console.log(`accounts: ${N + WARMUP} cardholders, each with a card and a month of history (5 texts answered and delivered)`);
   console.log(`load: ${N} numbers each text BAL (after ${WARMUP} warm-up texts) as fast as the SMSC may send them (${WINDOW} deliver_sm unanswered at most); then ${Math.min(LATENCY_TRIPS, N)} texts offered at ${OFFERED}/s`);
 
   // Uplink, as `npm start` runs it, bound with a transmitter and a receiver (like Kannel).
@@ -103,12 +110,13 @@ async function main() {
   );
   await waitFor('Uplink to bind', () => sim.sessions === 2 * SESSIONS);
   const u = await phases(sim, trips, (pid, name) => (pid === uplink.child.pid ? 'Uplink' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : null));
+  if (process.env.BENCH_PGSS) { const r = await sql<any>`SELECT calls, round(total_exec_time::numeric,1) AS ms, round(total_plan_time::numeric,1) AS plan_ms, round(mean_exec_time::numeric,3) AS mean, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS q FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`.execute(statsDb!); console.table(r.rows); }
   const shutdownMs = await stopChild(uplink.child);
   await sim.stop();
   const recorded = await sql<{ inbound: number; processed: number; sent: number }>`
-    SELECT (SELECT count(*)::int FROM inbound_messages WHERE channel = 'smpp') AS inbound,
-           (SELECT count(*)::int FROM inbound_messages WHERE channel = 'smpp' AND status = 'processed') AS processed,
-           (SELECT count(*)::int FROM outbound_messages WHERE channel = 'smpp' AND status = 'sent') AS sent`.execute(bench.db);
+    SELECT (SELECT count(*)::int FROM inbound_messages WHERE channel = 'smpp' AND received_at >= ${since}) AS inbound,
+           (SELECT count(*)::int FROM inbound_messages WHERE channel = 'smpp' AND received_at >= ${since} AND status = 'processed') AS processed,
+           (SELECT count(*)::int FROM outbound_messages WHERE channel = 'smpp' AND created_at >= ${since} AND status = 'sent') AS sent`.execute(bench.db);
   const r = recorded.rows[0];
   const expected = WARMUP + N + Math.min(LATENCY_TRIPS, N);
   console.log(`Uplink (SMPP_BIND_MODE=split, ${SESSIONS} session(s), window ${WINDOW}):`);
