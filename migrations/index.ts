@@ -6,6 +6,7 @@ import * as m004 from './004_notices';
 import * as m005 from './005_route_blocks';
 import * as m006 from './006_inbound_parts';
 import * as m007 from './007_pending_by_sender';
+import * as m008 from './008_lease_index';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005_route_blocks': m005,
   '006_inbound_parts': m006,
   '007_pending_by_sender': m007,
+  '008_lease_index': m008,
 };
