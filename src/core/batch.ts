@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { columns } from '../db/columns';
+import { prepared } from '../db/connection';
 import type { Db, InboundMessage } from '../db/schema';
 import { type SenderColumns, senderColumns } from '../domain/accounts';
 import { type AuditEntry, auditRow } from '../domain/audit';
@@ -61,7 +62,7 @@ export async function writeOutcomes(
 ): Promise<ClaimedMessage[]> {
   const mark = columns(batch.marks);
   const entry = columns(batch.audits.map((a) => ({ ...auditRow(a.entry), inbound_id: a.inboundId })));
-  const { rows } = await sql<ClaimedMessage>`
+  const { rows } = await sql<ClaimedMessage>`${prepared}
     WITH marked AS (
       UPDATE inbound_messages m
          SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { columns } from '../db/columns';
+import { prepared } from '../db/connection';
 import type { Db } from '../db/schema';
 import { senderColumns } from '../domain/accounts';
 import { maskCardNumbers } from '../domain/pan';
@@ -38,7 +39,7 @@ export async function recordTexts(db: Db, items: InboundSms[], defaultRegion: st
           EXISTS (SELECT 1 FROM inbound_messages p WHERE p.from_number = m.from_number AND p.status = 'received') AS behind,
           ${senderColumns('m.from_number')}`
     : sql`m.id, m.channel, m.provider_id`;
-  const { rows: inserted } = await sql<BatchText>`
+  const { rows: inserted } = await sql<BatchText>`${prepared}
     INSERT INTO inbound_messages AS m (channel, provider_id, from_number, to_number, text, received_at)
     SELECT * FROM unnest(${col('channel')}::text[], ${col('provider_id')}::text[], ${col('from_number')}::text[],
                          ${col('to_number')}::text[], ${col('text')}::text[], ${col('received_at')}::timestamptz[])

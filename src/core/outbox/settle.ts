@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { prepared } from '../../db/connection';
 import type { Database, Db } from '../../db/schema';
 
 /** A send the transport accepted. */
@@ -13,7 +14,7 @@ export interface SentResult {
 /** Marks a batch as handed to transports, in one statement, just before the sends start. */
 export async function markHanded(db: Db, ids: number[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await sql`UPDATE outbound_messages SET handed_at = ${now} WHERE id = ANY(${ids}::bigint[]) AND status = 'sending'`.execute(db);
+  await sql`${prepared} UPDATE outbound_messages SET handed_at = ${now} WHERE id = ANY(${ids}::bigint[]) AND status = 'sending'`.execute(db);
 }
 
 /**
