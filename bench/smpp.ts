@@ -12,6 +12,8 @@ import { cpuByProcess, cpuSpent } from './smpp/cpu';
 import { kannelVersion, startKannel } from './smpp/kannel';
 import { RoundTrips, type TripFigures } from './smpp/load';
 import { stageLine } from './smpp/stages';
+import { resetStatements, statementLines, statementsWanted } from './smpp/statements';
+import type { Db } from '../src/db/schema';
 import { freePort } from '../src/net';
 
 const N = Number(process.env.BENCH_NUMBERS ?? 10_000);
@@ -58,14 +60,13 @@ async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<vo
 }
 
 /** Runs the three phases against whatever is bound to `sim`; checks every reply names the card. */
-let statsDb: import('../src/db/schema').Db | undefined;
-async function phases(sim: SmscSimulator, trips: RoundTrips, pick: (pid: number, name: string) => string | null) {
+async function phases(sim: SmscSimulator, trips: RoundTrips, pick: (pid: number, name: string) => string | null, statsDb?: Db) {
   await trips.saturate(sim, range(N + 1, WARMUP), 'BAL', WINDOW);
   const before = cpuByProcess();
   const throughput = await trips.saturate(sim, range(1, N), 'BAL', WINDOW);
   const cpu = cpuSpent(before, cpuByProcess(), pick);
   const sustainedWalls = new Map(range(1, N).map((n) => [n, trips.wall.get(n)!]));
-  if (process.env.BENCH_PGSS) await sql`SELECT pg_stat_statements_reset()`.execute(statsDb!);
+  if (statsDb) await resetStatements(statsDb);
   const beforeLatency = cpuByProcess();
   const latency = await trips.openLoop(sim, range(1, Math.min(LATENCY_TRIPS, N)), 'bal', OFFERED);
   const busy = [...cpuSpent(beforeLatency, cpuByProcess(), pick)].map(([name, sec]) => `${name} ${Math.round((100 * sec) / latency.seconds)} %`).join(', ');
@@ -81,7 +82,6 @@ async function main() {
   const bench = await benchDatabase();
   await loadCardholders(bench.db, N + WARMUP);
   const since = new Date();
-  if (process.env.BENCH_PGSS) { const { createDb } = await import('../src/db/connection'); statsDb = createDb('postgres://postgres@127.0.0.1:5432/postgres', 1); }
   console.log(`machine: ${machine()}; database: ${bench.where}`);
   console.log(`accounts: ${N + WARMUP} cardholders, each with a card and a month of history (5 texts answered and delivered)`);
   console.log(`load: ${N} numbers each text BAL (after ${WARMUP} warm-up texts) as fast as the SMSC may send them (${WINDOW} deliver_sm unanswered at most); then ${Math.min(LATENCY_TRIPS, N)} texts offered at ${OFFERED}/s`);
@@ -109,8 +109,8 @@ async function main() {
     /Uplink is listening/,
   );
   await waitFor('Uplink to bind', () => sim.sessions === 2 * SESSIONS);
-  const u = await phases(sim, trips, (pid, name) => (pid === uplink.child.pid ? 'Uplink' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : null));
-  if (process.env.BENCH_PGSS) { const r = await sql<any>`SELECT calls, round(total_exec_time::numeric,1) AS ms, round(total_plan_time::numeric,1) AS plan_ms, round(mean_exec_time::numeric,3) AS mean, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS q FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`.execute(statsDb!); console.table(r.rows); }
+  const u = await phases(sim, trips, (pid, name) => (pid === uplink.child.pid ? 'Uplink' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : null), statementsWanted ? bench.db : undefined);
+  const statements = statementsWanted ? await statementLines(bench.db) : [];
   const shutdownMs = await stopChild(uplink.child);
   await sim.stop();
   const recorded = await sql<{ inbound: number; processed: number; sent: number }>`
@@ -127,6 +127,7 @@ async function main() {
   console.log(`  by stage, p50 / p99 ms, at ${OFFERED}/s: ${await stageLine(bench.db, trips.wall, 'bal')}`);
   console.log(`  ${u.cpu}`);
   console.log(`  reply: ${JSON.stringify(u.sample)}`);
+  if (statements.length > 0) console.log(`  PostgreSQL's statements at ${OFFERED}/s (pg_stat_statements):\n    ${statements.join('\n    ')}`);
 
   const version = process.env.BENCH_SKIP_KANNEL ? null : kannelVersion();
   if (!version) {
