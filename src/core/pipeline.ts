@@ -13,8 +13,19 @@ import { type Accepted, recordTexts } from './record';
 
 export type { Accepted } from './record';
 
-/** A recorded text waiting for a worker; `quick`: as recording read it, when it names a read-only command. */
-type Scheduled = { id: number; quick?: BatchText };
+/**
+ * A recorded text waiting for a worker: `readOnly` when it names a read-only command (answered
+ * without a transaction), with `read` when recording read it.
+ */
+type Scheduled = { id: number; readOnly: boolean; read?: BatchText };
+
+/**
+ * Batches of at most this many texts are read as they are recorded (one statement fewer per text
+ * when texts come one or two at a time); larger ones are recorded alone and read by the worker, so
+ * the deliver_sm_resp of a burst waits for the INSERT only (reading 50 senders' accounts tripled
+ * the statement's time, and an SMSC's window of unanswered texts caps the rate at window / wait).
+ */
+export const READ_WHILE_RECORDING_MAX = 8;
 
 /** An inbound text as a transport hands it over. */
 export interface InboundSms {
@@ -54,12 +65,17 @@ export class InboundPipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.handler = new TextHandler(deps);
-    this.recorder = new Batcher((items) => recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), this.handler.since()), { max: 500, concurrency: 2 });
+    this.recorder = new Batcher(
+      (items) => recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), items.length <= READ_WHILE_RECORDING_MAX ? this.handler.since() : undefined),
+      { max: 500, concurrency: 2 },
+    );
     this.worker = new Batcher<Scheduled, void>(
       async (items) => {
-        const quick = items.flatMap((i) => (i.quick ? [i.quick] : []));
-        const rest = items.filter((i) => !i.quick).map((i) => i.id);
-        await this.processMany([...(await this.answerMany(quick)), ...rest]);
+        const answering = items.filter((i) => i.readOnly);
+        const read = answering.flatMap((i) => (i.read ? [i.read] : []));
+        const unread = answering.filter((i) => !i.read).map((i) => i.id);
+        const rest = items.filter((i) => !i.readOnly).map((i) => i.id);
+        await this.processMany([...(await this.answerMany(unread, read)), ...rest]);
         return items.map(() => undefined);
       },
       { max: 200, concurrency: 2 },
@@ -86,12 +102,12 @@ export class InboundPipeline {
 
   /**
    * Steps 2–5 soon, in a batch with other recorded texts; errors are logged (the sweep retries).
-   * A text `record` read that names a read-only command is answered without a transaction.
+   * A text that names a read-only command is answered without a transaction.
    */
   schedule(accepted: Accepted): void {
-    const { id, read } = accepted;
-    const quick = read && this.handler.answersOnly(read.text) ? read : undefined;
-    this.worker.push({ id, quick }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
+    const { id, text, read } = accepted;
+    const readOnly = this.handler.answersOnly(text);
+    this.worker.push({ id, readOnly, read: readOnly ? read : undefined }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
   }
 
   /** Accepts and processes one text; a duplicate is not processed again. */
@@ -125,19 +141,19 @@ export class InboundPipeline {
   }
 
   /**
-   * Answers texts naming read-only commands without a transaction, from what recording them read;
-   * returns those left for one.
+   * Answers texts naming read-only commands without a transaction: `ids` read in one statement,
+   * `read` as recording read them. Returns those left for a transaction.
    */
-  private async answerMany(texts: BatchText[]): Promise<number[]> {
-    if (texts.length === 0) return [];
+  private async answerMany(ids: number[], read: BatchText[]): Promise<number[]> {
+    if (ids.length === 0 && read.length === 0) return [];
     this.deps.onInteractive?.();
     try {
-      const handled = await this.handler.answer(this.deps.db, [], texts);
+      const handled = await this.handler.answer(this.deps.db, ids, read);
       this.deliver(handled);
       return handled.deferred;
     } catch (err) {
       this.deps.log.warn({ err }, 'answering without a transaction failed; handling in one');
-      return texts.map((t) => t.id);
+      return [...ids, ...read.map((t) => t.id)];
     }
   }
 

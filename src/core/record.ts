@@ -10,10 +10,11 @@ import { sanitizeText } from './normalize';
 import type { InboundSms } from './pipeline';
 
 /**
- * Whether a text was recorded now or had been already (same channel and provider id); a text
- * recorded now with `readSince` comes back as a batch reads it, ready to be answered.
+ * Whether a text was recorded now or had been already (same channel and provider id), and its
+ * text as recorded; a text recorded now with `readSince` comes back as a batch reads it, ready to
+ * be answered.
  */
-export type Accepted = { id: number; duplicate: boolean; read?: BatchText };
+export type Accepted = { id: number; duplicate: boolean; text: string; read?: BatchText };
 
 /**
  * Records texts (card numbers masked, unstorable characters replaced) in one statement. Given
@@ -62,9 +63,9 @@ export async function recordTexts(db: Db, items: InboundSms[], defaultRegion: st
     if (row !== undefined) {
       fresh.delete(k);
       existing.set(k, row.id);
-      return { id: row.id, duplicate: false, read: readSince ? row : undefined };
+      return { id: row.id, duplicate: false, text: r.text, read: readSince ? row : undefined };
     }
-    return { id: existing.get(k)!, duplicate: true };
+    return { id: existing.get(k)!, duplicate: true, text: r.text };
   });
 }
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../src/core/commands/index';
 import { readTexts } from '../../../src/core/batch';
 import { TextHandler } from '../../../src/core/handle';
+import { READ_WHILE_RECORDING_MAX } from '../../../src/core/pipeline';
 import { recordTexts } from '../../../src/core/record';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
 import { waitFor } from '../../helpers/wait';
@@ -126,5 +127,22 @@ describe('texts naming read-only commands are answered without a transaction', (
     const fields = (r: { id: number; recent: number; customer: unknown; cards: unknown; staff: unknown }) => ({ id: r.id, recent: r.recent, customer: r.customer, cards: r.cards, staff: r.staff });
     expect(out.slice(0, 4).map((a) => fields(a.read!))).toEqual(again.map(fields));
     expect(out[0].read?.customer).toMatchObject({ mobile: LI });
+  });
+
+  it('a burst is recorded without reading (its deliver_sm_resps wait for the INSERT only) and still answered once each', async () => {
+    await t.gw.start();
+    const n = READ_WHILE_RECORDING_MAX + 4;
+    const from = (i: number) => `+86139001390${String(i).padStart(2, '0')}`;
+    const sms = (i: number, text: string) => ({ channel: 'dev', providerId: randomUUID(), from: from(i), to: 'UPLINK', text });
+    const burst = await Promise.all(Array.from({ length: n }, (_, i) => t.gw.pipeline.record(sms(i, i === 0 ? 'LANG EN' : 'BAL'))));
+    expect(burst.map((a) => a.read)).toEqual(burst.map(() => undefined));
+    const alone = await t.gw.pipeline.record(sms(n, 'PTS'));
+    expect(alone.read).toMatchObject({ id: alone.id, text: 'PTS', recent: 1 });
+    for (const a of [...burst, alone]) t.gw.pipeline.schedule(a);
+    await waitFor('every text handled', async () => (await t.tdb.db.selectFrom('inbound_messages').select('id').where('status', '=', 'received').execute()).length === 0);
+    const marks = await t.tdb.db.selectFrom('inbound_messages').select(['status', 'command']).orderBy('id').execute();
+    expect(marks).toEqual([{ status: 'processed', command: 'lang' }, ...Array.from({ length: n - 1 }, () => ({ status: 'processed', command: 'balance' })), { status: 'processed', command: 'points' }]);
+    const answered = await replies();
+    expect(answered.map((r) => r.inbound_id).sort((a, b) => a - b)).toEqual([...burst, alone].map((a) => a.id));
   });
 });
