@@ -62,21 +62,24 @@ async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<vo
 /** Runs the three phases against whatever is bound to `sim`; checks every reply names the card. */
 async function phases(sim: SmscSimulator, trips: RoundTrips, pick: (pid: number, name: string) => string | null, statsDb?: Db) {
   await trips.saturate(sim, range(N + 1, WARMUP), 'BAL', WINDOW);
+  if (statsDb) await resetStatements(statsDb);
   const before = cpuByProcess();
   const throughput = await trips.saturate(sim, range(1, N), 'BAL', WINDOW);
   const cpu = cpuSpent(before, cpuByProcess(), pick);
   const sustainedWalls = new Map(range(1, N).map((n) => [n, trips.wall.get(n)!]));
+  const statements = { sustained: statsDb ? await statementLines(statsDb) : [], offered: [] as string[] };
   if (statsDb) await resetStatements(statsDb);
   const beforeLatency = cpuByProcess();
   const latency = await trips.openLoop(sim, range(1, Math.min(LATENCY_TRIPS, N)), 'bal', OFFERED);
+  if (statsDb) statements.offered = await statementLines(statsDb);
   const busy = [...cpuSpent(beforeLatency, cpuByProcess(), pick)].map(([name, sec]) => `${name} ${Math.round((100 * sec) / latency.seconds)} %`).join(', ');
   let wrong = 0;
   for (let i = 1; i <= N; i++) if (!trips.replies.get(benchNumber(i))?.includes(`****${benchLast4(i)}`)) wrong++;
   const perTrip = [...cpu].map(([name, sec]) => `${name} ${((sec * 1000) / N).toFixed(2)}`).join(', ');
-  return { throughput, latency, sustainedWalls, wrong, sample: trips.replies.get(benchNumber(1)) ?? '', cpu: `CPU ms per round trip while sustained: ${perTrip}; CPU busy at ${OFFERED}/s (of one core): ${busy}` };
+  return { throughput, latency, sustainedWalls, wrong, statements, sample: trips.replies.get(benchNumber(1)) ?? '', cpu: `CPU ms per round trip while sustained: ${perTrip}; CPU busy at ${OFFERED}/s (of one core): ${busy}` };
 }
 
-const line = (f: TripFigures) => `${f.trips} trips in ${f.seconds.toFixed(2)} s = ${Math.round(f.perSecond)}/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms`;
+const line = (f: TripFigures) => `${f.trips} trips in ${f.seconds.toFixed(2)} s = ${Math.round(f.perSecond)}/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms (deliver_sm_resp p50 ${f.respP50.toFixed(1)}, p99 ${f.respP99.toFixed(1)} ms)`;
 
 async function main() {
   const bench = await benchDatabase();
@@ -110,7 +113,6 @@ async function main() {
   );
   await waitFor('Uplink to bind', () => sim.sessions === 2 * SESSIONS);
   const u = await phases(sim, trips, (pid, name) => (pid === uplink.child.pid ? 'Uplink' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : null), statementsWanted ? bench.db : undefined);
-  const statements = statementsWanted ? await statementLines(bench.db) : [];
   const shutdownMs = await stopChild(uplink.child);
   await sim.stop();
   const recorded = await sql<{ inbound: number; processed: number; sent: number }>`
@@ -127,7 +129,10 @@ async function main() {
   console.log(`  by stage, p50 / p99 ms, at ${OFFERED}/s: ${await stageLine(bench.db, trips.wall, 'bal')}`);
   console.log(`  ${u.cpu}`);
   console.log(`  reply: ${JSON.stringify(u.sample)}`);
-  if (statements.length > 0) console.log(`  PostgreSQL's statements at ${OFFERED}/s (pg_stat_statements):\n    ${statements.join('\n    ')}`);
+  if (statementsWanted) {
+    console.log(`  PostgreSQL's statements while sustained (pg_stat_statements):\n    ${u.statements.sustained.join('\n    ')}`);
+    console.log(`  PostgreSQL's statements at ${OFFERED}/s:\n    ${u.statements.offered.join('\n    ')}`);
+  }
 
   const version = process.env.BENCH_SKIP_KANNEL ? null : kannelVersion();
   if (!version) {

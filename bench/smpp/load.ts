@@ -9,6 +9,9 @@ export interface TripFigures {
   p50: number;
   p99: number;
   max: number;
+  /** deliver_sm written → its deliver_sm_resp in (the text recorded), p50 and p99 ms. */
+  respP50: number;
+  respP99: number;
 }
 
 /**
@@ -43,15 +46,16 @@ export class RoundTrips {
   }
 
   /**
-   * Starts one round trip from `number`: resolves with the deliver_sm_resp (`acked`) and, with
-   * its latency in ms, once the whole reply is in (`replied`).
+   * Starts one round trip from `number`: resolves with the deliver_sm_resp (`acked`) and once the
+   * whole reply is in (`replied`), each with its latency in ms.
    */
-  start(sim: SmscSimulator, number: string, text: string, to = '95555'): { acked: Promise<void>; replied: Promise<number> } {
+  start(sim: SmscSimulator, number: string, text: string, to = '95555'): { acked: Promise<number>; replied: Promise<number> } {
     const t0 = performance.now();
     this.wall.set(number, { start: Date.now(), end: Number.NaN });
     const replied = new Promise<void>((done) => this.open.set(number, { t0, parts: 0, text: '', done })).then(() => performance.now() - t0);
     const acked = sim.inject(number, to, text).then((statuses) => {
       if (statuses.some((s) => s !== 0)) throw new Error(`deliver_sm from ${number} answered 0x${statuses.map((s) => s.toString(16)).join(',')}`);
+      return performance.now() - t0;
     });
     return { acked, replied };
   }
@@ -62,6 +66,7 @@ export class RoundTrips {
    */
   async saturate(sim: SmscSimulator, numbers: string[], text: string, window: number): Promise<TripFigures> {
     const replies: Promise<number>[] = [];
+    const resps: number[] = [];
     let next = 0;
     const t0 = performance.now();
     await Promise.all(
@@ -69,17 +74,18 @@ export class RoundTrips {
         while (next < numbers.length) {
           const trip = this.start(sim, numbers[next++], text);
           replies.push(trip.replied);
-          await trip.acked;
+          resps.push(await trip.acked);
         }
       }),
     );
     const latencies = await Promise.all(replies);
-    return figures(latencies, performance.now() - t0);
+    return figures(latencies, resps, performance.now() - t0);
   }
 
   /** Trips started at `perSecond` regardless of answers (open loop), one per number. */
   async openLoop(sim: SmscSimulator, numbers: string[], text: string, perSecond: number): Promise<TripFigures> {
     const latencies: number[] = [];
+    const resps: number[] = [];
     const pending: Promise<void>[] = [];
     const t0 = performance.now();
     let started = 0;
@@ -87,16 +93,26 @@ export class RoundTrips {
       const due = Math.min(numbers.length, Math.floor(((performance.now() - t0) / 1000) * perSecond) + 1);
       for (; started < due; started++) {
         const trip = this.start(sim, numbers[started], text);
-        pending.push(trip.acked, trip.replied.then((ms) => void latencies.push(ms)));
+        pending.push(trip.acked.then((ms) => void resps.push(ms)), trip.replied.then((ms) => void latencies.push(ms)));
       }
       await new Promise((r) => setTimeout(r, 1));
     }
     await Promise.all(pending);
-    return figures(latencies, performance.now() - t0);
+    return figures(latencies, resps, performance.now() - t0);
   }
 }
 
-function figures(latencies: number[], ms: number): TripFigures {
+function figures(latencies: number[], resps: number[], ms: number): TripFigures {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { trips: sorted.length, seconds: ms / 1000, perSecond: sorted.length / (ms / 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+  const resp = [...resps].sort((a, b) => a - b);
+  return {
+    trips: sorted.length,
+    seconds: ms / 1000,
+    perSecond: sorted.length / (ms / 1000),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    respP50: percentile(resp, 50),
+    respP99: percentile(resp, 99),
+  };
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/db/schema';
 
 /**
- * BENCH_STATEMENTS=1: which statements PostgreSQL spent the offered-rate phase on, from
+ * BENCH_STATEMENTS=1: which statements PostgreSQL spent each phase of Uplink's run on, from
  * pg_stat_statements (the server must preload it: shared_preload_libraries, and
  * pg_stat_statements.track_planning = on for planning times). Off by default.
  */
