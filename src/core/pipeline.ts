@@ -15,7 +15,7 @@ export type { Accepted } from './record';
 
 /**
  * A recorded text waiting for a worker: `readOnly` when it names a read-only command (answered
- * without a transaction), with `read` when recording read it.
+ * without a transaction, from `read` when recording read it).
  */
 type Scheduled = { id: number; readOnly: boolean; read?: BatchText };
 
@@ -106,8 +106,7 @@ export class InboundPipeline {
    */
   schedule(accepted: Accepted): void {
     const { id, text, read } = accepted;
-    const readOnly = this.handler.answersOnly(text);
-    this.worker.push({ id, readOnly, read: readOnly ? read : undefined }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
+    this.worker.push({ id, readOnly: this.handler.answersOnly(text), read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
   }
 
   /** Accepts and processes one text; a duplicate is not processed again. */
