@@ -1,11 +1,21 @@
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
-import { encodePdu, type Pdu, parsePdu, splitFrames, STATUS } from './pdu';
+import { answerToMalformed, CMD, encodePdu, isResponseId, type Pdu, parsePdu, splitFrames } from './pdu';
 
 /** A request that was never answered in time. */
 export class ResponseTimeout extends Error {
   constructor(readonly pdu: Pdu) {
     super(`no response to ${pdu.command} #${pdu.sequence_number}`);
+  }
+}
+
+/** The peer answered a request with a response that could not be read: it may have been carried out. */
+export class MalformedResponse extends Error {
+  constructor(
+    readonly request: Pdu['command'],
+    reason: string,
+  ) {
+    super(`unreadable answer to ${request}: ${reason}`);
   }
 }
 
@@ -19,16 +29,20 @@ export class LinkClosed extends Error {
   }
 }
 
+/** A request awaiting its response. */
+type Waiting = { command: Pdu['command']; resolve: (p: Pdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
 /**
  * One SMPP connection, either side: frames the byte stream, parses PDUs, matches responses to
  * requests by sequence number with a response timer (so no callback waits forever), and answers
- * a malformed PDU with generic_nack instead of dying. Emits 'pdu' for requests and 'close'.
+ * a malformed PDU (see answerToMalformed) instead of dying. Emits 'pdu' for requests, 'unmatched'
+ * for a response no request awaits, 'malformed' and 'close'.
  */
 export class SmppLink extends EventEmitter {
   private buffer: Buffer = Buffer.alloc(0);
   private sequence = 0;
   private corked = false;
-  private readonly pending = new Map<number, { command: Pdu['command']; resolve: (p: Pdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<number, Waiting>();
 
   constructor(
     readonly socket: net.Socket,
@@ -92,26 +106,33 @@ export class SmppLink extends EventEmitter {
     for (const frame of frames) {
       const parsed = parsePdu(frame);
       if (!parsed.ok) {
-        // The session lives on: the peer is told which PDU was bad.
+        // The session lives on: the peer is told which request was bad, and a request of ours whose
+        // answer cannot be read fails now rather than when its timer runs out.
         this.emit('malformed', parsed.error);
-        this.send({ command: 'generic_nack', command_status: parsed.status || STATUS.ESME_RSYSERR, sequence_number: parsed.sequence_number ?? 0 });
+        const answer = answerToMalformed(parsed);
+        if (answer) this.send(answer);
+        else this.settle(parsed.sequence_number ?? 0, (w) => w.reject(new MalformedResponse(w.command, parsed.error)));
         continue;
       }
       const pdu = parsed.pdu;
-      const waiting = pdu.command.endsWith('_resp') || pdu.command === 'generic_nack' ? this.pending.get(pdu.sequence_number) : undefined;
-      if (waiting) {
-        clearTimeout(waiting.timer);
-        this.pending.delete(pdu.sequence_number);
-        waiting.resolve(pdu);
-      } else if (!pdu.command.endsWith('_resp') && pdu.command !== 'generic_nack') {
-        this.emit('pdu', pdu);
-      }
+      if (!isResponseId(CMD[pdu.command])) this.emit('pdu', pdu);
+      else if (!this.settle(pdu.sequence_number, (w) => w.resolve(pdu))) this.emit('unmatched', pdu);
     }
     if (fatal) {
       // A length out of range cannot be re-synchronised: drop the connection (the ESME reconnects).
       this.emit('malformed', fatal);
       this.close();
     }
+  }
+
+  /** Hands the request awaiting `sequence_number` its outcome; false when none awaits it. */
+  private settle(sequence_number: number, outcome: (waiting: Waiting) => void): boolean {
+    const waiting = this.pending.get(sequence_number);
+    if (!waiting) return false;
+    clearTimeout(waiting.timer);
+    this.pending.delete(sequence_number);
+    outcome(waiting);
+    return true;
   }
 
   private onClose(): void {

@@ -1,7 +1,7 @@
 /**
  * SMPP 3.4 PDUs as plain objects, and their wire form (pure; no sockets). Kept to the commands an
  * ESME needs. Parsing never throws: a malformed PDU comes back with the reason and, when the header
- * was readable, its command id and sequence number, so the session can answer generic_nack and live on.
+ * was readable, its command id and sequence number, so the session can answer it and live on.
  */
 
 /** Command ids (SMPP 3.4 §5.1.2.1). */
@@ -193,6 +193,24 @@ export function parsePdu(frame: Buffer): ParseResult {
     return { ok: false, error: `${command}: ${(err as Error).message}`, status: STATUS.ESME_RINVMSGLEN, command_id, sequence_number };
   }
   return { ok: true, pdu };
+}
+
+/** Whether a command id is a response (its top bit set, generic_nack included). */
+export const isResponseId = (command_id: number): boolean => (command_id & 0x80000000) !== 0;
+
+/**
+ * What to answer a PDU that could not be parsed (generic_nack: §4.3): a request whose command is known gets
+ * its own response carrying the error status (the peer learns which message failed, and why); a bad
+ * command_length or an unknown command_id gets generic_nack; a response is never answered (its
+ * request fails instead).
+ */
+export function answerToMalformed(failure: Extract<ParseResult, { ok: false }>): Omit<Pdu, 'tlvs'> | undefined {
+  const { command_id, status, sequence_number = 0 } = failure;
+  if (command_id !== undefined && isResponseId(command_id)) return undefined;
+  const command = command_id === undefined ? undefined : NAME_BY_ID.get(command_id);
+  const resp = command && status !== STATUS.ESME_RINVCMDLEN ? NAME_BY_ID.get((CMD[command] | 0x80000000) >>> 0) : undefined;
+  if (!resp) return { command: 'generic_nack', command_status: status, sequence_number };
+  return { command: resp, command_status: status, sequence_number, ...(WITH_ID.has(resp) && { id: '' }) };
 }
 
 const cstr = (s: string) => Buffer.from(`${s}\0`, 'latin1');

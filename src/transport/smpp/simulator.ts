@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { decodeShortMessage, encodeOutbound } from './coding';
 import { SmppLink } from './link';
-import { type Pdu, STATUS } from './pdu';
+import { encodePdu, type Pdu, STATUS } from './pdu';
 import { parseUdh } from './udh';
 
 /** A submit_sm the simulator accepted, decoded. */
@@ -22,11 +22,14 @@ export interface SimSubmit {
 /**
  * A small SMSC for local use and tests: accepts binds, acknowledges and records submits (hex ids),
  * returns a receipt for each part, answers enquire_link, and injects inbound texts (split into
- * UDH parts when long). `throttleNext(n)` answers the next n submits with ESME_RTHROTTLED;
- * `maxPerSecond` makes it throttle whatever goes over that rate, as a loaded SMSC does.
+ * UDH parts when long). `throttleNext(n)` answers the next n submits with ESME_RTHROTTLED,
+ * `garbleNext(n)` with an unreadable submit_sm_resp; `maxPerSecond` makes it throttle whatever goes
+ * over that rate, as a loaded SMSC does.
  */
 export class SmscSimulator {
   readonly submits: SimSubmit[] = [];
+  /** Responses from the ESME to nothing the simulator asked (its answers to `sendRaw` PDUs). */
+  readonly unmatched: Pdu[] = [];
   private server: net.Server | null = null;
   private readonly links = new Map<SmppLink, string>();
   private readonly connectionNo = new Map<SmppLink, number>();
@@ -37,6 +40,7 @@ export class SmscSimulator {
   private nextId = 0x1000;
   private turn = 0;
   private throttled = 0;
+  private garbled = 0;
   private ref = 0;
   port = 0;
 
@@ -73,6 +77,11 @@ export class SmscSimulator {
   /** Answers the next `n` submits with ESME_RTHROTTLED (0x58). */
   throttleNext(n: number): void {
     this.throttled += n;
+  }
+
+  /** Answers the next `n` submits with a submit_sm_resp whose message_id lacks its NUL (a broken SMSC). */
+  garbleNext(n: number): void {
+    this.garbled += n;
   }
 
   /** Bound sessions now. */
@@ -113,6 +122,7 @@ export class SmscSimulator {
       this.connectionNo.delete(link);
     });
     link.on('pdu', (pdu: Pdu) => this.onPdu(link, pdu));
+    link.on('unmatched', (pdu: Pdu) => this.unmatched.push(pdu));
   }
 
   private onPdu(link: SmppLink, pdu: Pdu): void {
@@ -173,6 +183,10 @@ export class SmscSimulator {
     this.opts.onSubmit?.(submit);
     this.opts.log?.(`submit ${id} ${submit.from} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
     const respond = () => link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
+    if (this.garbled > 0) {
+      this.garbled--;
+      return void link.socket.write(unterminatedResp(pdu.sequence_number, id));
+    }
     const delay = this.opts.respondAfterMs ?? 0;
     if (delay === Number.POSITIVE_INFINITY) return;
     if (delay > 0) setTimeout(respond, delay);
@@ -184,6 +198,14 @@ export class SmscSimulator {
       setTimeout(() => receiver.request({ command: 'deliver_sm', sm: sm(s.destination_addr, s.source_addr, 0x04, 0, Buffer.from(text, 'latin1')) }).catch(() => {}), 5);
     }
   }
+}
+
+/** A submit_sm_resp whose message_id lacks its NUL (command_length counts what is sent). */
+function unterminatedResp(sequence_number: number, id: string): Buffer {
+  const full = encodePdu({ command: 'submit_sm_resp', command_status: 0, sequence_number, id });
+  const cut = Buffer.from(full.subarray(0, full.length - 1));
+  cut.writeUInt32BE(cut.length, 0);
+  return cut;
 }
 
 function sm(from: string, to: string, esmClass: number, dataCoding: number, shortMessage: Buffer) {

@@ -3,7 +3,7 @@ import { SendError, type OutboundSms, type SendResult, type SmsTransport, type T
 import { destinationAddress, type SenderSetting, sourceAddress, senderFor } from './address';
 import { encodeOutbound } from './coding';
 import { deliverToSink } from './inbound';
-import { LinkClosed, ResponseTimeout, type SmppLink } from './link';
+import { LinkClosed, MalformedResponse, ResponseTimeout, type SmppLink } from './link';
 import { type Pdu, STATUS } from './pdu';
 import { idCandidates } from './receipt';
 import { type SessionSettings, SmppSession } from './session';
@@ -97,9 +97,9 @@ export class SmppTransport implements SmsTransport {
           short_message: part.shortMessage,
         });
       } catch (err) {
-        // Sent but never answered (timer, or the link dropped): it may have been accepted, so it is
-        // not resent blindly. Not sent at all (no bind): try again later.
-        const written = err instanceof ResponseTimeout || (err instanceof LinkClosed && err.written);
+        // Sent but never answered readably (timer, an unreadable answer, or the link dropped): it may
+        // have been accepted, so it is not resent blindly. Not sent at all (no bind): try again later.
+        const written = err instanceof ResponseTimeout || err instanceof MalformedResponse || (err instanceof LinkClosed && err.written);
         throw new SendError(written || ids.length > 0 ? 'unknown_outcome' : 'unavailable', (err as Error).message);
       }
       if (resp.command_status !== STATUS.ESME_ROK) {

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePdu, type SmBody, STATUS } from '../../../src/transport/smpp/pdu';
 import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
 import { SmscSimulator } from '../../../src/transport/smpp/simulator';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
@@ -28,6 +29,9 @@ afterAll(async () => {
   await t.close();
   await smsc.stop();
 });
+
+/** A deliver_sm body from a phone to the service number. */
+const SM: SmBody = { service_type: '', source_addr_ton: 1, source_addr_npi: 1, source_addr: '16465550123', dest_addr_ton: 0, dest_addr_npi: 1, destination_addr: '95555', esm_class: 0, protocol_id: 0, priority_flag: 0, schedule_delivery_time: '', validity_period: '', registered_delivery: 0, replace_if_present_flag: 0, data_coding: 0, sm_default_msg_id: 0, short_message: Buffer.alloc(0) };
 
 const outRow = (template: string) => t.tdb.db.selectFrom('outbound_messages').selectAll().where('template', '=', template).orderBy('id', 'desc').executeTakeFirstOrThrow();
 
@@ -91,20 +95,42 @@ describe('SMPP ESME against the simulator', () => {
     await waitFor('sent after throttling', async () => ['sent', 'delivered'].includes((await outRow('test.throttle')).status));
   });
 
-  it('survives an unknown command_id and a truncated deliver_sm, answering generic_nack', async () => {
+  it('survives an unknown command_id, a truncated deliver_sm and one with a bad sm_length, answering each', async () => {
     const unknown = Buffer.alloc(16);
     unknown.writeUInt32BE(16, 0);
     unknown.writeUInt32BE(0x00000077, 4);
     unknown.writeUInt32BE(901, 12);
     smsc.sendRaw(unknown);
-    const truncated = Buffer.from('0000001a0000000500000000000003840001', 'hex'); // deliver_sm cut after two fields
+    const truncated = Buffer.from('0000001a0000000500000000000003840001', 'hex'); // deliver_sm #900 cut after two fields
     truncated.writeUInt32BE(truncated.length, 0);
     smsc.sendRaw(truncated);
-    await new Promise((r) => setTimeout(r, 100));
+    const badLength = encodePdu({ command: 'deliver_sm', command_status: 0, sequence_number: 902, sm: { ...SM, short_message: Buffer.from('BAL', 'latin1') } });
+    badLength[badLength.length - 4] = 140; // sm_length 140 where 3 octets follow
+    smsc.sendRaw(badLength);
+    await waitFor('three answers', () => smsc.unmatched.length >= 3);
+    expect(smsc.unmatched.map((p) => [p.command, p.command_status, p.sequence_number])).toEqual([
+      ['generic_nack', STATUS.ESME_RINVCMDID, 901],
+      ['deliver_sm_resp', STATUS.ESME_RINVMSGLEN, 900],
+      ['deliver_sm_resp', STATUS.ESME_RINVMSGLEN, 902],
+    ]);
     expect(smpp.isUp()).toBe(true);
+    const answered = smsc.submits.length;
     expect(await smsc.inject(JOHN, '95555', 'PTS')).toEqual([0]);
+    await waitFor('the PTS answered', () => smsc.submits.slice(answered).some((x) => x.to === JOHN.slice(1)));
     const malformed = esmeLog.filter((l) => l.msg === 'SMPP: malformed PDU from the SMSC').map((l) => l.reason);
-    expect(malformed).toEqual([expect.stringContaining('unknown command_id 0x00000077'), expect.stringMatching(/^deliver_sm: /)]);
+    expect(malformed).toEqual([expect.stringContaining('unknown command_id 0x00000077'), expect.stringMatching(/^deliver_sm: truncated/), 'deliver_sm: short_message runs past the end of the PDU']);
+  });
+
+  it('fails a submit whose submit_sm_resp cannot be read as it arrives (not by its timer), as of unknown outcome, and sends the next', async () => {
+    smsc.garbleNext(1);
+    await t.gw.outbox.enqueue(t.tdb.db, [{ to: JOHN, body: 'unreadable answer', locale: 'en', template: 'test.garbled', class: 'service' }], t.clock.now());
+    t.gw.dispatcher.kick();
+    await waitFor('settled', async () => (await outRow('test.garbled')).status !== 'queued' && (await outRow('test.garbled')).status !== 'sending');
+    expect(await outRow('test.garbled')).toMatchObject({ status: 'unknown', last_error: expect.stringContaining('unreadable answer to submit_sm: submit_sm_resp: message_id is not NUL-terminated') }); // not its timer's "no response"
+    await t.gw.outbox.enqueue(t.tdb.db, [{ to: JOHN, body: 'next one', locale: 'en', template: 'test.after-garbled', class: 'service' }], t.clock.now());
+    t.gw.dispatcher.kick();
+    await waitFor('the next sent', async () => ['sent', 'delivered'].includes((await outRow('test.after-garbled')).status));
+    expect(smpp.isUp()).toBe(true);
   });
 
   it('reconnects after a PDU with an impossible length drops the link', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CMD, encodePdu, parsePdu, type SmBody, splitFrames, STATUS, TLV } from '../../../src/transport/smpp/pdu';
+import { answerToMalformed, CMD, encodePdu, parsePdu, type SmBody, splitFrames, STATUS, TLV } from '../../../src/transport/smpp/pdu';
 
 const sm = (over: Partial<SmBody> = {}): SmBody => ({
   service_type: '',
@@ -21,6 +21,15 @@ const sm = (over: Partial<SmBody> = {}): SmBody => ({
   short_message: Buffer.from('4f59989d', 'hex'),
   ...over,
 });
+
+/** A bare 16-octet header. */
+const header = (length: number, id: number, seq = 42) => {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(length, 0);
+  b.writeUInt32BE(id, 4);
+  b.writeUInt32BE(seq, 12);
+  return b;
+};
 
 describe('encodePdu / parsePdu round trips', () => {
   it.each([
@@ -55,13 +64,6 @@ describe('encodePdu / parsePdu round trips', () => {
 });
 
 describe('malformed PDUs are reported, never thrown', () => {
-  const header = (length: number, id: number, seq = 42) => {
-    const b = Buffer.alloc(16);
-    b.writeUInt32BE(length, 0);
-    b.writeUInt32BE(id, 4);
-    b.writeUInt32BE(seq, 12);
-    return b;
-  };
   it.each([
     ['shorter than a header', Buffer.alloc(10), { error: 'PDU shorter than its 16-octet header (10)', status: STATUS.ESME_RINVCMDLEN }],
     ['length disagreeing with the frame', header(20, CMD.enquire_link), { error: 'command_length 20 does not match the 16 octets received', status: STATUS.ESME_RINVCMDLEN, sequence_number: 42 }],
@@ -70,7 +72,7 @@ describe('malformed PDUs are reported, never thrown', () => {
     expect(parsePdu(frame)).toMatchObject({ ok: false, ...expected });
   });
 
-  it('reports a truncated deliver_sm with its sequence number, for generic_nack', () => {
+  it('reports a truncated deliver_sm with its sequence number, so it can be answered', () => {
     const full = encodePdu({ command: 'deliver_sm', command_status: 0, sequence_number: 77, sm: sm() });
     const cut = Buffer.from(full.subarray(0, full.length - 3));
     cut.writeUInt32BE(cut.length, 0);
@@ -82,6 +84,51 @@ describe('malformed PDUs are reported, never thrown', () => {
     expect(parsePdu(noNul)).toMatchObject({ ok: false, error: 'submit_sm_resp: message_id is not NUL-terminated', sequence_number: 5 });
     const long = encodePdu({ command: 'bind_transmitter', command_status: 0, sequence_number: 6, bind: { system_id: 'x'.repeat(20), password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' } });
     expect(parsePdu(long)).toMatchObject({ ok: false, error: 'bind_transmitter: system_id is longer than 15 octets' });
+  });
+});
+
+describe('answerToMalformed', () => {
+  /** A frame cut `by` octets short, its command_length saying so (a bad length inside a sound frame). */
+  const cut = (frame: Buffer, by: number) => {
+    const c = Buffer.from(frame.subarray(0, frame.length - by));
+    c.writeUInt32BE(c.length, 0);
+    return c;
+  };
+  /** A frame with `extra` octets after its body, counted in its command_length. */
+  const padded = (frame: Buffer, extra: Buffer) => {
+    const c = Buffer.concat([frame, extra]);
+    c.writeUInt32BE(c.length, 0);
+    return c;
+  };
+  const deliver = encodePdu({ command: 'deliver_sm', command_status: 0, sequence_number: 77, sm: sm() });
+  const bind = encodePdu({ command: 'bind_receiver', command_status: 0, sequence_number: 8, bind: { system_id: 'x'.repeat(20), password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' } });
+  const enquire = encodePdu({ command: 'enquire_link', command_status: 0, sequence_number: 9 });
+  const submitResp = encodePdu({ command: 'submit_sm_resp', command_status: 0, sequence_number: 5, id: '1A2B' });
+  it.each([
+    ['a header shorter than 16 octets', Buffer.alloc(10), { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDLEN, sequence_number: 0 }],
+    ['a command_length disagreeing with the frame', header(20, CMD.deliver_sm), { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDLEN, sequence_number: 42 }],
+    ['an unknown command_id', header(16, 0x00000077), { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: 42 }],
+    ['a truncated deliver_sm', cut(deliver, 3), { command: 'deliver_sm_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 77, id: '' }],
+    ['a deliver_sm whose sm_length runs past its end', (() => {
+      const d = Buffer.from(deliver);
+      d[d.length - 5] = 200; // sm_length 200, 4 octets follow
+      return d;
+    })(), { command: 'deliver_sm_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 77, id: '' }],
+    ['a bind with an over-long system_id', bind, { command: 'bind_receiver_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 8, id: '' }],
+    ['an enquire_link with a broken TLV after it', padded(enquire, Buffer.from([0x04, 0x24])), { command: 'enquire_link_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 9 }],
+  ])('answers %s', (_name, frame, expected) => {
+    const parsed = parsePdu(frame);
+    if (parsed.ok) throw new Error('parsed a malformed frame');
+    expect(answerToMalformed(parsed)).toEqual(expected);
+  });
+
+  it.each([
+    ['a submit_sm_resp whose message_id lacks its NUL', cut(submitResp, 1)],
+    ['a generic_nack with a broken TLV after it', padded(encodePdu({ command: 'generic_nack', command_status: 0, sequence_number: 3 }), Buffer.from([0x00]))],
+  ])('never answers a response: %s', (_name, frame) => {
+    const parsed = parsePdu(frame);
+    if (parsed.ok) throw new Error('parsed a malformed frame');
+    expect(answerToMalformed(parsed)).toBeUndefined();
   });
 });
 
