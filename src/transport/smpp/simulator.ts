@@ -181,7 +181,8 @@ export class SmscSimulator {
     };
     this.submits.push(submit);
     this.opts.onSubmit?.(submit);
-    this.opts.log?.(`submit ${id} ${submit.from} → ${submit.to} [dc ${submit.dataCoding}] ${submit.text}`);
+    const part = submit.concat ? `, part ${submit.concat.seq}/${submit.concat.total}` : '';
+    this.opts.log?.(`submit ${id} ${submit.from} → ${submit.to} [dc ${submit.dataCoding}${part}] ${submit.text.replaceAll('\n', '\\n')}`);
     const respond = () => link.send({ command: 'submit_sm_resp', command_status: 0, sequence_number: pdu.sequence_number, id });
     if (this.garbled > 0) {
       this.garbled--;
