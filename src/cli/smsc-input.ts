@@ -5,7 +5,7 @@ import { formatPath } from '../domain/import.schema';
 const address = z.string().regex(/^\+?[0-9A-Za-z]{1,20}$/, 'expected 1–20 digits or letters, optionally after a +');
 
 /** What the simulator injects: a text from a phone to the bound gateway. */
-export const injectionSchema = z.strictObject({
+const injectionSchema = z.strictObject({
   from: address,
   to: address.optional(),
   text: z.string().min(1, 'must not be empty').max(2000, 'longer than 2,000 characters'),

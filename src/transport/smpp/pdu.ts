@@ -199,10 +199,10 @@ export function parsePdu(frame: Buffer): ParseResult {
 export const isResponseId = (command_id: number): boolean => (command_id & 0x80000000) !== 0;
 
 /**
- * What to answer a PDU that could not be parsed (generic_nack: §4.3): a request whose command is known gets
- * its own response carrying the error status (the peer learns which message failed, and why); a bad
- * command_length or an unknown command_id gets generic_nack; a response is never answered (its
- * request fails instead).
+ * What to answer a PDU that could not be parsed: a request whose command is known gets its own
+ * response carrying the error status (the peer learns which message failed, and why); a bad
+ * command_length or an unknown command_id gets generic_nack (§4.3); a response is never answered
+ * (its request fails instead).
  */
 export function answerToMalformed(failure: Extract<ParseResult, { ok: false }>): Omit<Pdu, 'tlvs'> | undefined {
   const { command_id, status, sequence_number = 0 } = failure;
