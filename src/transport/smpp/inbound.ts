@@ -23,7 +23,7 @@ export async function deliverToSink(channel: string, pdu: Pdu, sink: TransportSi
     const [providerId, ...alternatives] = idCandidates(receipt.id);
     return sink.report({ channel, providerId, alternatives, state: receipt.state, errorCode: receipt.error });
   }
-  // deliver_sm carries no message id; a redelivered text (its resp lost) is recorded again.
+  // deliver_sm carries no message id: each is a new text (see UnansweredDeliveries for redeliveries).
   const base = { channel, from, to: sm.destination_addr };
   const unique = `${pdu.sequence_number}:${Date.now()}`;
   if (sm.esm_class & 0x40) {

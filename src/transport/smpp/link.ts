@@ -88,6 +88,11 @@ export class SmppLink extends EventEmitter {
     });
   }
 
+  /** False once the connection has closed: nothing sent now reaches the peer. */
+  isOpen(): boolean {
+    return !this.socket.destroyed;
+  }
+
   /** Closes the connection. */
   close(): void {
     this.socket.end();

@@ -6,6 +6,7 @@ import { deliverToSink } from './inbound';
 import { LinkClosed, MalformedResponse, ResponseTimeout, type SmppLink } from './link';
 import { type Pdu, STATUS } from './pdu';
 import { idCandidates } from './receipt';
+import { UnansweredDeliveries } from './redelivery';
 import { type SessionSettings, SmppSession } from './session';
 import { statusCode, submitErrorKind } from './status';
 
@@ -26,7 +27,8 @@ export interface SmppSettings extends SessionSettings {
  * Uplink as an ESME: one or more SMPP sessions (interface_version 0x34) sharing the send load;
  * sends GSM-7 or UCS-2 parts with explicit data_coding and registered_delivery from the default or
  * the tier's sender, and hands texts and receipts to the core, acknowledging a deliver_sm only
- * after it is committed (ESME_RX_T_APPN when it could not be).
+ * after it is committed (ESME_RX_T_APPN when it could not be; see UnansweredDeliveries for one
+ * committed after its link died).
  */
 export class SmppTransport implements SmsTransport {
   readonly name = 'smpp';
@@ -35,6 +37,7 @@ export class SmppTransport implements SmsTransport {
   private stopping = false;
   private ref = Math.floor(Math.random() * 255);
   private turn = 0;
+  private readonly unanswered = new UnansweredDeliveries();
 
   constructor(private readonly s: SmppSettings) {
     const count = Math.max(1, s.sessions ?? 1);
@@ -128,12 +131,18 @@ export class SmppTransport implements SmsTransport {
   private async onRequest(link: SmppLink, pdu: Pdu): Promise<void> {
     if (pdu.command !== 'deliver_sm' || !pdu.sm) return void link.send({ command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
     let status: number = STATUS.ESME_ROK;
-    try {
-      await deliverToSink(this.name, pdu, this.sink!);
-    } catch (err) {
-      status = STATUS.ESME_RX_T_APPN; // not recorded: the SMSC keeps it and retries
-      this.s.log?.warn({ err: (err as Error).message, seq: pdu.sequence_number }, 'SMPP: deliver_sm not recorded, answered ESME_RX_T_APPN');
+    if (this.unanswered.take(pdu)) {
+      this.s.log?.info({ seq: pdu.sequence_number }, 'SMPP: deliver_sm delivered again after its answer was lost; already recorded');
+    } else {
+      try {
+        await deliverToSink(this.name, pdu, this.sink!);
+      } catch (err) {
+        status = STATUS.ESME_RX_T_APPN; // not recorded: the SMSC keeps it and retries
+        this.s.log?.warn({ err: (err as Error).message, seq: pdu.sequence_number }, 'SMPP: deliver_sm not recorded, answered ESME_RX_T_APPN');
+      }
     }
+    // Committed, but the link died meanwhile: the SMSC never gets this answer and will deliver it again.
+    if (status === STATUS.ESME_ROK && !link.isOpen()) this.unanswered.remember(pdu);
     link.send({ command: 'deliver_sm_resp', command_status: status, sequence_number: pdu.sequence_number, id: '' });
   }
 }

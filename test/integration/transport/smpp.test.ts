@@ -1,3 +1,4 @@
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePdu, type SmBody, STATUS } from '../../../src/transport/smpp/pdu';
@@ -173,6 +174,38 @@ describe('SMSC restart mid-traffic', () => {
     expect(new Set(submitted).size).toBe(submitted.length); // nothing sent twice
     const afterRestart = new Set(restarted.submits.map((x) => x.text));
     expect(values.slice(10).every((v) => afterRestart.has(v.body))).toBe(true); // queued while down, sent after
+  });
+});
+
+describe('SMSC restart mid-traffic, inbound', () => {
+  it('loses no text and records none twice: acknowledged means committed, and one committed after its link died is not recorded again when redelivered', async () => {
+    const port = smsc.port;
+    const senders = Array.from({ length: 10 }, (_, i) => `+1646555${String(3000 + i)}`);
+    const rows = async () => (await t.tdb.db.selectFrom('inbound_messages').select('from_number').where('from_number', 'in', senders).execute()).map((r) => r.from_number);
+    for (const from of senders.slice(0, 5)) expect(await smsc.inject(from, '95555', 'PTS')).toEqual([0]);
+    expect((await rows()).sort()).toEqual(senders.slice(0, 5)); // acknowledged ⇒ committed
+
+    // The next five reach the gateway while the database holds their INSERT; the SMSC dies meanwhile.
+    const lock = new pg.Client({ connectionString: t.tdb.url });
+    await lock.connect();
+    await lock.query('BEGIN; LOCK TABLE inbound_messages IN SHARE ROW EXCLUSIVE MODE');
+    const cutOff = senders.slice(5).map((from) => smsc.inject(from, '95555', 'PTS').then(() => 'acknowledged', () => 'cut off'));
+    await waitFor('recording blocked', async () => (await lock.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rowCount! > 0);
+    await smsc.stop();
+    expect(await Promise.all(cutOff)).toEqual(senders.slice(5).map(() => 'cut off')); // no deliver_sm_resp before the commit
+    await lock.query('COMMIT');
+    await lock.end();
+    await waitFor('the five committed, their answers nowhere to go', async () => (await rows()).length === 10);
+
+    smsc = new SmscSimulator();
+    await smsc.start(port);
+    await waitFor('rebind', () => smpp.isUp() && smsc.sessions === 1, 10_000);
+    for (const from of senders.slice(5)) expect(await smsc.inject(from, '95555', 'PTS')).toEqual([0]); // the SMSC delivers them again
+    // Each was committed after its link had gone, so its redelivery is acknowledged, not recorded twice.
+    expect((await rows()).sort()).toEqual(senders);
+    expect(esmeLog.filter((l) => l.msg === 'SMPP: deliver_sm delivered again after its answer was lost; already recorded')).toHaveLength(5);
+    expect(await smsc.inject(senders[5], '95555', 'PTS')).toEqual([0]); // the same text again later is a new text
+    await waitFor('recorded', async () => (await rows()).filter((x) => x === senders[5]).length === 2);
   });
 });
 
