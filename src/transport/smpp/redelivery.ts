@@ -29,6 +29,7 @@ export class UnansweredDeliveries {
 
   /** Notes a committed deliver_sm whose answer could not be sent. */
   remember(pdu: Pdu): void {
+    this.prune();
     const key = deliverySignature(pdu);
     const list = this.expiries.get(key) ?? [];
     list.push(this.now() + this.ttlMs);
@@ -45,6 +46,7 @@ export class UnansweredDeliveries {
   /** True, once per remembered copy, when `pdu` is one of them delivered again in time. */
   take(pdu: Pdu): boolean {
     if (this.count === 0) return false;
+    this.prune();
     const key = deliverySignature(pdu);
     const list = this.expiries.get(key);
     if (!list) return false;
@@ -60,5 +62,19 @@ export class UnansweredDeliveries {
     }
     if (list.length === 0) this.expiries.delete(key);
     return found;
+  }
+
+  /**
+   * Drops keys whose every copy has expired, oldest first (keys are in the order they were last
+   * remembered, and the time to live is one), so once the redeliveries are over `take` costs nothing
+   * again for each deliver_sm.
+   */
+  private prune(): void {
+    const now = this.now();
+    for (const [key, list] of this.expiries) {
+      if (list[list.length - 1] >= now) break;
+      this.count -= list.length;
+      this.expiries.delete(key);
+    }
   }
 }
