@@ -1,10 +1,11 @@
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePdu, type SmBody, STATUS } from '../../../src/transport/smpp/pdu';
+import { encodePdu, STATUS } from '../../../src/transport/smpp/pdu';
 import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
 import { SmscSimulator } from '../../../src/transport/smpp/simulator';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
+import { smBody } from '../../helpers/smpp';
 import { waitFor } from '../../helpers/wait';
 
 const LI = '+8613800138000';
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 /** A deliver_sm body from a phone to the service number. */
-const SM: SmBody = { service_type: '', source_addr_ton: 1, source_addr_npi: 1, source_addr: '16465550123', dest_addr_ton: 0, dest_addr_npi: 1, destination_addr: '95555', esm_class: 0, protocol_id: 0, priority_flag: 0, schedule_delivery_time: '', validity_period: '', registered_delivery: 0, replace_if_present_flag: 0, data_coding: 0, sm_default_msg_id: 0, short_message: Buffer.alloc(0) };
+const SM = smBody({ source_addr: '16465550123', registered_delivery: 0, data_coding: 0, short_message: Buffer.alloc(0) });
 
 const outRow = (template: string) => t.tdb.db.selectFrom('outbound_messages').selectAll().where('template', '=', template).orderBy('id', 'desc').executeTakeFirstOrThrow();
 

@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { answerToMalformed, CMD, encodePdu, parsePdu, type SmBody, splitFrames, STATUS, TLV } from '../../../src/transport/smpp/pdu';
+import { answerToMalformed, CMD, encodePdu, parsePdu, splitFrames, STATUS, TLV } from '../../../src/transport/smpp/pdu';
+import { smBody as sm } from '../../helpers/smpp';
 
-const sm = (over: Partial<SmBody> = {}): SmBody => ({
-  service_type: '',
-  source_addr_ton: 1,
-  source_addr_npi: 1,
-  source_addr: '8613800138000',
-  dest_addr_ton: 0,
-  dest_addr_npi: 1,
-  destination_addr: '95555',
-  esm_class: 0,
-  protocol_id: 0,
-  priority_flag: 0,
-  schedule_delivery_time: '',
-  validity_period: '',
-  registered_delivery: 1,
-  replace_if_present_flag: 0,
-  data_coding: 8,
-  sm_default_msg_id: 0,
-  short_message: Buffer.from('4f59989d', 'hex'),
-  ...over,
-});
 
 /** A bare 16-octet header. */
 const header = (length: number, id: number, seq = 42) => {

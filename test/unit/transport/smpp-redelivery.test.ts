@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Pdu, SmBody } from '../../../src/transport/smpp/pdu';
 import { deliverySignature, UnansweredDeliveries } from '../../../src/transport/smpp/redelivery';
+import { smBody } from '../../helpers/smpp';
 
 const deliver = (seq: number, over: Partial<SmBody> = {}, tlvs: [number, Buffer][] = []): Pdu => ({
   command: 'deliver_sm',
   command_status: 0,
   sequence_number: seq,
   tlvs: new Map(tlvs),
-  sm: { service_type: '', source_addr_ton: 1, source_addr_npi: 1, source_addr: '8613800138000', dest_addr_ton: 0, dest_addr_npi: 1, destination_addr: '95555', esm_class: 0, protocol_id: 0, priority_flag: 0, schedule_delivery_time: '', validity_period: '', registered_delivery: 0, replace_if_present_flag: 0, data_coding: 0, sm_default_msg_id: 0, short_message: Buffer.from('BAL'), ...over },
+  sm: smBody({ registered_delivery: 0, data_coding: 0, short_message: Buffer.from('BAL'), ...over }),
 });
 
 describe('deliverySignature', () => {
