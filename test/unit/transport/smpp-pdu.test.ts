@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { answerToMalformed, CMD, encodePdu, parsePdu, splitFrames, STATUS, TLV } from '../../../src/transport/smpp/pdu';
 import { smBody as sm } from '../../helpers/smpp';
 
-
 /** A bare 16-octet header. */
 const header = (length: number, id: number, seq = 42) => {
   const b = Buffer.alloc(16);
