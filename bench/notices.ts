@@ -2,7 +2,7 @@
 // greetings. Target (issue "Scheduled and event-driven notices"): under 10 s, through an index.
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config';
-import { createMessaging } from '../src/core/notifier';
+import { createMessaging } from '../src/core/messaging/notifier';
 import { jobDefinitions, runJob } from '../src/scheduler/jobs';
 import { benchDatabase, machine } from './db';
 

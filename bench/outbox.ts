@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config';
-import { systemClock } from '../src/core/clock';
-import { importDocument, parseImport } from '../src/domain/import';
+import { systemClock } from '../src/shared/clock';
+import { importDocument, parseImport } from '../src/domain/import/import';
 import { DEMO_FILE } from '../src/boot';
 import { Gateway } from '../src/gateway';
-import { createLogger } from '../src/log';
+import { createLogger } from '../src/shared/log';
 import type { OutboundSms, SendResult, SmsTransport } from '../src/transport/types';
 import { benchDatabase, machine, percentile } from './db';
 
@@ -98,8 +98,8 @@ async function main() {
   let i = 0;
   while (transport.sent < N) {
     t0 = performance.now();
-    const { id } = await gateway.pipeline.accept({ channel: 'noop', providerId: `bal-${i++}`, from: '13800138000', to: 'UPLINK', text: 'BAL' });
-    await gateway.pipeline.process(id);
+    const { id, handled } = await gateway.pipeline.ingest({ channel: 'noop', providerId: `bal-${i++}`, from: '13800138000', to: 'UPLINK', text: 'BAL' });
+    await handled;
     processed.push(performance.now() - t0);
     const reply = await db.selectFrom('outbound_messages').select('id').where('inbound_id', '=', id).executeTakeFirstOrThrow();
     const sentAt = await transport.sentMoment(reply.id);

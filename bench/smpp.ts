@@ -14,7 +14,7 @@ import { RoundTrips, type TripFigures } from './smpp/load';
 import { stageLine } from './smpp/stages';
 import { resetStatements, statementLines, statementsWanted } from './smpp/statements';
 import type { Db } from '../src/db/schema';
-import { freePort } from '../src/net';
+import { freePort } from '../src/shared/net';
 
 const N = Number(process.env.BENCH_NUMBERS ?? 10_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1_000);

@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { type AppConfig, loadConfig } from './config';
 import { createDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
 import { resolveDatabase } from './db/resolve';
 import type { Database } from './db/schema';
-import { importDocument, parseImport } from './domain/import';
-import { createLogger, type Logger } from './log';
+import { importDocument, parseImport } from './domain/import/import';
+import { createLogger, type Logger } from './shared/log';
+import { projectPath } from './shared/paths';
 import { cardHashSecret } from './secret';
 
 /** The demo data loaded into an empty database. */
-export const DEMO_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../demo/demo.json');
+export const DEMO_FILE = projectPath('demo', 'demo.json');
 
 /** A configured, migrated database connection and how to release it. */
 export interface Booted {

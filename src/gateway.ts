@@ -1,25 +1,25 @@
 import type { Server } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config';
-import { type Clock, systemClock } from './core/clock';
+import { type Clock, systemClock } from './shared/clock';
 import { commands } from './core/commands/index';
 import { Dispatcher } from './core/outbox/dispatcher';
 import type { DispatcherOptions } from './core/outbox/options';
-import { createMessaging, type Notifier } from './core/notifier';
+import { createMessaging, type Notifier } from './core/messaging/notifier';
 import type { Outbox } from './core/outbox/outbox';
 import { RouteTable } from './core/outbox/routes';
-import { InboundPipeline } from './core/pipeline';
-import type { Templates } from './core/templates';
+import { InboundPipeline } from './core/inbound/pipeline';
+import type { Templates } from './core/messaging/templates';
 import type { Database } from './db/schema';
 import { createApp } from './http/app';
 import { jobDefinitions } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
-import { createLogger, type Logger } from './log';
+import { createLogger, type Logger } from './shared/log';
 import { DevTransport } from './transport/dev/dev.transport';
 import { SmppTransport } from './transport/smpp/smpp.transport';
 import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport, TransportSink } from './transport/types';
-import { flushStaleParts, storePart } from './core/reassembly';
+import { flushStaleParts, storePart } from './core/inbound/reassembly';
 import { recordReport } from './core/outbox/receipts';
 
 /** What a gateway is built from; tests pass their own database, clock and transports. */
@@ -71,7 +71,7 @@ export class Gateway {
     }
     const tw = this.config.twilio;
     if (tw && !operators.some((t) => t.name === 'twilio')) {
-      operators.push(new TwilioTransport({ ...tw, statusCallback: `${this.config.publicBaseUrl}/webhooks/twilio/status`, apiBaseUrl: tw.apiBaseUrl }));
+      operators.push(new TwilioTransport({ ...tw, publicBaseUrl: this.config.publicBaseUrl!, log: this.log.child({ transport: 'twilio' }) }));
     }
     for (const t of operators) this.transports.set(t.name, t);
     const defaultChannel = operators[0]?.name ?? 'dev';
@@ -100,17 +100,12 @@ export class Gateway {
     });
     this.sink = {
       inbound: async (sms) => {
-        const accepted = await this.pipeline.record(sms);
-        // A failing command is recorded and answered with an apology; only a database outage can
-        // reject here, and the recovery sweep processes the text once the database is back.
-        if (!accepted.duplicate) this.pipeline.schedule(accepted);
+        await this.pipeline.ingest(sms);
       },
       inboundPart: async (part) => {
         await storePart(this.db, this.pipeline, part, clock);
       },
-      report: async (r) => {
-        await recordReport(this.db, r);
-      },
+      report: (r) => recordReport(this.db, r),
     };
     this.scheduler = new Scheduler(
       { db: this.db, notifier: this.notifier, config: this.config },
@@ -127,8 +122,7 @@ export class Gateway {
       log: this.log,
       notifier: this.notifier,
       clock,
-      report: (r) => recordReport(this.db, r),
-      inbound: (sms) => this.sink.inbound(sms),
+      webhooks: [...this.transports.values()].flatMap((t) => (t.webhooks ? [t.webhooks()] : [])),
     });
   }
 

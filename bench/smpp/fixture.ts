@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { DEMO_FILE } from '../../src/boot';
 import type { Db } from '../../src/db/schema';
-import { importDocument, parseImport } from '../../src/domain/import';
+import { importDocument, parseImport } from '../../src/domain/import/import';
 
 /** The card-hash key of the benchmark's database (both systems read the same accounts). */
 export const BENCH_SECRET = 'bench-secret-0123456789abcdef0123456789';

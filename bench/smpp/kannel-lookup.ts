@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { Transaction } from 'kysely';
 import { loadConfig } from '../../src/config';
 import { balance } from '../../src/core/commands/balance';
-import { Templates, TEMPLATES_DIR } from '../../src/core/templates';
+import { Templates, TEMPLATES_DIR } from '../../src/core/messaging/templates';
 import { findCustomerByMobile, openCards } from '../../src/domain/accounts';
 import { toE164 } from '../../src/domain/phone';
 import { createDb } from '../../src/db/connection';

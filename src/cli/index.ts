@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { boot } from '../boot';
-import { ImportError, importDocument, parseImport } from '../domain/import';
+import { ImportError, importDocument, parseImport } from '../domain/import/import';
 import { jobCommands } from './jobs';
 import { staffCommand } from './staff';
 

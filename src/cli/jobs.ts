@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Booted } from '../boot';
-import { createMessaging } from '../core/notifier';
+import { createMessaging } from '../core/messaging/notifier';
 import { jobDefinitions, jobReport, runJob } from '../scheduler/jobs';
 
 /** `job <name> [--date YYYY-MM-DD]` runs a job now (as of that date); `jobs` lists jobs with their last run. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatPath } from '../domain/import.schema';
+import { formatPath } from '../shared/field-path';
 
 /** An SMPP address: up to 20 digits or letters (source_addr is a C string of 21), `+` allowed first. */
 const address = z.string().regex(/^\+?[0-9A-Za-z]{1,20}$/, 'expected 1–20 digits or letters, optionally after a +');

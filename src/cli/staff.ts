@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Booted } from '../boot';
-import { formatPath } from '../domain/import.schema';
+import { formatPath } from '../shared/field-path';
 import { mobileE164 } from '../domain/phone';
 import { addStaff } from '../domain/staff';
 

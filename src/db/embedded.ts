@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../net';
+import { freePort } from '../shared/net';
 
 /** A running embedded PostgreSQL cluster and how to stop it. */
 export interface EmbeddedCluster {

@@ -86,3 +86,8 @@ export async function optInToMarketing(db: Db, mobile: string): Promise<void> {
   await db.deleteFrom('suppressions').where('mobile', '=', mobile).execute();
   await db.updateTable('customers').set({ marketing_consent: true, updated_at: sql`now()` }).where('mobile', '=', mobile).execute();
 }
+
+/** A customer by id (it must exist). */
+export async function customerById(db: Db, id: number): Promise<Customer> {
+  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}

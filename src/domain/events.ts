@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Db, EventRow } from '../db/schema';
-import type { eventSchema } from './import.schema';
+import type { eventSchema } from './import/import.schema';
 
 /** An event as validated from the import or the staff API. */
 export type EventInput = z.output<typeof eventSchema>;

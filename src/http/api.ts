@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Clock } from '../core/clock';
-import { confirmRegistration, declineRegistration, type Decision } from '../core/desk';
-import type { Notifier } from '../core/notifier';
+import type { Clock } from '../shared/clock';
+import { confirmRegistration, declineRegistration, type Decision } from '../core/registrations/decisions';
+import type { Notifier } from '../core/messaging/notifier';
 import type { Database, Db } from '../db/schema';
 import { audit } from '../domain/audit';
 import { type CaseAction, caseNotes, claimCase, listCases, noteCase, resolveCase } from '../domain/cases';
@@ -11,7 +11,7 @@ import { listRegistrations } from '../domain/registrations';
 import { conversation, searchAudit } from '../domain/history';
 import { requireStaff, staffOf } from './auth';
 import { eventsRouter } from './events';
-import { invalid, problem } from './problem';
+import { invalid, problem } from '../shared/problem';
 
 const AGENTS = ['agent', 'supervisor', 'admin'] as const;
 const limit = z.coerce.number().int().min(1).max(500).default(50);

@@ -1,18 +1,16 @@
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
-import type { Clock } from '../core/clock';
-import type { Notifier } from '../core/notifier';
-import type { InboundPipeline } from '../core/pipeline';
+import type { Clock } from '../shared/clock';
+import type { Notifier } from '../core/messaging/notifier';
+import type { InboundPipeline } from '../core/inbound/pipeline';
 import type { Database } from '../db/schema';
-import type { Logger } from '../log';
+import type { Logger } from '../shared/log';
 import { apiRouter } from './api';
 import { devRouter } from './dev';
 import { healthRouter } from './health';
-import { problem } from './problem';
+import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
-import { twilioRouter } from './twilio';
-import type { DeliveryReport, TransportSink } from '../transport/types';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -23,10 +21,8 @@ export interface AppDeps {
   log: Logger;
   notifier: Notifier;
   clock: Clock;
-  /** Applies a delivery report (receipt, status callback). */
-  report: (r: DeliveryReport) => Promise<string>;
-  /** Records a received text (then it is processed); resolves once committed. */
-  inbound: TransportSink['inbound'];
+  /** The providers' webhooks (Twilio's inbound texts and status callbacks). */
+  webhooks: Router[];
 }
 
 /** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
@@ -37,10 +33,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db));
-  const tw = deps.config.twilio;
-  if (tw && deps.config.publicBaseUrl) {
-    app.use(twilioRouter({ authToken: tw.authToken, publicBaseUrl: deps.config.publicBaseUrl, inbound: deps.inbound, report: deps.report, log: deps.log }));
-  }
+  for (const webhooks of deps.webhooks) app.use(webhooks);
   app.use(transactionsRouter(deps.db, deps.notifier, deps.config, deps.clock, deps.kick));
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
   if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, Staff } from '../db/schema';
 import { type Role, staffByToken } from '../domain/staff';
-import { problem } from './problem';
+import { problem } from '../shared/problem';
 
 /** The authenticated staff member of a request (after `requireStaff`). */
 export function staffOf(res: Response): Staff {

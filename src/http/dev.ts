@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { InboundPipeline } from '../core/pipeline';
+import type { InboundPipeline } from '../core/inbound/pipeline';
 import type { Database } from '../db/schema';
-import { invalid } from './problem';
+import { invalid } from '../shared/problem';
 
 const devSmsBody = z.strictObject({
   from: z.string().min(1).max(32),
@@ -25,7 +25,8 @@ export function devRouter(db: Kysely<Database>, pipeline: InboundPipeline, kick:
     const body = devSmsBody.safeParse(req.body ?? {});
     if (!body.success) return invalid(res, body.error);
     const { from, text, to, id } = body.data;
-    const accepted = await pipeline.receive({ channel: 'dev', providerId: id ?? randomUUID(), from, to, text });
+    const accepted = await pipeline.ingest({ channel: 'dev', providerId: id ?? randomUUID(), from, to, text });
+    await accepted.handled;
     kick();
     const deadline = Date.now() + waitMs;
     let replies;

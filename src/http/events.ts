@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { audit } from '../domain/audit';
 import { upsertEvent } from '../domain/events';
-import { eventSchema } from '../domain/import.schema';
+import { eventSchema } from '../domain/import/import.schema';
 import { requireStaff, staffOf } from './auth';
-import { invalid } from './problem';
+import { invalid } from '../shared/problem';
 
 /** `GET /api/events` (any staff) and `POST /api/events` (marketing, supervisor, admin: create or update by code). */
 export function eventsRouter(db: Kysely<Database>): Router {

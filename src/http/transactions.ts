@@ -3,11 +3,11 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AppConfig } from '../config';
-import { recordTransaction } from '../core/checks';
-import type { Clock } from '../core/clock';
-import type { Notifier } from '../core/notifier';
+import { recordTransaction } from '../core/checks/record';
+import type { Clock } from '../shared/clock';
+import type { Notifier } from '../core/messaging/notifier';
 import type { Database } from '../db/schema';
-import { invalid, problem } from './problem';
+import { invalid, problem } from '../shared/problem';
 
 const body = z.strictObject({
   transactionId: z.string().trim().min(1).max(64),

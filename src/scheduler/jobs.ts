@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import { escalateUnanswered, sweepUnasked } from '../core/checks';
+import { escalateUnanswered, sweepUnasked } from '../core/checks/sweep';
 import type { Db } from '../db/schema';
-import { birthdayGreetings, type JobContext, paymentReminders, renewalReminders } from './notices';
+import type { JobContext } from '../core/notices/batches';
+import { birthdayGreetings } from '../core/notices/birthday';
+import { paymentReminders, renewalReminders } from '../core/notices/reminders';
 
 /** One scheduled job: when it runs and what it does (as of an instant, or of a given date). */
 export interface JobDefinition {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Database } from '../db/schema';
-import type { Logger } from '../log';
-import type { Clock } from '../core/clock';
+import type { Logger } from '../shared/log';
+import type { Clock } from '../shared/clock';
 import { type JobDefinition, runJob } from './jobs';
 import { takeTick } from './lease';
-import type { JobContext } from './notices';
+import type { JobContext } from '../core/notices/batches';
 
 /** Runs the job list on node-cron; every tick first takes the job's slot in Postgres, so it fires once across instances. */
 export class Scheduler {

@@ -2,6 +2,7 @@
  * The one interface every provider adapter implements, and the closed set of send errors they map
  * their codes into (after nyaruka/courier's `core/channels/errors.go`).
  */
+import type { Router } from 'express';
 
 /** Why a send failed; each kind is either worth retrying or not, never both. */
 export type SendErrorKind =
@@ -72,8 +73,8 @@ export interface DeliveryReport {
   errorCode?: string;
 }
 
-/** A text received by a transport, before it is recorded. */
-export interface ReceivedSms {
+/** An inbound text as a transport (or the dev channel, or reassembly) hands it to the core. */
+export interface InboundText {
   channel: string;
   providerId: string;
   from: string;
@@ -83,23 +84,26 @@ export interface ReceivedSms {
 }
 
 /** One part of a concatenated text (UDH or SAR), as received. */
-export interface ReceivedPart extends ReceivedSms {
+export interface ReceivedPart extends InboundText {
   ref: number;
   total: number;
   seq: number;
 }
 
+/** What a report did: moved a message, matched but changed nothing (late or repeated), or waits for its message. */
+export type ReportOutcome = 'applied' | 'stale' | 'unmatched';
+
 /** What the core gives a transport: where received texts and receipts go. */
 export interface TransportSink {
   /** Records a received text; resolves only once it is committed (then the transport may ack). */
-  inbound(sms: ReceivedSms): Promise<void>;
+  inbound(sms: InboundText): Promise<void>;
   /**
    * Records one part of a concatenated text in Postgres; when it completes the set, the whole text
    * is recorded in the same transaction. Resolves once committed (then the transport may ack).
    */
   inboundPart(part: ReceivedPart): Promise<void>;
-  /** Applies a delivery report. */
-  report(report: DeliveryReport): Promise<void>;
+  /** Records a delivery report and applies it if its message is known. */
+  report(report: DeliveryReport): Promise<ReportOutcome>;
 }
 
 /** A provider adapter: SMPP, Twilio, the dev channel. */
@@ -113,4 +117,6 @@ export interface SmsTransport {
   start?(sink: TransportSink): Promise<void>;
   /** Stops taking work and closes. */
   stop?(): Promise<void>;
+  /** HTTP routes the provider calls (webhooks), mounted by the gateway's app. */
+  webhooks?(): Router;
 }

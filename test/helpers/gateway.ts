@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { type AppConfig, loadConfig } from '../../src/config';
-import type { Clock } from '../../src/core/clock';
+import type { Clock } from '../../src/shared/clock';
 import { commands } from '../../src/core/commands/index';
-import { InboundPipeline, type PipelineDeps } from '../../src/core/pipeline';
-import { importDocument, parseImport } from '../../src/domain/import';
+import { InboundPipeline, type PipelineDeps } from '../../src/core/inbound/pipeline';
+import { recordTexts } from '../../src/core/inbound/record';
+import type { InboundText } from '../../src/transport/types';
+import { importDocument, parseImport } from '../../src/domain/import/import';
 import { Gateway, type GatewayOptions } from '../../src/gateway';
 import { DEMO_FILE } from '../../src/boot';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/shared/log';
 import { freshDatabase, type TestDatabase } from './db';
 
 /** The card-hash key every test uses. */
@@ -53,7 +55,8 @@ export async function testGateway(
     tdb,
     clock,
     async sms(from, text, o = {}) {
-      const { id } = await gw.pipeline.receive({ channel: o.channel ?? 'dev', providerId: o.providerId ?? randomUUID(), from, to: 'UPLINK', text });
+      const { id, handled } = await gw.pipeline.ingest({ channel: o.channel ?? 'dev', providerId: o.providerId ?? randomUUID(), from, to: 'UPLINK', text });
+      await handled;
       while ((await gw.dispatcher.runOnce()) > 0);
       const rows = await tdb.db.selectFrom('outbound_messages').select(['id']).where('inbound_id', '=', id).orderBy('id').execute();
       const ids = new Set(rows.map((r) => r.id));
@@ -65,6 +68,15 @@ export async function testGateway(
       await tdb.drop();
     },
   };
+}
+
+/**
+ * Records a text without handling it, as a process that died right after recording would leave it
+ * (the recovery sweep's case); returns its id.
+ */
+export async function recordOnly(t: TestGateway, sms: Omit<InboundText, 'channel' | 'providerId'> & Partial<InboundText>): Promise<number> {
+  const [accepted] = await recordTexts(t.tdb.db, [{ channel: 'dev', providerId: randomUUID(), ...sms }], t.gw.config.defaultRegion, t.clock.now());
+  return accepted.id;
 }
 
 /** An inbound pipeline of its own over a test gateway's database and parts; `deps` replaces any of them. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listCases } from '../../domain/cases';
 import { listRegistrations } from '../../domain/registrations';
-import { confirmRegistration, declineRegistration, type Decision } from '../desk';
+import { confirmRegistration, declineRegistration, type Decision } from '../registrations/decisions';
 import { type CommandContext, defineCommand, noArgs } from './command';
 
 const ref = z.string().regex(/^\d{4,8}$/);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { answerCheck } from '../checks';
+import { answerCheck } from '../checks/answer';
 import { type CommandContext, defineCommand } from './command';
 
 const optionalRef = z.union([z.tuple([]), z.tuple([z.string().regex(/^\d{4}$/)])]).transform((t) => ({ ref: t[0] as string | undefined }));

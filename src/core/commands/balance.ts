@@ -1,6 +1,6 @@
 import { pickCards } from '../../domain/accounts';
 import { displayCard } from '../../domain/pan';
-import { formatMoment, formatMoney } from '../templates';
+import { formatMoment, formatMoney } from '../messaging/templates';
 import { defineCommand, optionalLast4 } from './command';
 
 /** BAL [last4] / 余额 / 餘額: balance and available credit of one card or of each card. */

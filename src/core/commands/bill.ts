@@ -1,6 +1,6 @@
 import { latestStatement, pickCards } from '../../domain/accounts';
 import { displayCard } from '../../domain/pan';
-import { formatDay, formatMoney } from '../templates';
+import { formatDay, formatMoney } from '../messaging/templates';
 import { defineCommand, optionalLast4 } from './command';
 
 /** BILL [last4] / 账单 / 賬單: the latest statement of one card or of each card. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AppConfig } from '../../config';
 import type { Card, Customer, Db, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
-import type { Notifier } from '../notifier';
-import type { TemplateValues } from '../templates';
+import type { Notifier } from '../messaging/notifier';
+import type { TemplateValues } from '../messaging/templates';
 
 /** Everything a command handler may use; its writes commit with its replies or not at all. */
 export interface CommandContext {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { liveRegistrations } from '../../domain/registrations';
-import { withdrawRegistration } from '../desk';
+import { withdrawRegistration } from '../registrations/decisions';
 import { defineCommand } from './command';
 
 /**

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import type { Logger } from '../../log';
+import type { Logger } from '../../shared/log';
 import { Batcher } from '../batcher';
 import { SendError, type SmsTransport } from '../../transport/types';
-import type { Clock } from '../clock';
+import type { Clock } from '../../shared/clock';
 import { type ClaimedMessage, claimDue } from './claim';
 import { marketingFacts } from './facts';
 import { type HandOff, MARKETING_PRIORITY } from './outbox';

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { columns } from '../../db/columns';
 import type { Db, Locale, MessageClass, Tier } from '../../db/schema';
 import { measure } from '../../transport/codec/gsm7';
-import type { Templates } from '../templates';
+import type { Templates } from '../messaging/templates';
 import { CLAIMED_COLUMNS, type ClaimedMessage } from './claim';
 
 const CLASS_RANK: Record<MessageClass, number> = { security: 0, transactional: 1, service: 2, marketing: 3 };

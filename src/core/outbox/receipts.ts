@@ -1,9 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, Db, OutboundStatus } from '../../db/schema';
-import type { DeliveryReport } from '../../transport/types';
+import type { DeliveryReport, ReportOutcome } from '../../transport/types';
 
-/** What a report did: moved a message, matched but changed nothing (late or repeated), or waits for its message. */
-export type ReportOutcome = 'applied' | 'stale' | 'unmatched';
 
 const TARGET: Readonly<Record<DeliveryReport['state'], OutboundStatus | null>> = {
   accepted: 'sent',

@@ -21,7 +21,8 @@ export async function deliverToSink(channel: string, pdu: Pdu, sink: TransportSi
     });
     if (!receipt) return;
     const [providerId, ...alternatives] = idCandidates(receipt.id);
-    return sink.report({ channel, providerId, alternatives, state: receipt.state, errorCode: receipt.error });
+    await sink.report({ channel, providerId, alternatives, state: receipt.state, errorCode: receipt.error });
+    return;
   }
   // deliver_sm carries no message id: each is a new text (see UnansweredDeliveries for redeliveries).
   const base = { channel, from, to: sm.destination_addr };

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { Logger } from '../../log';
+import type { Logger } from '../../shared/log';
 import { SmppLink } from './link';
 import { type Pdu, type SmBody, STATUS } from './pdu';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../log';
+import type { Logger } from '../../shared/log';
 import { SendError, type OutboundSms, type SendResult, type SmsTransport, type TransportSink } from '../types';
 import { destinationAddress, type SenderSetting, sourceAddress, senderFor } from './address';
 import { encodeOutbound } from './coding';

@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
-import type { InboundSms } from '../../../src/core/pipeline';
+import type { InboundText } from '../../../src/transport/types';
 import { waitFor } from '../../helpers/wait';
 
 let child: ChildProcessWithoutNullStreams;
@@ -43,9 +43,9 @@ describe('npm run smsc', () => {
   });
 
   it('injects texts from HTTP and from its prompt into a bound gateway, and logs its submits', async () => {
-    const got: InboundSms[] = [];
+    const got: InboundText[] = [];
     const esme = new SmppTransport({ host: '127.0.0.1', port: smppPort, systemId: 'uplink', password: 'pw', sender: { addr: '95555' } });
-    await esme.start({ inbound: async (sms) => void got.push(sms), inboundPart: async () => {}, report: async () => {} });
+    await esme.start({ inbound: async (sms) => void got.push(sms), inboundPart: async () => {}, report: async () => 'applied' });
     try {
       expect(await post('{"from":"+8613800138000","text":"余额"}')).toEqual({ status: 200, body: { statuses: [0] } });
       child.stdin.write('+16465550123 LANG zh-TW\n');

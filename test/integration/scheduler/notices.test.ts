@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobDefinitions, runJob } from '../../../src/scheduler/jobs';
 import { Scheduler } from '../../../src/scheduler/scheduler';
-import { createLogger } from '../../../src/log';
+import { createLogger } from '../../../src/shared/log';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
 
 let t: TestGateway;

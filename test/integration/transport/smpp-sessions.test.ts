@@ -10,7 +10,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-const sink: TransportSink = { inbound: async () => {}, inboundPart: async () => {}, report: async () => {} };
+const sink: TransportSink = { inbound: async () => {}, inboundPart: async () => {}, report: async () => 'applied' };
 
 /** A simulator and an ESME bound to it, both stopped after the test. */
 async function bound(settings: Partial<SmppSettings>, sim = new SmscSimulator()): Promise<{ sim: SmscSimulator; esme: SmppTransport }> {

@@ -218,7 +218,10 @@ describe('separate transmitter and receiver binds', () => {
     const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, bindMode: 'split' });
     const got: string[] = [];
     const reports: string[] = [];
-    await esme.start({ inbound: async (sms) => void got.push(sms.text), inboundPart: async () => {}, report: async (r) => void reports.push(r.state) });
+    await esme.start({ inbound: async (sms) => void got.push(sms.text), inboundPart: async () => {}, report: async (r) => {
+      reports.push(r.state);
+      return 'applied';
+    } });
     try {
       expect(esme.isUp()).toBe(true);
       expect(lines.filter((l) => l.startsWith('bind')).sort()).toEqual(['bind bind_receiver uplink v0x34', 'bind bind_transmitter uplink v0x34']);
@@ -247,7 +250,7 @@ describe('when the text cannot be recorded', () => {
         recorded.push(sms.text);
       },
       inboundPart: async () => {},
-      report: async () => {},
+      report: async () => 'applied',
     });
     try {
       expect(await sim.inject('+8613800138000', '95555', 'BAL')).toEqual([0x64]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTwilioSignature } from '../../../src/http/twilio';
+import { isValidTwilioSignature } from '../../../src/transport/twilio/twilio.transport';
 import { classifyTwilioError } from '../../../src/transport/twilio/errors';
 
 // Twilio's published example (https://www.twilio.com/docs/usage/security#validating-requests).

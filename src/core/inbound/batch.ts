@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import { columns } from '../../db/columns';
+import { prepared } from '../../db/connection';
+import type { Db, InboundMessage } from '../../db/schema';
+import { type SenderColumns, senderColumns } from '../../domain/accounts';
+import { type AuditEntry, auditRow } from '../../domain/audit';
+import type { ClaimedMessage } from '../outbox/claim';
+import type { Outbox, OutgoingMessage } from '../outbox/outbox';
+
+/** A recorded text as a batch reads it: with its rate-limit count and its sender's accounts. */
+export type BatchText = InboundMessage &
+  SenderColumns & {
+    /** Texts from this number in the last minute up to this one. */
+    recent: number;
+    /** Whether an earlier text from this number, outside this batch, is still unhandled (read only without the lock). */
+    behind: boolean;
+  };
+
+/** What handling one text decided: its mark. */
+export type Mark = Pick<InboundMessage, 'id' | 'customer_id' | 'staff_id' | 'status' | 'command'>;
+
+/**
+ * Reads the texts `ids` still `received`, oldest first, in one statement. With `lock` (in the
+ * caller's transaction) each sender is locked first, in one order so two batches cannot deadlock,
+ * and the texts are row-locked: one sender's texts are handled one at a time (activation attempts
+ * and LANG stay exact). Without, nothing waits (answers that write nothing).
+ */
+export async function readTexts(db: Db, ids: readonly number[], since: Date, lock: boolean): Promise<BatchText[]> {
+  const idList = [...ids];
+  const locks = lock
+    ? sql`WITH locks AS MATERIALIZED (
+            SELECT pg_advisory_xact_lock(k) FROM (
+              SELECT DISTINCT hashtext(from_number) AS k FROM inbound_messages
+               WHERE id = ANY(${idList}::bigint[]) AND status = 'received' ORDER BY k OFFSET 0) t)`
+    : sql``;
+  const { rows } = await sql<BatchText>`
+    ${locks}
+    SELECT m.*, (SELECT count(*)::int FROM inbound_messages i
+                  WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent,
+           ${lock ? sql`false` : sql`EXISTS (SELECT 1 FROM inbound_messages p
+                    WHERE p.from_number = m.from_number AND p.status = 'received' AND p.id < m.id
+                      AND p.id <> ALL(${idList}::bigint[]))`} AS behind,
+           ${senderColumns('m.from_number')}
+      FROM inbound_messages m
+     WHERE m.id = ANY(${idList}::bigint[]) AND m.status = 'received' ${lock ? sql`AND (SELECT count(*) FROM locks) >= 0` : sql``}
+     ORDER BY m.id
+     ${lock ? sql`FOR UPDATE OF m` : sql``}`.execute(db);
+  return rows;
+}
+
+/**
+ * Writes a batch's outcome in one statement: marks the texts (only those still `received`: a text
+ * another worker finished first is left alone), and for the texts it marked, their audit rows and
+ * replies (`lockedUntil`: queued already claimed, see Outbox.insert). Returns the replies queued.
+ */
+export async function writeOutcomes(
+  db: Db,
+  outbox: Outbox,
+  batch: { marks: Mark[]; audits: { inboundId: number; entry: AuditEntry }[]; replies: OutgoingMessage[] },
+  now: Date,
+  lockedUntil: Date | null,
+): Promise<ClaimedMessage[]> {
+  const mark = columns(batch.marks);
+  const entry = columns(batch.audits.map((a) => ({ ...auditRow(a.entry), inbound_id: a.inboundId })));
+  const { rows } = await sql<ClaimedMessage>`${prepared}
+    WITH marked AS (
+      UPDATE inbound_messages m
+         SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
+        FROM unnest(${mark('id')}::bigint[], ${mark('status')}::text[], ${mark('command')}::text[],
+                    ${mark('customer_id')}::int[], ${mark('staff_id')}::int[]) AS u(id, status, command, customer_id, staff_id)
+       WHERE m.id = u.id AND m.id = ANY(${mark('id')}::bigint[]) AND m.status = 'received'
+   RETURNING m.id),
+    audited AS (
+      INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)
+      SELECT a.actor_type, a.actor_id, a.channel, a.action, a.subject, a.details
+        FROM unnest(${entry('actor_type')}::text[], ${entry('actor_id')}::text[], ${entry('channel')}::text[],
+                    ${entry('action')}::text[], ${entry('subject')}::text[], ${entry('details')}::jsonb[], ${entry('inbound_id')}::bigint[])
+             AS a(actor_type, actor_id, channel, action, subject, details, inbound_id)
+       WHERE a.inbound_id IN (SELECT id FROM marked))
+    ${outbox.insert(batch.replies, now, lockedUntil, sql`r.inbound_id IN (SELECT id FROM marked)`)}`.execute(db);
+  return rows;
+}

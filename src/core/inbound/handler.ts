@@ -1,0 +1,215 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AppConfig } from '../../config';
+import type { Customer, Database, Db, InboundMessage, Locale, Staff } from '../../db/schema';
+import { findCustomerByMobile, type Sender, senderFrom } from '../../domain/accounts';
+import { audit, type AuditEntry } from '../../domain/audit';
+import { type BatchText, type Mark, readTexts, writeOutcomes } from './batch';
+import type { Clock } from '../../shared/clock';
+import type { Command, CommandContext } from '../commands/command';
+import { guessLocale } from './normalize';
+import type { Notifier } from '../messaging/notifier';
+import type { ClaimedMessage } from '../outbox/claim';
+import type { HandOff, Outbox, OutgoingMessage } from '../outbox/outbox';
+import { KeywordParser, type ParseResult } from './parser';
+import type { TemplateValues } from '../messaging/templates';
+
+/** What handling texts needs. */
+export interface HandlerDeps {
+  config: AppConfig;
+  notifier: Notifier;
+  outbox: Outbox;
+  commands: readonly Command<any>[];
+  clock: Clock;
+  /** The dispatcher replies are handed to as they commit; without, they are queued for a claim. */
+  handOff?: HandOff;
+}
+
+/** The outcome of handling a batch of recorded texts. */
+export interface Handled {
+  /** Texts left for a later batch: a second text from a sender already in this one (and see `answer`). */
+  deferred: number[];
+  /** Whether any reply was queued for a claim. */
+  queued: boolean;
+  /** Replies queued already claimed, for the hand-off once the transaction commits. */
+  claimed: ClaimedMessage[];
+}
+
+/**
+ * Steps 2–5 for recorded texts: lock each sender, identify, rate-limit, parse, run the command,
+ * queue the replies and mark the texts — all in the caller's transaction, so each text's writes,
+ * replies and mark commit together. Texts are read, marked, audited and queued in one statement
+ * each per batch (a statement per text was most of the cost at load); commands run one by one.
+ * Texts naming read-only commands (BAL, PTS, HELP) may skip the transaction and locks (`answer`).
+ */
+export class TextHandler {
+  private readonly customerParser: KeywordParser;
+  private readonly staffParser: KeywordParser;
+  private readonly byName: Map<string, Command<any>>;
+
+  constructor(private readonly deps: HandlerDeps) {
+    const { commands } = deps;
+    this.byName = new Map(commands.map((c) => [c.name, c]));
+    this.customerParser = new KeywordParser(commands.filter((c) => c.audience === 'customer'));
+    this.staffParser = new KeywordParser(commands.filter((c) => c.audience === 'staff'));
+  }
+
+  /**
+   * Whether a text may be answered without a transaction (see `answer`): it names a read-only
+   * command, or none, whoever sends it (staff keywords are never read-only).
+   */
+  answersOnly(text: string): boolean {
+    if (this.staffParser.parse(text).kind === 'command') return false;
+    const parsed = this.customerParser.parse(text);
+    return parsed.kind !== 'command' || this.byName.get(parsed.name)?.readOnly === true;
+  }
+
+  /**
+   * Handles the texts `ids` that are still `received`, oldest first, one per sender, in the caller's
+   * transaction with each sender locked: each text's writes, replies and mark commit together.
+   */
+  async handle(trx: Transaction<Database>, ids: readonly number[]): Promise<Handled> {
+    return this.run(trx, await readTexts(trx, ids, this.since(), true), []);
+  }
+
+  /**
+   * Answers the texts `ids` that name read-only commands in two statements and no transaction
+   * (nothing to roll back; the answer statement marks only texts still `received`). Texts that turn
+   * out otherwise, or whose sender has an earlier text still unhandled, come back in `deferred`.
+   * Texts already read (by `recordTexts`) are given as `read`.
+   */
+  async answer(db: Kysely<Database>, ids: readonly number[], read: readonly BatchText[] = []): Promise<Handled> {
+    const rows = [...read, ...(ids.length > 0 ? await readTexts(db, ids, this.since(), false) : [])].sort((a, b) => a.id - b.id);
+    const ready = rows.filter((m) => !m.behind && this.answersOnly(m.text));
+    const ok = new Set(ready);
+    return this.run(db, ready, rows.filter((m) => !ok.has(m)).map((m) => m.id));
+  }
+
+  /** The start of the rate-limit minute. */
+  since(): Date {
+    return new Date(this.deps.clock().getTime() - 60_000);
+  }
+
+  private async run(db: Db, rows: BatchText[], deferred: number[]): Promise<Handled> {
+    // One text per sender per batch: a command may change what the next one sees (LANG, ACT attempts).
+    const seen = new Set<string>();
+    const msgs = rows.filter((m) => !seen.has(m.from_number) && seen.add(m.from_number));
+    const first = new Set(msgs);
+    deferred.push(...rows.filter((m) => !first.has(m)).map((m) => m.id));
+    if (msgs.length === 0) return { deferred, queued: false, claimed: [] };
+    const now = this.deps.clock();
+    const batch = { marks: [] as Mark[], audits: [] as { inboundId: number; entry: AuditEntry }[], replies: [] as OutgoingMessage[] };
+    for (const msg of msgs) {
+      const { recent, behind: _behind, customer, staff, cards, ...text } = msg;
+      const out = await this.one(db, text, now, senderFrom({ customer, staff, cards }), recent);
+      batch.marks.push(out.mark);
+      if (out.audit) batch.audits.push({ inboundId: msg.id, entry: out.audit });
+      batch.replies.push(...out.replies);
+    }
+    const lease = this.deps.handOff?.lease(now) ?? null;
+    const queued = await writeOutcomes(db, this.deps.outbox, batch, now, lease);
+    return { deferred, queued: !lease && queued.length > 0, claimed: lease ? queued : [] };
+  }
+
+  /** Queues the apology for a text whose command failed, and marks it failed. */
+  async fail(trx: Transaction<Database>, id: number, err: unknown): Promise<void> {
+    const msg = await trx.selectFrom('inbound_messages').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!msg || msg.status !== 'received') return;
+    const customer = (await findCustomerByMobile(trx, msg.from_number)) ?? null;
+    const now = this.deps.clock();
+    await trx.updateTable('inbound_messages').set({ status: 'failed', error: String(err).slice(0, 500), processed_at: now }).where('id', '=', id).execute();
+    await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);
+  }
+
+  private async one(trx: Db, msg: InboundMessage, now: Date, who: Sender, recent: number) {
+    const { customer, staff } = who;
+    const mark = { id: msg.id, customer_id: customer?.id ?? null, staff_id: staff?.id ?? null };
+    const parsed = this.parse(msg.text, staff);
+    const limit = this.deps.config.rateLimitPerMinute;
+    // Past the per-number rate: one "slow down", then silence (reply loops, SMS pumping); an
+    // opt-out is still honoured.
+    if (recent > limit && !(parsed.kind === 'command' && parsed.name === 'stop')) {
+      const slowDown = recent === limit + 1 ? [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.slow_down', {})] : [];
+      return { mark: { ...mark, status: 'rate_limited' as const, command: null }, audit: null, replies: slowDown };
+    }
+    const command = this.commandFor(parsed, staff);
+    const locale: Locale = customer?.locale ?? staff?.locale ?? (parsed.kind === 'empty' ? null : parsed.locale) ?? guessLocale(msg.text);
+    const replies: OutgoingMessage[] = [];
+    const ctx = this.context(trx, msg, now, who, locale, replies, parsed);
+    if (parsed.kind === 'empty') ctx.reply('help.menu');
+    else if (parsed.kind === 'unknown' || !command) ctx.reply('common.unknown', { suggestion: (parsed.kind === 'unknown' && parsed.suggestion) || 'none' });
+    else {
+      const args = command.args.safeParse(parsed.args);
+      if (args.success) await command.run(ctx, args.data);
+      else ctx.reply(command.usage, { command: ctx.keyword });
+    }
+    const name = command?.name ?? parsed.kind;
+    const entry: AuditEntry = { ...this.actor(msg, customer, staff), action: `command.${name}`, subject: null, details: { inboundId: msg.id, replies: replies.map((r) => r.template) } };
+    return { mark: { ...mark, status: 'processed' as const, command: name }, audit: entry, replies };
+  }
+
+  /** Staff phones get the agents' keywords first; everyone gets the cardholder keywords. */
+  private parse(text: string, staff: Staff | null): ParseResult {
+    const asStaff = staff ? this.staffParser.parse(text) : null;
+    return asStaff?.kind === 'command' ? asStaff : this.customerParser.parse(text);
+  }
+
+  private commandFor(parsed: ParseResult, staff: Staff | null): Command<any> | undefined {
+    if (parsed.kind !== 'command') return undefined;
+    const command = this.byName.get(parsed.name);
+    return command && (command.audience === 'customer' || staff) ? command : undefined;
+  }
+
+  private actor(msg: InboundMessage, customer: Customer | null, staff: Staff | null): Pick<AuditEntry, 'actorType' | 'actorId' | 'channel'> {
+    return { actorType: staff ? 'staff' : customer ? 'customer' : 'unknown', actorId: staff?.id ?? customer?.id ?? msg.from_number, channel: msg.channel };
+  }
+
+  private context(
+    trx: Db,
+    msg: InboundMessage,
+    now: Date,
+    { customer, cards, staff }: Sender,
+    locale: Locale,
+    replies: OutgoingMessage[],
+    parsed: ParseResult,
+  ): CommandContext {
+    const self = this;
+    const ctx: CommandContext = {
+      db: trx,
+      config: this.deps.config,
+      notifier: this.deps.notifier,
+      now,
+      inbound: msg,
+      sender: msg.from_number,
+      customer,
+      cards,
+      staff,
+      locale,
+      keyword: parsed.kind === 'command' ? parsed.keyword : '',
+      reply(template, values = {}, opts = {}) {
+        const out = self.replyTo(msg, customer, ctx.locale, template, values);
+        replies.push({ ...out, class: opts.class ?? out.class });
+      },
+      render: (template, values = {}) => this.render(ctx.locale, customer, template, values),
+      audit: (action, subject = null, details = {}) => audit(trx, { ...this.actor(msg, customer, staff), action, subject, details }),
+    };
+    return ctx;
+  }
+
+  private render(locale: Locale, customer: Customer | null, template: string, values: TemplateValues): string {
+    return this.deps.notifier.render(locale, customer?.tier ?? null, template, values);
+  }
+
+  private replyTo(msg: InboundMessage, customer: Customer | null, locale: Locale, template: string, values: TemplateValues): OutgoingMessage {
+    return {
+      to: msg.from_number,
+      body: this.render(locale, customer, template, values),
+      locale,
+      template,
+      class: 'transactional',
+      tier: customer?.tier ?? null,
+      customerId: customer?.id ?? null,
+      inboundId: msg.id,
+      channel: msg.channel,
+    };
+  }
+}

@@ -1,0 +1,63 @@
+// The database as Kysely sees it: every table by area, and the row types the code passes around.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { CustomersTable, CardsTable, StatementsTable, TransactionsTable, SuppressionsTable, ActivationAttemptsTable } from './accounts';
+import type { InboundMessagesTable, OutboundMessagesTable, OutboundPartsTable, DeliveryReportsTable, RouteBlocksTable, InboundPartsTable } from './messages';
+import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
+import type { JobLeasesTable, JobRunsTable } from './jobs';
+
+export type * from './accounts';
+export type * from './messages';
+export type * from './service';
+export type * from './jobs';
+
+/** The whole database, for Kysely. */
+export interface Database {
+  customers: CustomersTable;
+  cards: CardsTable;
+  statements: StatementsTable;
+  transactions: TransactionsTable;
+  events: EventsTable;
+  staff: StaffTable;
+  suppressions: SuppressionsTable;
+  inbound_messages: InboundMessagesTable;
+  outbound_messages: OutboundMessagesTable;
+  outbound_parts: OutboundPartsTable;
+  delivery_reports: DeliveryReportsTable;
+  activation_attempts: ActivationAttemptsTable;
+  audit_log: AuditLogTable;
+  registrations: RegistrationsTable;
+  cases: CasesTable;
+  case_notes: CaseNotesTable;
+  job_leases: JobLeasesTable;
+  job_runs: JobRunsTable;
+  transaction_checks: TransactionChecksTable;
+  route_blocks: RouteBlocksTable;
+  inbound_parts: InboundPartsTable;
+}
+
+/** A database handle or an open transaction: repositories accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** A customer row. */
+export type Customer = Selectable<CustomersTable>;
+
+/** A card row. */
+export type Card = Selectable<CardsTable>;
+
+/** A staff row. */
+export type Staff = Selectable<StaffTable>;
+
+/** An inbound message row. */
+export type InboundMessage = Selectable<InboundMessagesTable>;
+
+/** An event row. */
+export type EventRow = Selectable<EventsTable>;
+
+/** A registration row. */
+export type Registration = Selectable<RegistrationsTable>;
+
+/** A case row. */
+export type CaseRow = Selectable<CasesTable>;
+
+/** An outbound message row. */
+export type OutboundMessage = Selectable<OutboundMessagesTable>;

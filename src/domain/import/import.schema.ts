@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { isCardNumber } from '../pan';
+import { mobileE164 } from '../phone';
+
+const day = z.string().superRefine((d, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) ctx.addIssue({ code: 'custom', message: 'expected YYYY-MM-DD' });
+  else if (Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || !new Date(`${d}T00:00:00Z`).toISOString().startsWith(d)) {
+    ctx.addIssue({ code: 'custom', message: 'not a real date' });
+  }
+});
+const moment = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
+const money = z.number({ message: 'expected a number' }).finite().multipleOf(0.01, 'at most 2 decimals');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY');
+const id = z.string().trim().min(1, 'required').max(64);
+const tier = z.enum(['standard', 'gold', 'platinum']);
+const locale = z.enum(['en', 'zh-CN', 'zh-HK']);
+
+function timeZone() {
+  return z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not an IANA time zone');
+}
+
+function mobile(region: string) {
+  return z.string().transform((raw, ctx) => {
+    const r = mobileE164(raw, region);
+    if ('problem' in r) {
+      ctx.addIssue({ code: 'custom', message: r.problem });
+      return z.NEVER;
+    }
+    return r.e164;
+  });
+}
+
+const statement = z.strictObject({
+  externalId: id,
+  closingDate: day,
+  dueDate: day,
+  balance: money,
+  minimumDue: money.min(0),
+  paidAmount: money.min(0).default(0),
+});
+
+const transaction = z.strictObject({
+  externalId: id,
+  amount: money,
+  currency: currency.optional(),
+  merchant: z.string().min(1).max(200),
+  occurredAt: moment,
+});
+
+const card = z.strictObject({
+  externalId: id,
+  pan: z
+    .string()
+    .transform((s) => s.replace(/[\s-]/g, ''))
+    .refine(isCardNumber, 'not a valid card number (13–19 digits, Luhn)'),
+  product: z.string().min(1).max(64),
+  currency,
+  creditLimit: money.min(0),
+  balance: money.default(0),
+  status: z.enum(['inactive', 'active', 'frozen', 'closed']).default('inactive'),
+  expiresOn: day,
+  statements: z.array(statement).default([]),
+  transactions: z.array(transaction).default([]),
+});
+
+function customer(region: string) {
+  return z.strictObject({
+    externalId: id,
+    name: z.string().trim().min(1, 'required').max(200),
+    mobile: mobile(region),
+    locale: locale.default('zh-CN'),
+    timeZone: timeZone().default('Asia/Shanghai'),
+    tier: tier.default('standard'),
+    birthday: day.optional(),
+    points: z.number().int().min(0).default(0),
+    marketingConsent: z.boolean().default(false),
+    greetingsOptOut: z.boolean().default(false),
+    cards: z.array(card).default([]),
+  });
+}
+
+/** An event, as imported or posted to the staff API. */
+export const eventSchema = z
+  .strictObject({
+    code: z.string().regex(/^[A-Z0-9]{2,16}$/, 'expected 2–16 capital letters or digits'),
+    title: z.strictObject({ en: z.string().min(1), 'zh-CN': z.string().min(1), 'zh-HK': z.string().min(1) }),
+    venue: z.string().min(1).max(200),
+    startsAt: moment,
+    capacity: z.number().int().min(0),
+    eligibleTiers: z.array(tier).default([]),
+    eligibleProducts: z.array(z.string().min(1)).default([]),
+    signupOpensAt: moment,
+    signupClosesAt: moment,
+  })
+  .refine((e) => Date.parse(e.signupOpensAt) < Date.parse(e.signupClosesAt), {
+    message: 'must be after signupOpensAt',
+    path: ['signupClosesAt'],
+  });
+
+function staff(region: string) {
+  return z.strictObject({
+    externalId: id,
+    name: z.string().trim().min(1, 'required').max(200),
+    role: z.enum(['agent', 'marketing', 'supervisor', 'admin']),
+    mobile: mobile(region).optional(),
+    locale: locale.default('zh-CN'),
+  });
+}
+
+/** The JSON import document: customers with their cards, statements and transactions; events; staff. */
+export function importSchema(region: string) {
+  return z
+    .strictObject({
+      customers: z.array(customer(region)).default([]),
+      events: z.array(eventSchema).default([]),
+      staff: z.array(staff(region)).default([]),
+    })
+    .superRefine((doc, ctx) => {
+      const unique = (values: (string | undefined)[], path: (i: number) => (string | number)[], what: string) => {
+        const seen = new Map<string, number>();
+        values.forEach((v, i) => {
+          if (v === undefined) return;
+          if (seen.has(v)) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} (also at index ${seen.get(v)})` });
+          else seen.set(v, i);
+        });
+      };
+      unique(doc.customers.map((c) => c.externalId), (i) => ['customers', i, 'externalId'], 'externalId');
+      unique(doc.customers.map((c) => c.mobile), (i) => ['customers', i, 'mobile'], 'mobile');
+      unique(doc.staff.map((s) => s.externalId), (i) => ['staff', i, 'externalId'], 'externalId');
+      unique(doc.events.map((e) => e.code), (i) => ['events', i, 'code'], 'event code');
+      const cards = doc.customers.flatMap((c, ci) => c.cards.map((k, ki) => ({ k, path: ['customers', ci, 'cards', ki] })));
+      unique(cards.map((c) => c.k.externalId), (i) => [...cards[i].path, 'externalId'], 'card externalId');
+      unique(cards.map((c) => c.k.pan), (i) => [...cards[i].path, 'pan'], 'card number');
+    });
+}
+
+/** A validated import document. */
+export type ImportDocument = z.output<ReturnType<typeof importSchema>>;
