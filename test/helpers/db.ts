@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { inject } from 'vitest';
 import { createDb } from '../../src/db/connection';
 import type { Database } from '../../src/db/schema';
+import { testEnv } from '../setup/env';
 import { withDatabase } from './url';
 
 /** A fresh, migrated database of this test file's own, and how to drop it. */
@@ -14,7 +14,7 @@ export interface TestDatabase {
 }
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: inject('adminUrl') });
+  const client = new pg.Client({ connectionString: testEnv('adminUrl') });
   await client.connect();
   try {
     return await fn(client);
@@ -26,7 +26,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 /** Copies the migrated template into a new database (fast: no migrations per file). */
 export async function freshDatabase(): Promise<TestDatabase> {
   const name = `uplink_t_${randomBytes(6).toString('hex')}`;
-  const template = inject('templateDb');
+  const template = testEnv('templateDb');
   await admin(async (c) => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -39,7 +39,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
       }
     }
   });
-  const url = withDatabase(inject('adminUrl'), name);
+  const url = withDatabase(testEnv('adminUrl'), name);
   const db = createDb(url);
   return {
     url,

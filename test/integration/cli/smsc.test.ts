@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
 import type { InboundText } from '../../../src/transport/types';
 import { waitFor } from '../../helpers/wait';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDb, prepared } from '../../../src/db/connection';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { jobDefinitions, runJob } from '../../../src/scheduler/jobs';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
 

@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeTwilio } from '../../helpers/fake-twilio';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { displayCard, isCardNumber, keyedHash, luhnValid, maskCardNumbers, sameDigest } from '../../../src/domain/pan';
 
 describe('luhnValid / isCardNumber', () => {

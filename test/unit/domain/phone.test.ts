@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { mobileE164, senderAddress, toE164 } from '../../../src/domain/phone';
 
 describe('toE164 (default region CN)', () => {

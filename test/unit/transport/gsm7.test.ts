@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { decodeGsm7, encodeGsm7, encodingOf, measure, septetLength, splitSegments } from '../../../src/transport/codec/gsm7';
 
 describe('encodingOf / measure', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { destinationAddress, receivedAddress, sourceAddress, senderFor } from '../../../src/transport/smpp/address';
 import { statusCode, submitErrorKind } from '../../../src/transport/smpp/status';
 

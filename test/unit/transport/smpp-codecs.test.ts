@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { decodeShortMessage, encodeOutbound, encodeUcs2 } from '../../../src/transport/smpp/coding';
 import { idCandidates, parseReceipt } from '../../../src/transport/smpp/receipt';
 import { concatUdh, parseUdh } from '../../../src/transport/smpp/udh';

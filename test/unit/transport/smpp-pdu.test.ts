@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { answerToMalformed, CMD, encodePdu, parsePdu, splitFrames, STATUS, TLV } from '../../../src/transport/smpp/pdu';
 import { smBody as sm } from '../../helpers/smpp';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { Pdu, SmBody } from '../../../src/transport/smpp/pdu';
 import { deliverySignature, UnansweredDeliveries } from '../../../src/transport/smpp/redelivery';
 import { smBody } from '../../helpers/smpp';

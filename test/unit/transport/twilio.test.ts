@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { isValidTwilioSignature } from '../../../src/transport/twilio/twilio.transport';
 import { classifyTwilioError } from '../../../src/transport/twilio/errors';
 

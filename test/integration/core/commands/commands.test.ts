@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { testGateway, type TestGateway } from '../../../helpers/gateway';
 
 const LI = '13800138000'; // platinum, zh-CN, cards ****5675 (active) and ****5432 (inactive, code 765432)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { commands } from '../../../../src/core/commands/index';
 import { readTexts } from '../../../../src/core/inbound/batch';
 import { TextHandler } from '../../../../src/core/inbound/handler';

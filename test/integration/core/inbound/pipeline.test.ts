@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { defineCommand, noArgs } from '../../../../src/core/commands/command';
 import { commands } from '../../../../src/core/commands/index';
 import { testGateway, type TestGateway, testPipeline, recordOnly } from '../../../helpers/gateway';

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { flushStaleParts, storePart } from '../../../../src/core/inbound/reassembly';
 import type { ReceivedPart } from '../../../../src/transport/types';
 import { testGateway, type TestGateway, testPipeline } from '../../../helpers/gateway';

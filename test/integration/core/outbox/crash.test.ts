@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { claimDue } from '../../../../src/core/outbox/claim';
 import { Dispatcher } from '../../../../src/core/outbox/dispatcher';
 import { recoverExpiredLeases } from '../../../../src/core/outbox/recover';

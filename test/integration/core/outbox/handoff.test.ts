@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ClaimedMessage } from '../../../../src/core/outbox/claim';
 import type { HandOff } from '../../../../src/core/outbox/outbox';
 import { recoverExpiredLeases } from '../../../../src/core/outbox/recover';
@@ -51,8 +51,10 @@ describe('replies handed to the dispatcher as they commit', () => {
   });
 
   it('queues the reply for a claim when the dispatcher takes none (stopped) and wakes it', async () => {
-    const { pipeline, woken } = pipelineHandingTo({ lease: () => null, send: () => expect.fail('nothing to hand over') });
+    const handed: ClaimedMessage[][] = [];
+    const { pipeline, woken } = pipelineHandingTo({ lease: () => null, send: (rows) => void handed.push(rows) });
     await (await pipeline.ingest(sms('BAL'))).handled;
+    expect(handed).toEqual([]); // nothing to hand over
     expect(await replyRow()).toMatchObject({ status: 'queued', attempts: 0, locked_until: null });
     expect(woken.queued).toBe(1);
   });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createDb } from '../../../../src/db/connection';
 import type { MessageClass, OutboundStatus, Tier } from '../../../../src/db/schema';
 import { Dispatcher } from '../../../../src/core/outbox/dispatcher';

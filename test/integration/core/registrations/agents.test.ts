@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { confirmRegistration } from '../../../../src/core/registrations/decisions';
 import { testGateway, type TestGateway } from '../../../helpers/gateway';
 

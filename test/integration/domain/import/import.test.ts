@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ImportError, importDocument, parseImport } from '../../../../src/domain/import/import';
 import { freshDatabase, type TestDatabase } from '../../../helpers/db';
 import { TEST_SECRET } from '../../../helpers/gateway';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { guessLocale, normalizeCommandText, sanitizeText } from '../../../../src/core/inbound/normalize';
 
 describe('normalizeCommandText', () => {

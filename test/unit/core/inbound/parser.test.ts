@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { commands } from '../../../../src/core/commands/index';
 import { KeywordParser } from '../../../../src/core/inbound/parser';
 

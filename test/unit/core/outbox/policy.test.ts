@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { backoffDelay } from '../../../../src/core/outbox/options';
 import { marketingVerdict, quietHoursEnd } from '../../../../src/core/outbox/policy';
 import { priorityOf } from '../../../../src/core/outbox/outbox';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DestinationWindow } from '../../../../src/core/outbox/window';
 
 describe('DestinationWindow', () => {
