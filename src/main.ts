@@ -1,8 +1,10 @@
 import { boot, loadDemoIfEmpty } from './boot';
+import { readDotEnv } from './config';
 import { Gateway } from './gateway';
 
 /** `npm start`: the gateway on the configured or embedded database, with demo data when empty. */
 async function main(): Promise<void> {
+  readDotEnv();
   const booted = await boot();
   const { config, db, log } = booted;
   const demo = await loadDemoIfEmpty(booted);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { boot } from '../boot';
+import { readDotEnv } from '../config';
 import { ImportError, importDocument, parseImport } from '../domain/import/import';
 import { jobCommands } from './jobs';
 import { staffCommand } from './staff';
@@ -49,6 +50,7 @@ async function runImport(file: string | undefined): Promise<number> {
   }
 }
 
+readDotEnv();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {

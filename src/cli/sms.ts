@@ -1,3 +1,5 @@
+import { loadToolEnv, smsToolEnvSchema } from '../config';
+
 /**
  * `npm run sms -- <from> <text…>`: sends one text to a running gateway through the dev channel
  * and prints the replies as the phone would see them.
@@ -7,7 +9,8 @@ if (!from) {
   process.stderr.write('usage: npm run sms -- <from> <text…>   e.g. npm run sms -- 13800138000 BAL\n');
   process.exit(2);
 }
-const base = process.env.UPLINK_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+const env = loadToolEnv(smsToolEnvSchema);
+const base = env.UPLINK_URL ?? `http://localhost:${env.PORT}`;
 
 try {
   const res = await fetch(`${base}/dev/sms`, {
@@ -27,4 +30,3 @@ try {
   process.exit(1);
 }
 
-export {};

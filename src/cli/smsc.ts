@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import readline from 'node:readline';
+import { loadToolEnv, simulatorEnvSchema } from '../config';
 import { SmscSimulator } from '../transport/smpp/simulator';
 import { type Injection, type ParsedInjection, parseInjectionBody, parsePromptLine } from './smsc-input';
 
@@ -11,9 +12,10 @@ import { type Injection, type ParsedInjection, parseInjectionBody, parsePromptLi
  * {"from","to","text"}` (SMPP_SIM_HTTP_PORT); `to` defaults to SMPP_SIM_TO (95555).
  */
 const MAX_BODY = 64 * 1024;
-const smppPort = Number(process.env.SMPP_SIM_PORT ?? 2775);
-const httpPort = Number(process.env.SMPP_SIM_HTTP_PORT ?? (smppPort === 0 ? 0 : smppPort + 1));
-const defaultTo = process.env.SMPP_SIM_TO ?? '95555';
+const env = loadToolEnv(simulatorEnvSchema);
+const smppPort = env.SMPP_SIM_PORT;
+const httpPort = env.SMPP_SIM_HTTP_PORT ?? (smppPort === 0 ? 0 : smppPort + 1);
+const defaultTo = env.SMPP_SIM_TO;
 const say = (line: string): void => void process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 const smsc = new SmscSimulator({ log: say });
 

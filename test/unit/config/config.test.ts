@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../../src/config';
 
 describe('loadConfig', () => {
   it('applies defaults and freezes', () => {

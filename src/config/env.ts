@@ -1,26 +1,29 @@
+// Every environment variable Uplink and its tools read, each defined once here (zod); .env.example
+// lists the same names (a test holds them equal) and config/index.ts turns them into AppConfig.
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** One message class. */
 const messageClass = z.enum(['security', 'transactional', 'service', 'marketing']);
 /** One route: destinations (E.164 prefixes) and classes, sent via transports in failover order. */
-const routeSchema = z.strictObject({
+export const routeSchema = z.strictObject({
   prefix: z.array(z.string().regex(/^\+\d{1,7}$/, 'expected an E.164 prefix such as +86')).optional(),
   class: z.array(messageClass).optional(),
   via: z.array(z.string().min(1)).min(1),
 });
 const retentionPlan = z.strictObject({ offer: z.enum(['fee_waiver', 'bonus_points', 'rate_review']), callbackHours: z.number().positive() });
-const retentionSchema = z.strictObject({ standard: retentionPlan, gold: retentionPlan, platinum: retentionPlan });
+export const retentionSchema = z.strictObject({ standard: retentionPlan, gold: retentionPlan, platinum: retentionPlan });
 const thresholds = z.record(z.string().regex(/^([A-Z]{3}|\*)$/, 'a currency code or *'), z.number().positive());
-const thresholdSchema = z.strictObject({ standard: thresholds, gold: thresholds, platinum: thresholds });
+export const thresholdSchema = z.strictObject({ standard: thresholds, gold: thresholds, platinum: thresholds });
 const ton = z.number().int().min(0).max(6);
 const npi = z.number().int().min(0).max(18);
 /** An SMPP sender: an address, or an address with its TON/NPI. */
 const senderSchema = z.union([z.string().min(1).max(20), z.strictObject({ addr: z.string().min(1).max(20), ton: ton.optional(), npi: npi.optional() })]);
 const tierSendersSchema = z.partialRecord(z.enum(['standard', 'gold', 'platinum']), senderSchema);
-const rateSchema = z.strictObject({ perSecond: z.number().positive(), segmentsPerSecond: z.number().positive() });
+export const rateSchema = z.strictObject({ perSecond: z.number().positive(), segmentsPerSecond: z.number().positive() });
 
 /** A variable holding JSON, validated by `schema`. */
 function json<T extends z.ZodType>(schema: T) {
@@ -118,129 +121,15 @@ export const envSchema = z
     path: ['PUBLIC_BASE_URL'],
   });
 
-/** An SMPP sender address, with TON/NPI when they must not be inferred. */
-export type SmppSender = { addr: string; ton?: number; npi?: number };
+/** The SMSC simulator's variables (`npm run smsc`), not the gateway's. */
+export const simulatorEnvSchema = z.object({
+  SMPP_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(2775),
+  SMPP_SIM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SMPP_SIM_TO: z.string().regex(/^\+?[0-9A-Za-z]{1,20}$/, 'expected 1–20 digits or letters').default('95555'),
+});
 
-/** Validated, frozen configuration. */
-export type AppConfig = Readonly<{
-  env: 'development' | 'test' | 'production';
-  port: number;
-  publicBaseUrl?: string;
-  databaseUrl?: string;
-  dataDir: string;
-  logLevel: string;
-  defaultRegion: string;
-  defaultTimeZone: string;
-  cardHashSecret?: string;
-  hotline: string;
-  platinumHotline: string;
-  rateLimitPerMinute: number;
-  activationMaxFailures: number;
-  devChannel: boolean;
-  quietHours: { start: string; end: string };
-  marketingWeeklyCap: number;
-  destinationMaxPerMinute: number;
-  outboxMaxAttempts: number;
-  /** Ordered route table; unset: everything via the first enabled operator transport (else dev). */
-  routes?: readonly z.output<typeof routeSchema>[];
-  transportLimits: Readonly<Record<string, z.output<typeof rateSchema>>>;
-  /** The retention offer and call-back promise per tier when a cardholder asks to close a card. */
-  retentionOffers: Readonly<z.output<typeof retentionSchema>>;
-  /** Bearer token of the card system for POST /api/transactions; unset: the endpoint is off. */
-  cardSystemToken?: string;
-  /** Amount at or above which a transaction is checked with the cardholder, per tier and currency (`*`: any other). */
-  largeTxThresholds: Readonly<z.output<typeof thresholdSchema>>;
-  checkWindowMinutes: number;
-  birthdayHour: number;
-  birthdayTiers: readonly ('standard' | 'gold' | 'platinum')[];
-  renewalOffsets: readonly number[];
-  paymentReminderDays: number;
-  scheduler: boolean;
-  smpp?: {
-    url: string;
-    systemId: string;
-    password: string;
-    /** The default sender, with TON/NPI when configured (else inferred from the address). */
-    sender: SmppSender;
-    /** A sender per tier, e.g. a platinum short code. */
-    tierSenders: Readonly<Partial<Record<'standard' | 'gold' | 'platinum', SmppSender>>>;
-    bindMode: 'transceiver' | 'split';
-    sessions: number;
-    window: number;
-    enquireLinkMs: number;
-  };
-  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiBaseUrl?: string };
-}>;
-
-/** Reads and validates the environment; throws one error listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  return Object.freeze({
-    env: e.NODE_ENV,
-    port: e.PORT,
-    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
-    databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
-    logLevel: e.LOG_LEVEL,
-    defaultRegion: e.DEFAULT_REGION.toUpperCase(),
-    defaultTimeZone: e.DEFAULT_TIME_ZONE,
-    cardHashSecret: e.CARD_HASH_SECRET,
-    hotline: e.HOTLINE,
-    platinumHotline: e.PLATINUM_HOTLINE,
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-    activationMaxFailures: e.ACTIVATION_MAX_FAILURES,
-    devChannel: e.DEV_CHANNEL ?? e.NODE_ENV !== 'production',
-    quietHours: Object.freeze({ start: e.QUIET_HOURS_START, end: e.QUIET_HOURS_END }),
-    marketingWeeklyCap: e.MARKETING_WEEKLY_CAP,
-    destinationMaxPerMinute: e.DESTINATION_MAX_PER_MINUTE,
-    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
-    routes: e.ROUTES,
-    transportLimits: e.TRANSPORT_LIMITS ?? {},
-    retentionOffers: e.RETENTION_OFFERS ?? {
-      platinum: { offer: 'fee_waiver', callbackHours: 2 },
-      gold: { offer: 'bonus_points', callbackHours: 24 },
-      standard: { offer: 'rate_review', callbackHours: 72 },
-    } as const,
-    cardSystemToken: e.CARD_SYSTEM_TOKEN,
-    largeTxThresholds: e.LARGE_TX_THRESHOLDS ?? {
-      platinum: { CNY: 50000, HKD: 50000, USD: 8000, '*': 8000 },
-      gold: { CNY: 20000, HKD: 20000, USD: 3000, '*': 3000 },
-      standard: { CNY: 5000, HKD: 5000, USD: 800, '*': 800 },
-    },
-    checkWindowMinutes: e.CHECK_WINDOW_MINUTES,
-    birthdayHour: e.BIRTHDAY_HOUR,
-    birthdayTiers: e.BIRTHDAY_TIERS,
-    renewalOffsets: e.RENEWAL_OFFSETS,
-    paymentReminderDays: e.PAYMENT_REMINDER_DAYS,
-    scheduler: e.SCHEDULER,
-    smpp: e.SMPP_URL
-      ? Object.freeze({
-          url: e.SMPP_URL,
-          systemId: e.SMPP_SYSTEM_ID ?? '',
-          password: e.SMPP_PASSWORD ?? '',
-          sender: { addr: e.SMPP_SOURCE_ADDR ?? '', ton: e.SMPP_SOURCE_TON, npi: e.SMPP_SOURCE_NPI },
-          tierSenders: Object.fromEntries(Object.entries(e.SMPP_TIER_SENDERS ?? {}).map(([tier, v]) => [tier, typeof v === 'string' ? { addr: v } : v])),
-          bindMode: e.SMPP_BIND_MODE,
-          sessions: e.SMPP_SESSIONS,
-          window: e.SMPP_WINDOW,
-          enquireLinkMs: e.SMPP_ENQUIRE_LINK_SECONDS * 1000,
-        })
-      : undefined,
-    twilio:
-      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-        ? Object.freeze({
-            accountSid: e.TWILIO_ACCOUNT_SID,
-            authToken: e.TWILIO_AUTH_TOKEN,
-            from: e.TWILIO_FROM,
-            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
-            apiBaseUrl: e.TWILIO_API_URL,
-          })
-        : undefined,
-  });
-}
+/** What `npm run sms` reads to find the running gateway. */
+export const smsToolEnvSchema = z.object({
+  UPLINK_URL: z.url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+});

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import type { z } from 'zod';
+import { envSchema, type retentionSchema, type thresholdSchema } from './env';
+
+export { envSchema, simulatorEnvSchema, smsToolEnvSchema } from './env';
+
+/** An SMPP sender address, with TON/NPI when they must not be inferred. */
+export type SmppSender = { addr: string; ton?: number; npi?: number };
+type TierName = 'standard' | 'gold' | 'platinum';
+
+const DEFAULT_RETENTION: z.output<typeof retentionSchema> = {
+  platinum: { offer: 'fee_waiver', callbackHours: 2 },
+  gold: { offer: 'bonus_points', callbackHours: 24 },
+  standard: { offer: 'rate_review', callbackHours: 72 },
+};
+const DEFAULT_THRESHOLDS: z.output<typeof thresholdSchema> = {
+  platinum: { CNY: 50000, HKD: 50000, USD: 8000, '*': 8000 },
+  gold: { CNY: 20000, HKD: 20000, USD: 3000, '*': 3000 },
+  standard: { CNY: 5000, HKD: 5000, USD: 800, '*': 800 },
+};
+
+/** The validated variables as the code reads them; the one place each variable becomes a setting. */
+function toConfig(e: z.output<typeof envSchema>) {
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    /** The public https URL the providers call (Twilio signatures and callbacks), without a trailing slash. */
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    defaultRegion: e.DEFAULT_REGION.toUpperCase(),
+    defaultTimeZone: e.DEFAULT_TIME_ZONE,
+    cardHashSecret: e.CARD_HASH_SECRET,
+    hotline: e.HOTLINE,
+    platinumHotline: e.PLATINUM_HOTLINE,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    activationMaxFailures: e.ACTIVATION_MAX_FAILURES,
+    devChannel: e.DEV_CHANNEL ?? e.NODE_ENV !== 'production',
+    quietHours: Object.freeze({ start: e.QUIET_HOURS_START, end: e.QUIET_HOURS_END }),
+    marketingWeeklyCap: e.MARKETING_WEEKLY_CAP,
+    destinationMaxPerMinute: e.DESTINATION_MAX_PER_MINUTE,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    /** Ordered route table; unset: everything via the first enabled operator transport (else dev). */
+    routes: e.ROUTES,
+    transportLimits: e.TRANSPORT_LIMITS ?? {},
+    /** The retention offer and call-back promise per tier when a cardholder asks to close a card. */
+    retentionOffers: e.RETENTION_OFFERS ?? DEFAULT_RETENTION,
+    /** Bearer token of the card system for POST /api/transactions; unset: the endpoint is off. */
+    cardSystemToken: e.CARD_SYSTEM_TOKEN,
+    /** Amount at or above which a transaction is checked with the cardholder, per tier and currency (`*`: any other). */
+    largeTxThresholds: e.LARGE_TX_THRESHOLDS ?? DEFAULT_THRESHOLDS,
+    checkWindowMinutes: e.CHECK_WINDOW_MINUTES,
+    birthdayHour: e.BIRTHDAY_HOUR,
+    birthdayTiers: e.BIRTHDAY_TIERS as readonly TierName[],
+    renewalOffsets: e.RENEWAL_OFFSETS as readonly number[],
+    paymentReminderDays: e.PAYMENT_REMINDER_DAYS,
+    scheduler: e.SCHEDULER,
+    smpp: e.SMPP_URL
+      ? Object.freeze({
+          url: e.SMPP_URL,
+          systemId: e.SMPP_SYSTEM_ID ?? '',
+          password: e.SMPP_PASSWORD ?? '',
+          /** The default sender, with TON/NPI when configured (else inferred from the address). */
+          sender: { addr: e.SMPP_SOURCE_ADDR ?? '', ton: e.SMPP_SOURCE_TON, npi: e.SMPP_SOURCE_NPI } as SmppSender,
+          /** A sender per tier, e.g. a platinum short code. */
+          tierSenders: Object.fromEntries(Object.entries(e.SMPP_TIER_SENDERS ?? {}).map(([tier, v]) => [tier, typeof v === 'string' ? { addr: v } : v])) as Partial<Record<TierName, SmppSender>>,
+          bindMode: e.SMPP_BIND_MODE,
+          sessions: e.SMPP_SESSIONS,
+          window: e.SMPP_WINDOW,
+          enquireLinkMs: e.SMPP_ENQUIRE_LINK_SECONDS * 1000,
+        })
+      : undefined,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+        ? Object.freeze({
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            from: e.TWILIO_FROM,
+            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+            apiBaseUrl: e.TWILIO_API_URL,
+          })
+        : undefined,
+  });
+}
+
+/** Validated, frozen configuration. */
+export type AppConfig = ReturnType<typeof toConfig>;
+
+/** Reads and validates the environment; throws one error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data);
+}
+
+/**
+ * Reads `.env` in the working folder into the environment when there is one (as `.env.example`
+ * suggests: copy it and edit); a variable already set in the environment wins over the file.
+ */
+export function readDotEnv(file = '.env', env: NodeJS.ProcessEnv = process.env): void {
+  if (!existsSync(file)) return;
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) env[name] ??= value;
+}
+
+/**
+ * A tool's own variables (`npm run sms`, `npm run smsc`): `.env` read, then `schema` applied to
+ * the environment; a bad value ends the tool with one line per variable.
+ */
+export function loadToolEnv<S extends z.ZodType>(schema: S): z.output<S> {
+  readDotEnv();
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
+  if (parsed.success) return parsed.data;
+  for (const i of parsed.error.issues) process.stderr.write(`${i.path.join('.')}: ${i.message}\n`);
+  process.exit(2);
+}
