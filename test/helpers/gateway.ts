@@ -20,13 +20,22 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CARD_HASH_SECRET: TEST_SECRET, SCHEDULER: 'false', ...env });
 }
 
-/** A settable clock for tests. */
+/** A settable clock for tests: still unless moved, or (`realTime`) running with the wall clock. */
 export class TestClock {
-  constructor(public current: Date = new Date('2026-11-28T02:30:00Z')) {}
-  readonly now: Clock = () => new Date(this.current);
+  private offset = 0;
+  constructor(
+    public current: Date = new Date('2026-11-28T02:30:00Z'),
+    private readonly running = false,
+  ) {}
+  /** A clock that runs in real time (for a peer that keeps real time, e.g. an SMSC's rate). */
+  static realTime(): TestClock {
+    return new TestClock(new Date(), true);
+  }
+  readonly now: Clock = () => (this.running ? new Date(Date.now() + this.offset) : new Date(this.current));
   /** Moves time forward. */
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    if (this.running) this.offset += ms;
+    else this.current = new Date(this.current.getTime() + ms);
   }
 }
 
@@ -42,7 +51,7 @@ export interface TestGateway {
 
 /** Builds a test gateway; `env` overrides config, `data` replaces the demo file. */
 export async function testGateway(
-  opts: { env?: Record<string, string>; data?: string; clock?: TestClock } & Partial<GatewayOptions> = {},
+  opts: { env?: Record<string, string>; data?: string; clock?: TestClock } & Partial<Omit<GatewayOptions, 'clock'>> = {},
 ): Promise<TestGateway> {
   const tdb = await freshDatabase();
   const config = testConfig(opts.env);

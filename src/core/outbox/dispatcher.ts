@@ -40,7 +40,7 @@ export class Dispatcher implements HandOff {
   private loops: Promise<void>[] = [];
   private readonly wakers = new Map<() => void, Lane['name']>();
   private kicked = new Set<Lane['name']>();
-  private lastRecovery = 0;
+  private lastRecovery = -Infinity;
   private readonly perDestination: DestinationWindow;
   private interactiveAt = -Infinity;
   private readonly handing = new Set<Promise<void>>();
@@ -55,7 +55,7 @@ export class Dispatcher implements HandOff {
     opts: Partial<DispatcherOptions> = {},
   ) {
     this.opts = { ...DISPATCHER_DEFAULTS, ...opts };
-    for (const [name, limit] of Object.entries(this.opts.limits)) this.throttles.set(name, new Throttle(limit));
+    for (const [name, limit] of Object.entries(this.opts.limits)) this.throttles.set(name, new Throttle(limit, () => this.clock().getTime()));
     this.perDestination = new DestinationWindow(this.opts.destinationMaxPerMinute);
     // Sends accepted within `settleDelayMs` of each other are marked sent in one statement.
     this.sentMarks = new Batcher<SentResult[], void>(
@@ -115,7 +115,7 @@ export class Dispatcher implements HandOff {
    * reply first. Marketing throughput is what gives way, never the reply.
    */
   yieldToInteractive(): void {
-    this.interactiveAt = performance.now();
+    this.interactiveAt = this.clock().getTime();
   }
 
   /** Recovers expired leases, then claims and sends one batch per lane; returns rows claimed. */
@@ -128,14 +128,15 @@ export class Dispatcher implements HandOff {
 
   /** Settles rows whose worker died (see recoverExpiredLeases). */
   async recover(): Promise<void> {
-    this.lastRecovery = Date.now();
-    const r = await recoverExpiredLeases(this.db, this.clock());
+    const now = this.clock();
+    this.lastRecovery = now.getTime();
+    const r = await recoverExpiredLeases(this.db, now);
     if (r.requeued || r.unknown) this.log.warn(r, 'recovered expired leases');
   }
 
   private async runLane(lane: Lane): Promise<number> {
     let batch = lane.name === 'urgent' ? this.opts.batch : this.opts.bulkBatch;
-    if (lane.name === 'bulk' && performance.now() - this.interactiveAt < this.opts.yieldMs) {
+    if (lane.name === 'bulk' && this.clock().getTime() - this.interactiveAt < this.opts.yieldMs) {
       batch = Math.min(batch, 50);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -154,7 +155,7 @@ export class Dispatcher implements HandOff {
     while (this.running) {
       let claimed = 0;
       try {
-        if (lane.name === 'urgent' && Date.now() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
+        if (lane.name === 'urgent' && this.clock().getTime() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
         claimed = await this.runLane(lane);
       } catch (err) {
         this.log.error({ err, lane: lane.name }, 'dispatch failed');
@@ -245,7 +246,7 @@ export class Dispatcher implements HandOff {
    * blocked for this number (the provider said the recipient opted out of it).
    */
   private pickTransport(row: ClaimedMessage, blocked: ReadonlySet<string> = new Set()): string | undefined {
-    const now = Date.now();
+    const now = this.clock().getTime();
     return this.routes
       .candidates(row.to_number, row.class, row.channel && this.transports.has(row.channel) ? row.channel : null)
       .find((name) => {
@@ -278,7 +279,7 @@ export class Dispatcher implements HandOff {
     if (e.kind === 'unavailable') {
       // A transport that already says it is down (SMPP lost its bind) is skipped through isUp() and
       // used again the moment it rebinds; one that claims to be up yet failed sits out a cooldown.
-      if (this.transports.get(channel)?.isUp?.() !== false) this.downUntil.set(channel, Date.now() + this.opts.downCooldownMs);
+      if (this.transports.get(channel)?.isUp?.() !== false) this.downUntil.set(channel, now + this.opts.downCooldownMs);
       if (this.pickTransport(row)) return requeue(this.db, row.id, new Date(now), reason, true);
     }
     if (e.kind === 'opted_out') {

@@ -4,22 +4,29 @@ export interface RateLimit {
   segmentsPerSecond: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms` of real time. */
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Per-transport throttle: two token buckets (messages, segments) refilled continuously. A
  * "throttled" answer from the provider halves the rate and pauses the route for a second; the rate
- * then climbs back by a tenth each second (AIMD). Works in wall-clock time.
+ * then climbs back by a tenth each second (AIMD). Time comes from `now` (the dispatcher's clock,
+ * in ms), and `sleep` waits for it to pass; tests give both, so none waits on real time.
  */
 export class Throttle {
   private messages: number;
   private segments: number;
   private factor = 1;
-  private last = performance.now();
+  private last: number;
   private pausedUntil = 0;
   private penalisedAt = 0;
 
-  constructor(private readonly limit: RateLimit) {
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = realSleep,
+  ) {
+    this.last = now();
     this.messages = limit.perSecond;
     this.segments = limit.segmentsPerSecond;
   }
@@ -32,7 +39,7 @@ export class Throttle {
   /** Waits until one message of `segments` parts may go. */
   async take(segments: number): Promise<void> {
     for (;;) {
-      const now = performance.now();
+      const now = this.now();
       this.refill(now);
       if (now >= this.pausedUntil && this.messages >= 1 && this.segments >= Math.min(segments, this.limit.segmentsPerSecond)) {
         this.messages -= 1;
@@ -40,7 +47,7 @@ export class Throttle {
         return;
       }
       const rate = this.limit.perSecond * this.factor;
-      await sleep(Math.max(1, now < this.pausedUntil ? this.pausedUntil - now : 1000 / rate));
+      await this.sleep(Math.max(1, now < this.pausedUntil ? this.pausedUntil - now : 1000 / rate));
     }
   }
 
@@ -49,7 +56,7 @@ export class Throttle {
    * already in flight when the first came (within that second) count as the same signal.
    */
   penalise(): void {
-    const now = performance.now();
+    const now = this.now();
     if (now < this.pausedUntil) return;
     this.factor = Math.max(0.05, this.factor / 2);
     this.pausedUntil = now + 1000;

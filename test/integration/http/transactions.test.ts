@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { jobDefinitions, runJob } from '../../../src/scheduler/jobs';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
+import { waitFor } from '../../helpers/wait';
 
 const TOKEN = 'card-system-token-0123456789abcdefghij';
 const LI = '+8613800138000'; // platinum, CNY card K-1001 ****5675: threshold ¥50,000
@@ -63,7 +64,7 @@ describe('POST /api/transactions', () => {
     expect(ref).toMatch(/^\d{4}$/);
     // The running gateway's dispatcher sends it (kicked by the endpoint); wait for it to settle.
     const sent = () => t.tdb.db.selectFrom('outbound_messages').selectAll().where('template', '=', 'txcheck.ask').executeTakeFirstOrThrow();
-    for (let i = 0; i < 100 && ['queued', 'sending'].includes((await sent()).status); i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the question sent', async () => !['queued', 'sending'].includes((await sent()).status));
     const msg = await sent();
     expect(msg).toMatchObject({
       to_number: LI,

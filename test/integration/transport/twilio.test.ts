@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { waitFor } from '../../helpers/wait';
 import { FakeTwilio } from '../../helpers/fake-twilio';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
 
@@ -44,16 +45,15 @@ async function post(path: string, params: Record<string, string>, sign: { url?: 
 
 const sms = (sid: string, body: string, from = JOHN) => ({ MessageSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+18005550100', Body: body, NumSegments: '1' });
 
-/** Waits until every text is processed and every reply settled. */
+/** Waits until every text is processed and every reply settled; fails the test if they never are. */
 async function settle() {
-  for (let i = 0; i < 100; i++) {
-    // Inbound first: a text's replies commit with its "processed" mark, so once it reads processed
-    // the replies are visible to the next query.
+  // Inbound first: a text's replies commit with its "processed" mark, so once it reads processed
+  // the replies are visible to the next query.
+  await waitFor('every text handled and every reply settled', async () => {
     const pending = await t.tdb.db.selectFrom('inbound_messages').select('id').where('status', '=', 'received').execute();
     const busy = await t.tdb.db.selectFrom('outbound_messages').select('id').where('status', 'in', ['queued', 'sending']).execute();
-    if (busy.length === 0 && pending.length === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+    return busy.length === 0 && pending.length === 0;
+  });
 }
 
 describe('inbound webhook', () => {
@@ -129,11 +129,8 @@ describe('Twilio errors', () => {
     await t.tdb.db.deleteFrom('route_blocks').execute();
     fake.errors.push({ status: 429, code: 20429, message: 'Too Many Requests' });
     await post('/webhooks/twilio/sms', sms('SMin0006', 'PTS'));
-    for (let i = 0; i < 100; i++) {
-      const o = await t.tdb.db.selectFrom('outbound_messages').select(['status', 'last_error']).orderBy('id', 'desc').executeTakeFirstOrThrow();
-      if (o.last_error?.startsWith('throttled')) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const latest = () => t.tdb.db.selectFrom('outbound_messages').select(['status', 'last_error', 'attempts']).orderBy('id', 'desc').executeTakeFirst();
+    await waitFor('the reply refused with 429', async () => Boolean((await latest())?.last_error?.startsWith('throttled')));
     const out = await t.tdb.db.selectFrom('outbound_messages').select(['status', 'last_error', 'attempts']).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(out).toMatchObject({ status: 'queued', attempts: 0, last_error: 'throttled 20429: Too Many Requests' });
   });

@@ -52,9 +52,15 @@ describe('texts naming read-only commands are answered without a transaction', (
       await sql`SELECT pg_advisory_xact_lock(hashtext(${LI})), pg_advisory_xact_lock(hashtext('+8613900139000'))`.execute(trx);
       expect((await handler.answer(t.tdb.db, [bal])).deferred).toEqual([]);
       expect((await replies()).map((r) => r.inbound_id)).toEqual([bal]);
-      langHandled = t.tdb.db.transaction().execute((other) => handler.handle(other, [lang]));
-      const state = await Promise.race([langHandled.then(() => 'handled'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
-      expect(state).toBe('waiting');
+      let settled = false;
+      langHandled = t.tdb.db.transaction().execute((other) => handler.handle(other, [lang])).finally(() => (settled = true));
+      // LANG's transaction asks for the sender's lock and PostgreSQL makes it wait: seen in pg_locks.
+      await waitFor('LANG waiting for the sender lock', async () => {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_locks
+           WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(t.tdb.db);
+        return rows[0].n === 1;
+      });
+      expect(settled).toBe(false);
     }); // the commit releases the locks
     await langHandled;
     const marks = await t.tdb.db.selectFrom('inbound_messages').select(['id', 'status', 'command']).orderBy('id').execute();

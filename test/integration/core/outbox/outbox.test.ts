@@ -7,8 +7,9 @@ import { RouteTable } from '../../../../src/core/outbox/routes';
 import { claimDue } from '../../../../src/core/outbox/claim';
 import { createLogger } from '../../../../src/shared/log';
 import { SendError } from '../../../../src/transport/types';
-import { testGateway, type TestGateway } from '../../../helpers/gateway';
+import { testGateway, type TestGateway, testPipeline } from '../../../helpers/gateway';
 import { ScriptedTransport } from '../../../helpers/transports';
+import { waitFor } from '../../../helpers/wait';
 
 let t: TestGateway;
 afterEach(async () => {
@@ -115,12 +116,35 @@ describe('priority and lanes', () => {
     expect(rows.map((r) => r.id)).toEqual([sec, txPlatinum, txStandard, s, m]);
   });
 
-  it('sends a reply ahead of a marketing backlog', async () => {
-    const values = Array.from({ length: 3000 }, (_, i) => ({ to_number: `+86139${String(i).padStart(8, '0')}`, body: 'offer 回复TD退订', locale: 'zh-CN', template: 'campaign', class: 'marketing', priority: 32, not_before: t.clock.now() }));
-    await t.tdb.db.insertInto('outbound_messages').values(values as never).execute();
-    const [reply] = await t.sms(JOHN, 'PTS');
-    expect(reply).toBe('You have 3,150 reward points.');
-    expect(t.gw.dev.delivered[0].body).toBe('You have 3,150 reward points.'); // first out of the door
+  it.each([
+    ['handed to the dispatcher as it commits', true],
+    ['claimed from the queue by the urgent lane', false],
+  ])('sends a reply while the bulk lane is stuck in a marketing backlog: %s', async (_how, handOff) => {
+    // Marketing sends hang until released: had the reply to wait behind them, it would never go.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const operator = new ScriptedTransport('operator', async (msg) => {
+      if (msg.class === 'marketing') await gate;
+      return { providerId: '' };
+    });
+    t = await testGateway({ transports: [operator], env: { QUIET_HOURS_START: '00:00', QUIET_HOURS_END: '00:00', MARKETING_WEEKLY_CAP: '100' } });
+    const wang = (await customerOf(WANG))!;
+    await t.gw.outbox.enqueue(
+      t.tdb.db,
+      Array.from({ length: 3000 }, () => ({ to: WANG, body: 'offer', locale: 'zh-CN' as const, template: 'campaign', class: 'marketing' as const, customerId: wang.id })),
+      t.clock.now(),
+    );
+    await t.gw.start();
+    try {
+      await waitFor('the bulk lane holding marketing sends', () => operator.calls.some((m) => m.class === 'marketing'));
+      const pipeline = handOff ? t.gw.pipeline : testPipeline(t, { onQueued: () => t.gw.dispatcher.kick('urgent') });
+      const { handled } = await pipeline.ingest({ channel: 'operator', providerId: 'pts-1', from: JOHN, to: 'UPLINK', text: 'PTS' });
+      await handled;
+      await waitFor('the reply', () => operator.sent.some((m) => m.to === JOHN));
+      expect(operator.sent.map((m) => m.body)).toEqual(['You have 3,150 reward points.']); // no marketing text has gone yet
+    } finally {
+      release();
+    }
   });
 });
 

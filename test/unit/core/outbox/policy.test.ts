@@ -114,15 +114,50 @@ describe('backoffDelay', () => {
 });
 
 describe('Throttle', () => {
+  /** A throttle on a clock of its own that moves only when the throttle sleeps. */
+  function onOwnClock(limit: { perSecond: number; segmentsPerSecond: number }) {
+    const time = { now: 0, slept: [] as number[] };
+    const throttle = new Throttle(limit, () => time.now, async (ms) => {
+      time.slept.push(ms);
+      time.now += ms;
+    });
+    return { throttle, time };
+  }
+
   it('halves its rate when the provider pushes back, and lets messages through again', async () => {
-    const t = new Throttle({ perSecond: 1000, segmentsPerSecond: 1000 });
+    const { throttle: t, time } = onOwnClock({ perSecond: 1000, segmentsPerSecond: 1000 });
     expect(t.rateFactor).toBe(1);
     t.penalise();
     expect(t.rateFactor).toBe(0.5);
     t.penalise(); // refusals of sends already in flight: the same signal
     expect(t.rateFactor).toBe(0.5);
     await t.take(1); // waits out the pause, then passes
+    expect(time.now).toBeGreaterThanOrEqual(1000);
     t.penalise(); // pushed back again after the pause: halves again
-    expect(t.rateFactor).toBeLessThan(0.5);
+    expect(t.rateFactor).toBe(0.25);
+  });
+
+  it('lets a burst of its rate through at once, then one message per 1/rate seconds', async () => {
+    const { throttle: t, time } = onOwnClock({ perSecond: 10, segmentsPerSecond: 100 });
+    for (let i = 0; i < 10; i++) await t.take(1);
+    expect(time.now).toBe(0);
+    await t.take(1);
+    expect(time.now).toBe(100);
+  });
+
+  it('counts segments: a long message waits for its segments to refill', async () => {
+    const { throttle: t, time } = onOwnClock({ perSecond: 100, segmentsPerSecond: 10 });
+    await t.take(10);
+    expect(time.now).toBe(0);
+    await t.take(5);
+    expect(time.now).toBeGreaterThanOrEqual(500);
+  });
+
+  it('climbs back by a tenth of its rate each second once the provider stops pushing back', async () => {
+    const { throttle: t, time } = onOwnClock({ perSecond: 100, segmentsPerSecond: 100 });
+    t.penalise();
+    time.now += 3000;
+    await t.take(1);
+    expect(t.rateFactor).toBeCloseTo(0.8, 5); // 0.5 + 3 s × 0.1
   });
 });
