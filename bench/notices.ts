@@ -45,8 +45,12 @@ async function main() {
 
   console.log(`machine: ${machine()}; database: ${bench.where}`);
   console.log(`seeded ${N} customers in ${(seedMs / 1000).toFixed(1)} s; birthday selection uses customers_birthday_idx: ${usesIndex}`);
-  console.log(`scheduled run (09:00 local in 3 of 5 zones): ${hourly.queued} greetings queued of ${hourly.candidates} candidates in ${(hourlyMs / 1000).toFixed(2)} s`);
-  console.log(`full day (--date, every zone): ${day.queued} greetings queued of ${day.candidates} candidates in ${(dayMs / 1000).toFixed(2)} s (target < 10 s)`);
+  console.log(
+    `scheduled run (09:00 local in 3 of 5 zones): ${hourly.queued} greetings queued of ${hourly.candidates} candidates in ${(hourlyMs / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `full day (--date, every zone): ${day.queued} greetings queued of ${day.candidates} candidates in ${(dayMs / 1000).toFixed(2)} s (target < 10 s)`,
+  );
   console.log(`rerun of that day: ${rerun.queued} queued in ${(rerunMs / 1000).toFixed(2)} s (idempotent)`);
   await bench.close();
 }

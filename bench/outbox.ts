@@ -86,10 +86,17 @@ async function main() {
   while (transport.sent < N) await new Promise((r) => setTimeout(r, 10));
   const drainMs = performance.now() - t0;
   await gateway.dispatcher.stop();
-  const left = await db.selectFrom('outbound_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '!=', 'sent').executeTakeFirstOrThrow();
+  const left = await db
+    .selectFrom('outbound_messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '!=', 'sent')
+    .executeTakeFirstOrThrow();
 
   // 2. Reply latency: BAL texts arrive every 20 ms while a second 100k backlog drains.
-  await db.updateTable('outbound_messages').set({ sent_at: new Date(Date.now() - 8 * 24 * 3600_000) }).execute();
+  await db
+    .updateTable('outbound_messages')
+    .set({ sent_at: new Date(Date.now() - 8 * 24 * 3600_000) })
+    .execute();
   await queueCampaign(db, N, 'B');
   transport.sent = 0;
   gateway.dispatcher.start();
@@ -112,12 +119,16 @@ async function main() {
 
   const rate = N / (drainMs / 1000);
   console.log(`machine: ${machine()}; database: ${bench.where}`);
-  console.log(`throughput: ${N} marketing messages claimed, policy-checked and sent in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(rate)} messages/s (target ≥ 10000); not sent: ${left.n}`);
+  console.log(
+    `throughput: ${N} marketing messages claimed, policy-checked and sent in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(rate)} messages/s (target ≥ 10000); not sent: ${left.n}`,
+  );
   console.log(
     `reply latency (BAL in → reply handed to transport) during a ${N} backlog drain: n=${latencies.length} p50=${percentile(latencies, 50).toFixed(1)} ms p99=${percentile(latencies, 99).toFixed(1)} ms max=${latencies.at(-1)!.toFixed(1)} ms (target p99 < 100 ms)`,
   );
   processed.sort((a, b) => a - b);
-  console.log(`  of which inbound (record, run BAL, queue the reply): p50=${percentile(processed, 50).toFixed(1)} ms p99=${percentile(processed, 99).toFixed(1)} ms`);
+  console.log(
+    `  of which inbound (record, run BAL, queue the reply): p50=${percentile(processed, 50).toFixed(1)} ms p99=${percentile(processed, 99).toFixed(1)} ms`,
+  );
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MB (target < 300 MB)`);
   await bench.close();
 }

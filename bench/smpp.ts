@@ -25,7 +25,6 @@ const SESSIONS = Number(process.env.BENCH_SMPP_SESSIONS ?? 1);
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => benchNumber(from + i));
 
-
 /** Spawns a TypeScript entry point; resolves once its stdout shows `ready`. */
 async function spawnTs(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; stdout: string }> {
   // BENCH_PROFILE_DIR=dir: CPU profiles of the systems under test, for finding where the time goes.
@@ -76,10 +75,19 @@ async function phases(sim: SmscSimulator, trips: RoundTrips, pick: (pid: number,
   let wrong = 0;
   for (let i = 1; i <= N; i++) if (!trips.replies.get(benchNumber(i))?.includes(`****${benchLast4(i)}`)) wrong++;
   const perTrip = [...cpu].map(([name, sec]) => `${name} ${((sec * 1000) / N).toFixed(2)}`).join(', ');
-  return { throughput, latency, sustainedWalls, wrong, statements, sample: trips.replies.get(benchNumber(1)) ?? '', cpu: `CPU ms per round trip while sustained: ${perTrip}; CPU busy at ${OFFERED}/s (of one core): ${busy}` };
+  return {
+    throughput,
+    latency,
+    sustainedWalls,
+    wrong,
+    statements,
+    sample: trips.replies.get(benchNumber(1)) ?? '',
+    cpu: `CPU ms per round trip while sustained: ${perTrip}; CPU busy at ${OFFERED}/s (of one core): ${busy}`,
+  };
 }
 
-const line = (f: TripFigures) => `${f.trips} trips in ${f.seconds.toFixed(2)} s = ${Math.round(f.perSecond)}/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms (deliver_sm_resp p50 ${f.respP50.toFixed(1)}, p99 ${f.respP99.toFixed(1)} ms)`;
+const line = (f: TripFigures) =>
+  `${f.trips} trips in ${f.seconds.toFixed(2)} s = ${Math.round(f.perSecond)}/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms (deliver_sm_resp p50 ${f.respP50.toFixed(1)}, p99 ${f.respP99.toFixed(1)} ms)`;
 
 async function main() {
   const bench = await benchDatabase();
@@ -87,7 +95,9 @@ async function main() {
   const since = new Date();
   console.log(`machine: ${machine()}; database: ${bench.where}`);
   console.log(`accounts: ${N + WARMUP} cardholders, each with a card and a month of history (5 texts answered and delivered)`);
-  console.log(`load: ${N} numbers each text BAL (after ${WARMUP} warm-up texts) as fast as the SMSC may send them (${WINDOW} deliver_sm unanswered at most); then ${Math.min(LATENCY_TRIPS, N)} texts offered at ${OFFERED}/s`);
+  console.log(
+    `load: ${N} numbers each text BAL (after ${WARMUP} warm-up texts) as fast as the SMSC may send them (${WINDOW} deliver_sm unanswered at most); then ${Math.min(LATENCY_TRIPS, N)} texts offered at ${OFFERED}/s`,
+  );
 
   // Uplink, as `npm start` runs it, bound with a transmitter and a receiver (like Kannel).
   const trips = new RoundTrips();
@@ -112,7 +122,12 @@ async function main() {
     /Uplink is listening/,
   );
   await waitFor('Uplink to bind', () => sim.sessions === 2 * SESSIONS);
-  const u = await phases(sim, trips, (pid, name) => (pid === uplink.child.pid ? 'Uplink' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : null), statementsWanted ? bench.db : undefined);
+  const u = await phases(
+    sim,
+    trips,
+    (pid, name) => (pid === uplink.child.pid ? 'Uplink' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : null),
+    statementsWanted ? bench.db : undefined,
+  );
   const shutdownMs = await stopChild(uplink.child);
   await sim.stop();
   const recorded = await sql<{ inbound: number; processed: number; sent: number }>`
@@ -124,7 +139,9 @@ async function main() {
   console.log(`Uplink (SMPP_BIND_MODE=split, ${SESSIONS} session(s), window ${WINDOW}):`);
   console.log(`  sustained:   ${line(u.throughput)}   (target ≥ 3000/s)`);
   console.log(`  at ${OFFERED}/s:    ${line(u.latency)}   (target p99 < 50 ms)`);
-  console.log(`  recorded in PostgreSQL: ${r.inbound}/${expected} texts in (${r.processed} processed), ${r.sent}/${expected} replies sent; replies naming the right card: ${N - u.wrong}/${N}; stray submits: ${trips.stray}; SIGTERM to exit: ${Math.round(shutdownMs)} ms`);
+  console.log(
+    `  recorded in PostgreSQL: ${r.inbound}/${expected} texts in (${r.processed} processed), ${r.sent}/${expected} replies sent; replies naming the right card: ${N - u.wrong}/${N}; stray submits: ${trips.stray}; SIGTERM to exit: ${Math.round(shutdownMs)} ms`,
+  );
   console.log(`  by stage, p50 / p99 ms, sustained: ${await stageLine(bench.db, u.sustainedWalls, 'BAL')}`);
   console.log(`  by stage, p50 / p99 ms, at ${OFFERED}/s: ${await stageLine(bench.db, trips.wall, 'bal')}`);
   console.log(`  ${u.cpu}`);
@@ -136,7 +153,11 @@ async function main() {
 
   const version = process.env.BENCH_SKIP_KANNEL ? null : kannelVersion();
   if (!version) {
-    console.log(process.env.BENCH_SKIP_KANNEL ? 'Kannel: skipped (BENCH_SKIP_KANNEL)' : 'Kannel: not installed (apt-get install kannel kannel-extras); no comparison this run');
+    console.log(
+      process.env.BENCH_SKIP_KANNEL
+        ? 'Kannel: skipped (BENCH_SKIP_KANNEL)'
+        : 'Kannel: not installed (apt-get install kannel kannel-extras); no comparison this run',
+    );
     await bench.close();
     return;
   }
@@ -144,8 +165,18 @@ async function main() {
   const ksim = new SmscSimulator({ receipts: false, onSubmit: (s) => ktrips.onSubmit(s) });
   const kPort = await ksim.start();
   const lookupPort = await freePort();
-  const lookup = await spawnTs('bench/smpp/kannel-lookup.ts', { DATABASE_URL: bench.url, PORT: String(lookupPort), CARD_HASH_SECRET: BENCH_SECRET }, /listening/);
-  const kannel = await startKannel({ smscPort: kPort, getUrl: `http://127.0.0.1:${lookupPort}/bal`, window: WINDOW, adminPort: await freePort(), smsboxPort: await freePort() });
+  const lookup = await spawnTs(
+    'bench/smpp/kannel-lookup.ts',
+    { DATABASE_URL: bench.url, PORT: String(lookupPort), CARD_HASH_SECRET: BENCH_SECRET },
+    /listening/,
+  );
+  const kannel = await startKannel({
+    smscPort: kPort,
+    getUrl: `http://127.0.0.1:${lookupPort}/bal`,
+    window: WINDOW,
+    adminPort: await freePort(),
+    smsboxPort: await freePort(),
+  });
   try {
     await waitFor('Kannel to bind', () => {
       const why = kannel.failed();
@@ -154,7 +185,15 @@ async function main() {
     });
     await new Promise((r) => setTimeout(r, 1000)); // smsbox connects to bearerbox after the binds
     const k = await phases(ksim, ktrips, (pid, name) =>
-      pid === lookup.child.pid ? 'lookup service' : pid === process.pid ? 'SMSC simulator' : name === 'postgres' ? 'PostgreSQL' : ['bearerbox', 'smsbox'].includes(name) ? name : null,
+      pid === lookup.child.pid
+        ? 'lookup service'
+        : pid === process.pid
+          ? 'SMSC simulator'
+          : name === 'postgres'
+            ? 'PostgreSQL'
+            : ['bearerbox', 'smsbox'].includes(name)
+              ? name
+              : null,
     );
     console.log(`${version} (bearerbox + smsbox, transmitter and receiver binds, max-pending-submits ${WINDOW}, store-type file; get-url to the same lookup):`);
     console.log(`  sustained:   ${line(k.throughput)}`);
@@ -162,7 +201,9 @@ async function main() {
     console.log(`  replies naming the right card: ${N - k.wrong}/${N}; stray submits: ${ktrips.stray}`);
     console.log(`  ${k.cpu}`);
     console.log(`  reply: ${JSON.stringify(k.sample)}`);
-    console.log(`ratio Uplink/Kannel, sustained round trips/s: ${(u.throughput.perSecond / k.throughput.perSecond).toFixed(2)} (target > 1.0); p99 at ${OFFERED}/s: Uplink ${u.latency.p99.toFixed(1)} ms, Kannel ${k.latency.p99.toFixed(1)} ms`);
+    console.log(
+      `ratio Uplink/Kannel, sustained round trips/s: ${(u.throughput.perSecond / k.throughput.perSecond).toFixed(2)} (target > 1.0); p99 at ${OFFERED}/s: Uplink ${u.latency.p99.toFixed(1)} ms, Kannel ${k.latency.p99.toFixed(1)} ms`,
+    );
   } finally {
     await kannel.stop();
     await stopChild(lookup.child);

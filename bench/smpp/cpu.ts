@@ -20,7 +20,11 @@ export function cpuByProcess(): Map<number, { name: string; seconds: number }> {
 }
 
 /** CPU seconds used between two snapshots, summed by process name, for the given pids or names. */
-export function cpuSpent(before: ReturnType<typeof cpuByProcess>, after: ReturnType<typeof cpuByProcess>, pick: (pid: number, name: string) => string | null): Map<string, number> {
+export function cpuSpent(
+  before: ReturnType<typeof cpuByProcess>,
+  after: ReturnType<typeof cpuByProcess>,
+  pick: (pid: number, name: string) => string | null,
+): Map<string, number> {
   const spent = new Map<string, number>();
   for (const [pid, p] of after) {
     const label = pick(pid, p.name);

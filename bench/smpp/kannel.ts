@@ -96,7 +96,11 @@ text = "Unknown keyword"
       const dead = boxes.find((b) => b.exitCode !== null);
       if (!dead) return null;
       const log = readFileSync(path.join(dir, dead.spawnfile.endsWith('bearerbox') ? 'bearerbox.log' : 'smsbox.log'), 'utf8');
-      return `${dead.spawnfile} exited: ${log.split('\n').filter((l) => / (ERROR|PANIC): /.test(l)).slice(0, 3).join(' | ')}`;
+      return `${dead.spawnfile} exited: ${log
+        .split('\n')
+        .filter((l) => / (ERROR|PANIC): /.test(l))
+        .slice(0, 3)
+        .join(' | ')}`;
     },
     async stop() {
       for (const child of boxes.reverse()) {

@@ -93,7 +93,10 @@ export class RoundTrips {
       const due = Math.min(numbers.length, Math.floor(((performance.now() - t0) / 1000) * perSecond) + 1);
       for (; started < due; started++) {
         const trip = this.start(sim, numbers[started], text);
-        pending.push(trip.acked.then((ms) => void resps.push(ms)), trip.replied.then((ms) => void latencies.push(ms)));
+        pending.push(
+          trip.acked.then((ms) => void resps.push(ms)),
+          trip.replied.then((ms) => void latencies.push(ms)),
+        );
       }
       await new Promise((r) => setTimeout(r, 1));
     }

@@ -22,5 +22,7 @@ export async function statementLines(db: Db): Promise<string[]> {
       FROM pg_stat_statements
      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
      ORDER BY total_exec_time + total_plan_time DESC LIMIT 10`.execute(db);
-  return rows.map((r) => `${String(r.calls).padStart(6)} calls, exec ${r.exec.toFixed(0).padStart(5)} ms, plan ${r.plan.toFixed(0).padStart(5)} ms: ${r.query}`);
+  return rows.map(
+    (r) => `${String(r.calls).padStart(6)} calls, exec ${r.exec.toFixed(0).padStart(5)} ms, plan ${r.plan.toFixed(0).padStart(5)} ms: ${r.query}`,
+  );
 }

@@ -38,7 +38,11 @@ async function runImport(file: string | undefined): Promise<number> {
   try {
     const doc = parseImport(text, booted.config.defaultRegion);
     const counts = await importDocument(booted.db, doc, booted.config.cardHashSecret!);
-    process.stdout.write(`imported ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    process.stdout.write(
+      `imported ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}\n`,
+    );
     return 0;
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;

@@ -23,7 +23,9 @@ export async function jobCommands(command: 'job' | 'jobs', args: string[], boot:
     const jobs = jobDefinitions(booted.config.defaultTimeZone);
     if (command === 'jobs') {
       for (const { job, last } of await jobReport(booted.db, jobs)) {
-        const lastRun = last ? `${last.started_at.toISOString()} ${last.outcome} ${JSON.stringify(last.counts)}${last.error ? ` ${last.error}` : ''}` : 'never run';
+        const lastRun = last
+          ? `${last.started_at.toISOString()} ${last.outcome} ${JSON.stringify(last.counts)}${last.error ? ` ${last.error}` : ''}`
+          : 'never run';
         process.stdout.write(`${job.name.padEnd(20)} ${job.cron.padEnd(11)} ${job.timeZone.padEnd(16)} ${lastRun}\n`);
       }
       return 0;

@@ -29,4 +29,3 @@ try {
   process.stderr.write(`cannot reach the gateway at ${base} (${(err as Error).message}); start it with npm start\n`);
   process.exit(1);
 }
-

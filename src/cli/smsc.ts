@@ -22,7 +22,9 @@ const smsc = new SmscSimulator({ log: say });
 /** Sends the text to the bound gateway; the deliver_sm_resp statuses, one per part. */
 async function inject({ from, to, text }: Injection): Promise<number[]> {
   const statuses = await smsc.inject(from, to, text);
-  say(`deliver_sm ${from} → ${to} (${statuses.length} part${statuses.length > 1 ? 's' : ''}): ${statuses.map((s) => `0x${s.toString(16).padStart(2, '0')}`).join(' ')} ${text.replaceAll('\n', '\\n')}`);
+  say(
+    `deliver_sm ${from} → ${to} (${statuses.length} part${statuses.length > 1 ? 's' : ''}): ${statuses.map((s) => `0x${s.toString(16).padStart(2, '0')}`).join(' ')} ${text.replaceAll('\n', '\\n')}`,
+  );
   return statuses;
 }
 
@@ -39,15 +41,14 @@ const server = http.createServer((req, res) => {
     size += Buffer.byteLength(chunk); // read to the end (the client then gets its answer), kept only up to MAX_BODY
     if (size <= MAX_BODY) body += chunk;
   });
-  req.on('end', async () => {
+  req.on('end', () => {
     if (size > MAX_BODY) return answer(413, { error: `body larger than ${MAX_BODY} bytes` });
     const parsed = parseInjectionBody(body, defaultTo);
     if (!parsed.ok) return answer(400, { error: errorText(parsed), errors: parsed.errors });
-    try {
-      answer(200, { statuses: await inject(parsed.injection) });
-    } catch (err) {
-      answer(503, { error: (err as Error).message }); // no gateway bound to receive, or the link dropped
-    }
+    inject(parsed.injection).then(
+      (statuses) => answer(200, { statuses }),
+      (err: Error) => answer(503, { error: err.message }), // no gateway bound to receive, or the link dropped
+    );
   });
 });
 

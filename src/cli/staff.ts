@@ -5,7 +5,8 @@ import { formatPath } from '../shared/field-path';
 import { mobileE164 } from '../domain/phone';
 import { addStaff } from '../domain/staff';
 
-const USAGE = 'usage: npm run cli -- staff add --id <external id> --name <name> --role agent|marketing|supervisor|admin [--mobile <number>] [--locale en|zh-CN|zh-HK]';
+const USAGE =
+  'usage: npm run cli -- staff add --id <external id> --name <name> --role agent|marketing|supervisor|admin [--mobile <number>] [--locale en|zh-CN|zh-HK]';
 
 /** `staff add …`: creates (or re-keys) a staff account and prints its API token once. */
 export async function staffCommand(args: string[], boot: () => Promise<Booted>): Promise<number> {
@@ -16,7 +17,10 @@ export async function staffCommand(args: string[], boot: () => Promise<Booted>):
   }
   let values;
   try {
-    values = parseArgs({ args: rest, options: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, mobile: { type: 'string' }, locale: { type: 'string' } } }).values;
+    values = parseArgs({
+      args: rest,
+      options: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, mobile: { type: 'string' }, locale: { type: 'string' } },
+    }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
@@ -46,7 +50,13 @@ export async function staffCommand(args: string[], boot: () => Promise<Booted>):
       }
       mobile = m.e164;
     }
-    const { staff, token } = await addStaff(booted.db, { externalId: parsed.data.id, name: parsed.data.name, role: parsed.data.role, mobile, locale: parsed.data.locale });
+    const { staff, token } = await addStaff(booted.db, {
+      externalId: parsed.data.id,
+      name: parsed.data.name,
+      role: parsed.data.role,
+      mobile,
+      locale: parsed.data.locale,
+    });
     process.stdout.write(`staff ${staff.external_id} (${staff.role}${mobile ? `, ${mobile}` : ''}) saved\ntoken (shown once, store it now): ${token}\n`);
     return 0;
   } catch (err) {

@@ -2,9 +2,7 @@
 // lists the same names (a test holds them equal) and config/index.ts turns them into AppConfig.
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** One message class. */
 const messageClass = z.enum(['security', 'transactional', 'service', 'marketing']);
@@ -52,7 +50,10 @@ export const envSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_BASE_URL: z.url().optional(),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected postgres://…')
+      .optional(),
     DATA_DIR: z.string().default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEFAULT_REGION: z.string().length(2).default('CN'),
@@ -75,15 +76,29 @@ export const envSchema = z
     LARGE_TX_THRESHOLDS: json(thresholdSchema).optional(),
     CHECK_WINDOW_MINUTES: z.coerce.number().int().min(1).default(30),
     BIRTHDAY_HOUR: z.coerce.number().int().min(0).max(23).default(9),
-    BIRTHDAY_TIERS: z.string().default('platinum,gold').pipe(z.string().transform((v) => v.split(',').map((t) => t.trim())).pipe(z.array(z.enum(['standard', 'gold', 'platinum'])))),
-    RENEWAL_OFFSETS: z.string().default('60,30').transform((v, ctx) => {
-      const days = v.split(',').map((d) => Number(d.trim()));
-      if (days.some((d) => !Number.isInteger(d) || d < 1)) ctx.addIssue({ code: 'custom', message: 'expected days before expiry, e.g. 60,30' });
-      return days;
-    }),
+    BIRTHDAY_TIERS: z
+      .string()
+      .default('platinum,gold')
+      .pipe(
+        z
+          .string()
+          .transform((v) => v.split(',').map((t) => t.trim()))
+          .pipe(z.array(z.enum(['standard', 'gold', 'platinum']))),
+      ),
+    RENEWAL_OFFSETS: z
+      .string()
+      .default('60,30')
+      .transform((v, ctx) => {
+        const days = v.split(',').map((d) => Number(d.trim()));
+        if (days.some((d) => !Number.isInteger(d) || d < 1)) ctx.addIssue({ code: 'custom', message: 'expected days before expiry, e.g. 60,30' });
+        return days;
+      }),
     PAYMENT_REMINDER_DAYS: z.coerce.number().int().min(1).default(3),
     SCHEDULER: bool.default(true),
-    SMPP_URL: z.string().regex(/^smpps?:\/\//, 'expected smpp://host:port').optional(),
+    SMPP_URL: z
+      .string()
+      .regex(/^smpps?:\/\//, 'expected smpp://host:port')
+      .optional(),
     SMPP_SYSTEM_ID: z.string().optional(),
     SMPP_PASSWORD: z.string().optional(),
     SMPP_SOURCE_ADDR: z.string().optional(),
@@ -125,7 +140,10 @@ export const envSchema = z
 export const simulatorEnvSchema = z.object({
   SMPP_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(2775),
   SMPP_SIM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  SMPP_SIM_TO: z.string().regex(/^\+?[0-9A-Za-z]{1,20}$/, 'expected 1–20 digits or letters').default('95555'),
+  SMPP_SIM_TO: z
+    .string()
+    .regex(/^\+?[0-9A-Za-z]{1,20}$/, 'expected 1–20 digits or letters')
+    .default('95555'),
 });
 
 /** What `npm run sms` reads to find the running gateway. */

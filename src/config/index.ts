@@ -65,7 +65,9 @@ function toConfig(e: z.output<typeof envSchema>) {
           /** The default sender, with TON/NPI when configured (else inferred from the address). */
           sender: { addr: e.SMPP_SOURCE_ADDR ?? '', ton: e.SMPP_SOURCE_TON, npi: e.SMPP_SOURCE_NPI } as SmppSender,
           /** A sender per tier, e.g. a platinum short code. */
-          tierSenders: Object.fromEntries(Object.entries(e.SMPP_TIER_SENDERS ?? {}).map(([tier, v]) => [tier, typeof v === 'string' ? { addr: v } : v])) as Partial<Record<TierName, SmppSender>>,
+          tierSenders: Object.fromEntries(
+            Object.entries(e.SMPP_TIER_SENDERS ?? {}).map(([tier, v]) => [tier, typeof v === 'string' ? { addr: v } : v]),
+          ) as Partial<Record<TierName, SmppSender>>,
           bindMode: e.SMPP_BIND_MODE,
           sessions: e.SMPP_SESSIONS,
           window: e.SMPP_WINDOW,

@@ -28,7 +28,8 @@ export const prepared = sql.raw(PREPARED_TAG);
 class PreparingClient extends pg.Client {
   private static readonly names = new Map<string, string>();
 
-  // pg's query() is overloaded beyond what a subclass can restate: any
+  // pg's query() is overloaded beyond what a subclass can restate, hence any.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && config.startsWith(PREPARED_TAG)) {
       let name = PreparingClient.names.get(config);

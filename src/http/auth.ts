@@ -15,7 +15,7 @@ export function staffOf(res: Response): Staff {
  */
 export function requireStaff(db: Kysely<Database>, roles: readonly Role[]) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const match = /^Bearer ([A-Za-z0-9_\-]{10,200})$/.exec(req.get('authorization') ?? '');
+    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(req.get('authorization') ?? '');
     const staff = match ? await staffByToken(db, match[1]) : undefined;
     if (!staff) {
       res.set('WWW-Authenticate', 'Bearer');

@@ -13,7 +13,11 @@ export function healthRouter(db: Kysely<Database>): Router {
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows = await db.selectFrom('outbound_messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const rows = await db
+        .selectFrom('outbound_messages')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
       this.reset();
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
     },
@@ -24,7 +28,11 @@ export function healthRouter(db: Kysely<Database>): Router {
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows = await db.selectFrom('inbound_messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const rows = await db
+        .selectFrom('inbound_messages')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
       this.reset();
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
     },

@@ -42,10 +42,18 @@ export async function runJob(ctx: JobContext, job: JobDefinition, asOf: Date, da
   const { id } = await ctx.db.insertInto('job_runs').values({ name: job.name, as_of: asOf }).returning('id').executeTakeFirstOrThrow();
   try {
     const counts = await job.run(ctx, asOf, date);
-    await ctx.db.updateTable('job_runs').set({ outcome: 'ok', counts: JSON.stringify(counts), finished_at: sql`now()` }).where('id', '=', id).execute();
+    await ctx.db
+      .updateTable('job_runs')
+      .set({ outcome: 'ok', counts: JSON.stringify(counts), finished_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
     return counts;
   } catch (err) {
-    await ctx.db.updateTable('job_runs').set({ outcome: 'failed', error: String(err).slice(0, 500), finished_at: sql`now()` }).where('id', '=', id).execute();
+    await ctx.db
+      .updateTable('job_runs')
+      .set({ outcome: 'failed', error: String(err).slice(0, 500), finished_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
     throw err;
   }
 }

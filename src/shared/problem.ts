@@ -4,7 +4,10 @@ import { formatPath } from './field-path';
 
 /** Sends an RFC 9457 problem+json answer. */
 export function problem(res: Response, status: number, title: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));
 }
 
 /** A 400 problem listing every invalid field of a request body or query. */

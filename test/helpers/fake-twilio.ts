@@ -29,13 +29,17 @@ export class FakeTwilio {
         }
         const error = this.errors.shift();
         if (error) {
-          res.writeHead(error.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ...error, more_info: `https://www.twilio.com/docs/errors/${error.code}` }));
+          res
+            .writeHead(error.status, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ...error, more_info: `https://www.twilio.com/docs/errors/${error.code}` }));
           return;
         }
         const params = Object.fromEntries(new URLSearchParams(body));
         this.messages.push({ account: m[1], params });
         const sid = `SM${String(++this.n).padStart(32, '0')}`;
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid, status: 'queued', to: params.To, from: params.From ?? null, body: params.Body, account_sid: m[1] }));
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ sid, status: 'queued', to: params.To, from: params.From ?? null, body: params.Body, account_sid: m[1] }));
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));

@@ -90,5 +90,14 @@ export async function recordOnly(t: TestGateway, sms: Omit<InboundText, 'channel
 
 /** An inbound pipeline of its own over a test gateway's database and parts; `deps` replaces any of them. */
 export function testPipeline(t: TestGateway, deps: Partial<PipelineDeps> = {}): InboundPipeline {
-  return new InboundPipeline({ db: t.tdb.db, config: t.gw.config, notifier: t.gw.notifier, outbox: t.gw.outbox, commands, clock: t.clock.now, log: createLogger('silent'), ...deps });
+  return new InboundPipeline({
+    db: t.tdb.db,
+    config: t.gw.config,
+    notifier: t.gw.notifier,
+    outbox: t.gw.outbox,
+    commands,
+    clock: t.clock.now,
+    log: createLogger('silent'),
+    ...deps,
+  });
 }

@@ -7,7 +7,11 @@ describe('columns', () => {
       { id: 1, name: 'a', note: null },
       { id: 2, name: 'b', note: 'x' },
     ]);
-    expect([col('id'), col('name'), col('note')]).toEqual([[1, 2], ['a', 'b'], [null, 'x']]);
+    expect([col('id'), col('name'), col('note')]).toEqual([
+      [1, 2],
+      ['a', 'b'],
+      [null, 'x'],
+    ]);
   });
 
   it('gives empty columns for no rows', () => {

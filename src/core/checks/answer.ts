@@ -29,6 +29,16 @@ export async function answerCheck(db: Db, customer: Customer, yes: boolean, ref:
   if (yes) return { kind: 'confirmed', ref: check.ref };
   const card = await cardById(db, check.card_id);
   await setCardStatus(db, card.id, 'frozen');
-  const fraud = await openCase(db, { kind: 'fraud', customerId: customer.id, cardId: card.id, summary: `Cardholder denied transaction (check ${check.ref})`, source: `txn:${check.transaction_id}` }, now);
+  const fraud = await openCase(
+    db,
+    {
+      kind: 'fraud',
+      customerId: customer.id,
+      cardId: card.id,
+      summary: `Cardholder denied transaction (check ${check.ref})`,
+      source: `txn:${check.transaction_id}`,
+    },
+    now,
+  );
   return { kind: 'denied', ref: check.ref, card: displayCard(card.last4), caseRef: fraud.ref };
 }

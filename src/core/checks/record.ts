@@ -2,7 +2,15 @@ import type { AppConfig } from '../../config';
 import type { Card, Customer, Db } from '../../db/schema';
 import { customerById } from '../../domain/accounts';
 import { audit } from '../../domain/audit';
-import { cardByExternalId, checkOfTransaction, insertCheck, insertTransaction, pendingCheckRefs, type TransactionRow, transactionByExternalId } from '../../domain/checks';
+import {
+  cardByExternalId,
+  checkOfTransaction,
+  insertCheck,
+  insertTransaction,
+  pendingCheckRefs,
+  type TransactionRow,
+  transactionByExternalId,
+} from '../../domain/checks';
 import { displayCard } from '../../domain/pan';
 import { newRef } from '../../domain/refs';
 import type { Notifier } from '../messaging/notifier';
@@ -38,7 +46,15 @@ export function thresholdFor(config: AppConfig, tier: Customer['tier'], currency
 export async function recordTransaction(db: Db, notifier: Notifier, config: AppConfig, t: ReportedTransaction, now: Date): Promise<RecordOutcome> {
   const card = await cardByExternalId(db, t.cardId);
   if (!card) return { kind: 'unknown_card' };
-  const inserted = await insertTransaction(db, { externalId: t.transactionId, cardId: card.id, amount: t.amount, currency: t.currency, merchant: t.merchant, occurredAt: t.occurredAt, createdAt: now });
+  const inserted = await insertTransaction(db, {
+    externalId: t.transactionId,
+    cardId: card.id,
+    amount: t.amount,
+    currency: t.currency,
+    merchant: t.merchant,
+    occurredAt: t.occurredAt,
+    createdAt: now,
+  });
   const tx = inserted ?? (await transactionByExternalId(db, t.transactionId));
   if (!inserted && (tx.card_id !== card.id || tx.amount !== t.amount || tx.currency !== t.currency)) return { kind: 'conflict' };
   let check = await checkOfTransaction(db, tx.id);

@@ -28,7 +28,17 @@ export async function escalateUnanswered(db: Kysely<Database>, now: Date): Promi
     escalated += await db.transaction().execute(async (trx) => {
       const c = await escalateCheck(trx, id);
       if (!c) return 0; // answered meanwhile
-      await openCase(trx, { kind: 'fraud', customerId: c.customer_id, cardId: c.card_id, summary: `No answer to large-transaction check ${c.ref}`, source: `txn:${c.transaction_id}` }, now);
+      await openCase(
+        trx,
+        {
+          kind: 'fraud',
+          customerId: c.customer_id,
+          cardId: c.card_id,
+          summary: `No answer to large-transaction check ${c.ref}`,
+          source: `txn:${c.transaction_id}`,
+        },
+        now,
+      );
       await audit(trx, { actorType: 'system', channel: 'scheduler', action: 'txcheck.escalated', subject: `transaction:${c.transaction_id}` });
       return 1;
     });

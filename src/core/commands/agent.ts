@@ -20,7 +20,12 @@ export const agentOk = defineCommand({
   args: z.tuple([ref]).transform(([r]) => ({ ref: r })),
   usage: 'agent.usage',
   async run(ctx, { ref: r }) {
-    answer(ctx, r, await confirmRegistration(ctx.db, ctx.notifier, r, { staff: ctx.staff!, channel: `sms:${ctx.inbound.channel}` }, ctx.now), 'agent.confirmed');
+    answer(
+      ctx,
+      r,
+      await confirmRegistration(ctx.db, ctx.notifier, r, { staff: ctx.staff!, channel: `sms:${ctx.inbound.channel}` }, ctx.now),
+      'agent.confirmed',
+    );
   },
 });
 

@@ -58,6 +58,4 @@ export function defineCommand<A>(command: Command<A>): Command<A> {
 export const noArgs = z.array(z.string()).transform(() => ({}));
 
 /** An optional last-4 card selector. */
-export const optionalLast4 = z
-  .union([z.tuple([]), z.tuple([z.string().regex(/^\d{4}$/)])])
-  .transform((t) => ({ last4: t[0] as string | undefined }));
+export const optionalLast4 = z.union([z.tuple([]), z.tuple([z.string().regex(/^\d{4}$/)])]).transform((t) => ({ last4: t[0] as string | undefined }));

@@ -14,7 +14,22 @@ import { points } from './points';
 import { withdraw } from './withdraw';
 
 /** Every command; adding a business type is one file, one line here and its templates. */
-export const commands: readonly Command<any>[] = [
-  help, balance, bill, activate, points, lost, close, join, withdraw, yes, no, lang, stop, start,
-  agentOk, agentNo, agentList,
+export const commands: readonly Command[] = [
+  help,
+  balance,
+  bill,
+  activate,
+  points,
+  lost,
+  close,
+  join,
+  withdraw,
+  yes,
+  no,
+  lang,
+  stop,
+  start,
+  agentOk,
+  agentNo,
+  agentList,
 ];

@@ -4,9 +4,23 @@ import { setCustomerLocale } from '../../domain/accounts';
 import { defineCommand } from './command';
 
 const CHOICES: Record<string, Locale> = {
-  EN: 'en', ENGLISH: 'en', 英文: 'en', 英语: 'en', 英語: 'en',
-  ZH: 'zh-CN', CN: 'zh-CN', 中文: 'zh-CN', 简体: 'zh-CN', 普通话: 'zh-CN',
-  HK: 'zh-HK', TW: 'zh-HK', 繁體: 'zh-HK', 繁体: 'zh-HK', 粤语: 'zh-HK', 粵語: 'zh-HK', 廣東話: 'zh-HK',
+  EN: 'en',
+  ENGLISH: 'en',
+  英文: 'en',
+  英语: 'en',
+  英語: 'en',
+  ZH: 'zh-CN',
+  CN: 'zh-CN',
+  中文: 'zh-CN',
+  简体: 'zh-CN',
+  普通话: 'zh-CN',
+  HK: 'zh-HK',
+  TW: 'zh-HK',
+  繁體: 'zh-HK',
+  繁体: 'zh-HK',
+  粤语: 'zh-HK',
+  粵語: 'zh-HK',
+  廣東話: 'zh-HK',
 };
 
 /** LANG EN|ZH|HK / 语言 / 語言: the language replies and notices are written in. */
@@ -14,9 +28,7 @@ export const lang = defineCommand({
   name: 'lang',
   audience: 'customer',
   aliases: { en: ['LANG', 'LANGUAGE'], 'zh-CN': ['语言'], 'zh-HK': ['語言'] },
-  args: z
-    .tuple([z.string().refine((w) => w in CHOICES)])
-    .transform(([w]) => ({ locale: CHOICES[w] })),
+  args: z.tuple([z.string().refine((w) => w in CHOICES)]).transform(([w]) => ({ locale: CHOICES[w] })),
   usage: 'lang.usage',
   async run(ctx, { locale }) {
     if (ctx.customer) {

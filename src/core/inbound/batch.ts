@@ -37,9 +37,13 @@ export async function readTexts(db: Db, ids: readonly number[], since: Date, loc
     ${locks}
     SELECT m.*, (SELECT count(*)::int FROM inbound_messages i
                   WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent,
-           ${lock ? sql`false` : sql`EXISTS (SELECT 1 FROM inbound_messages p
+           ${
+             lock
+               ? sql`false`
+               : sql`EXISTS (SELECT 1 FROM inbound_messages p
                     WHERE p.from_number = m.from_number AND p.status = 'received' AND p.id < m.id
-                      AND p.id <> ALL(${idList}::bigint[]))`} AS behind,
+                      AND p.id <> ALL(${idList}::bigint[]))`
+           } AS behind,
            ${senderColumns('m.from_number')}
       FROM inbound_messages m
      WHERE m.id = ANY(${idList}::bigint[]) AND m.status = 'received' ${lock ? sql`AND (SELECT count(*) FROM locks) >= 0` : sql``}

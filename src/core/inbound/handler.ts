@@ -18,7 +18,7 @@ export interface HandlerDeps {
   config: AppConfig;
   notifier: Notifier;
   outbox: Outbox;
-  commands: readonly Command<any>[];
+  commands: readonly Command[];
   clock: Clock;
   /** The dispatcher replies are handed to as they commit; without, they are queued for a claim. */
   handOff?: HandOff;
@@ -44,7 +44,7 @@ export interface Handled {
 export class TextHandler {
   private readonly customerParser: KeywordParser;
   private readonly staffParser: KeywordParser;
-  private readonly byName: Map<string, Command<any>>;
+  private readonly byName: Map<string, Command>;
 
   constructor(private readonly deps: HandlerDeps) {
     const { commands } = deps;
@@ -81,7 +81,11 @@ export class TextHandler {
     const rows = [...read, ...(ids.length > 0 ? await readTexts(db, ids, this.since(), false) : [])].sort((a, b) => a.id - b.id);
     const ready = rows.filter((m) => !m.behind && this.answersOnly(m.text));
     const ok = new Set(ready);
-    return this.run(db, ready, rows.filter((m) => !ok.has(m)).map((m) => m.id));
+    return this.run(
+      db,
+      ready,
+      rows.filter((m) => !ok.has(m)).map((m) => m.id),
+    );
   }
 
   /** The start of the rate-limit minute. */
@@ -116,7 +120,11 @@ export class TextHandler {
     if (!msg || msg.status !== 'received') return;
     const customer = (await findCustomerByMobile(trx, msg.from_number)) ?? null;
     const now = this.deps.clock();
-    await trx.updateTable('inbound_messages').set({ status: 'failed', error: String(err).slice(0, 500), processed_at: now }).where('id', '=', id).execute();
+    await trx
+      .updateTable('inbound_messages')
+      .set({ status: 'failed', error: String(err).slice(0, 500), processed_at: now })
+      .where('id', '=', id)
+      .execute();
     await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);
   }
 
@@ -143,7 +151,12 @@ export class TextHandler {
       else ctx.reply(command.usage, { command: ctx.keyword });
     }
     const name = command?.name ?? parsed.kind;
-    const entry: AuditEntry = { ...this.actor(msg, customer, staff), action: `command.${name}`, subject: null, details: { inboundId: msg.id, replies: replies.map((r) => r.template) } };
+    const entry: AuditEntry = {
+      ...this.actor(msg, customer, staff),
+      action: `command.${name}`,
+      subject: null,
+      details: { inboundId: msg.id, replies: replies.map((r) => r.template) },
+    };
     return { mark: { ...mark, status: 'processed' as const, command: name }, audit: entry, replies };
   }
 
@@ -153,7 +166,7 @@ export class TextHandler {
     return asStaff?.kind === 'command' ? asStaff : this.customerParser.parse(text);
   }
 
-  private commandFor(parsed: ParseResult, staff: Staff | null): Command<any> | undefined {
+  private commandFor(parsed: ParseResult, staff: Staff | null): Command | undefined {
     if (parsed.kind !== 'command') return undefined;
     const command = this.byName.get(parsed.name);
     return command && (command.audience === 'customer' || staff) ? command : undefined;
@@ -172,7 +185,6 @@ export class TextHandler {
     replies: OutgoingMessage[],
     parsed: ParseResult,
   ): CommandContext {
-    const self = this;
     const ctx: CommandContext = {
       db: trx,
       config: this.deps.config,
@@ -185,8 +197,8 @@ export class TextHandler {
       staff,
       locale,
       keyword: parsed.kind === 'command' ? parsed.keyword : '',
-      reply(template, values = {}, opts = {}) {
-        const out = self.replyTo(msg, customer, ctx.locale, template, values);
+      reply: (template, values = {}, opts = {}) => {
+        const out = this.replyTo(msg, customer, ctx.locale, template, values);
         replies.push({ ...out, class: opts.class ?? out.class });
       },
       render: (template, values = {}) => this.render(ctx.locale, customer, template, values),

@@ -1,6 +1,7 @@
 // Lone UTF-16 surrogates cannot be encoded to UTF-8 (PostgreSQL would refuse the row).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // C0 and C1 controls except tab, line feed and carriage return; NUL is among them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 // Trailing sentence punctuation people add to a keyword ("BAL.", "余额。").
 const TRAILING_PUNCTUATION = /[.!,;。！，；、]+$/u;

@@ -38,7 +38,7 @@ export interface PipelineDeps {
   config: AppConfig;
   notifier: Notifier;
   outbox: Outbox;
-  commands: readonly Command<any>[];
+  commands: readonly Command[];
   clock: Clock;
   log: Logger;
   /** Called after replies were committed to the outbox for a claim (wakes the dispatcher). */
@@ -62,7 +62,8 @@ export class InboundPipeline {
   constructor(private readonly deps: PipelineDeps) {
     this.handler = new TextHandler(deps);
     this.recorder = new Batcher(
-      (items) => recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), items.length <= READ_WHILE_RECORDING_MAX ? this.handler.since() : undefined),
+      (items) =>
+        recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), items.length <= READ_WHILE_RECORDING_MAX ? this.handler.since() : undefined),
       { max: 500, concurrency: 2 },
     );
     this.worker = new Batcher<Scheduled, void>(
@@ -87,7 +88,9 @@ export class InboundPipeline {
     const accepted = await this.recorder.push(sms);
     if (accepted.duplicate) return { ...accepted, handled: Promise.resolve() };
     const { id, text, read } = accepted;
-    const handled = this.worker.push({ id, readOnly: this.handler.answersOnly(text), read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
+    const handled = this.worker
+      .push({ id, readOnly: this.handler.answersOnly(text), read })
+      .catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
     return { ...accepted, handled };
   }
 

@@ -27,7 +27,14 @@ export async function storePart(db: Kysely<Database>, pipeline: InboundPipeline,
   const parts = await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('inbound_parts')
-      .values({ ...group, seq: part.seq, recipient: part.to, provider_id: part.providerId, text: maskCardNumbers(sanitizeText(part.text)), received_at: part.receivedAt ?? clock() })
+      .values({
+        ...group,
+        seq: part.seq,
+        recipient: part.to,
+        provider_id: part.providerId,
+        text: maskCardNumbers(sanitizeText(part.text)),
+        received_at: part.receivedAt ?? clock(),
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
     return lockedParts(trx, group);
@@ -92,7 +99,11 @@ async function takeIn(db: Kysely<Database>, pipeline: InboundPipeline, g: Group,
     .where('sender', '=', g.sender)
     .where('ref', '=', g.ref)
     .where('total', '=', g.total)
-    .where('provider_id', 'in', parts.map((p) => p.provider_id))
+    .where(
+      'provider_id',
+      'in',
+      parts.map((p) => p.provider_id),
+    )
     .execute();
   return ingested;
 }

@@ -53,7 +53,9 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
   if (missing.length > 0) {
     const { rows: found } = await sql<{ id: number; channel: string; provider_id: string }>`
       SELECT id, channel, provider_id FROM inbound_messages
-       WHERE (channel, provider_id) IN (SELECT * FROM unnest(${missing.map((r) => r.channel)}::text[], ${missing.map((r) => r.provider_id)}::text[]))`.execute(db);
+       WHERE (channel, provider_id) IN (SELECT * FROM unnest(${missing.map((r) => r.channel)}::text[], ${missing.map((r) => r.provider_id)}::text[]))`.execute(
+      db,
+    );
     for (const r of found) existing.set(key(r.channel, r.provider_id), r.id);
   }
   // A provider id twice in one batch: the first is the new text, the second its duplicate.

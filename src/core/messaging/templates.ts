@@ -23,7 +23,9 @@ export class Templates {
     for (const locale of LOCALES) {
       const texts = new Map<string, string>();
       const folder = path.join(dir, locale);
-      for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+      for (const file of readdirSync(folder)
+        .filter((f) => f.endsWith('.json'))
+        .sort()) {
         const area = file.slice(0, -'.json'.length);
         const entries = JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as Record<string, string>;
         for (const [key, text] of Object.entries(entries)) texts.set(`${area}.${key}`, text);

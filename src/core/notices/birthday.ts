@@ -24,7 +24,13 @@ export async function birthdayGreetings(ctx: JobContext, asOf: Date, date?: stri
     return born === c.local_day.slice(5) || (born === '02-29' && !leap && m === 2 && d === 28);
   });
   const queued = await queueInBatches(ctx, today, (db, c) =>
-    ctx.notifier.toCustomer(db, c, 'notice.birthday', { name: c.name }, { class: 'service', now: asOf, dedupeKey: `birthday:${c.id}:${c.local_day.slice(0, 4)}` }),
+    ctx.notifier.toCustomer(
+      db,
+      c,
+      'notice.birthday',
+      { name: c.name },
+      { class: 'service', now: asOf, dedupeKey: `birthday:${c.id}:${c.local_day.slice(0, 4)}` },
+    ),
   );
   return { candidates: rows.length, queued };
 }

@@ -96,7 +96,14 @@ export class Dispatcher implements HandOff {
    * throttle, settle). Handed over after stop, they go back to the queue for the next start.
    */
   send(rows: ClaimedMessage[]): void {
-    const done = (this.running ? this.process(rows) : requeueMany(this.db, rows.map((r) => ({ id: r.id, notBefore: this.clock(), reason: null, refund: true }))))
+    const done = (
+      this.running
+        ? this.process(rows)
+        : requeueMany(
+            this.db,
+            rows.map((r) => ({ id: r.id, notBefore: this.clock(), reason: null, refund: true })),
+          )
+    )
       .catch((err) => this.log.error({ err, ids: rows.map((r) => r.id) }, 'sending handed-off replies failed'))
       .finally(() => this.handing.delete(done));
     this.handing.add(done);
@@ -189,7 +196,11 @@ export class Dispatcher implements HandOff {
     }
     await markFinalMany(this.db, finals);
     await requeueMany(this.db, requeues);
-    await markHanded(this.db, routed.map((r) => r.row.id), now);
+    await markHanded(
+      this.db,
+      routed.map((r) => r.row.id),
+      now,
+    );
     const sent: SentResult[] = [];
     await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
     if (sent.length > 0) await this.sentMarks.push(sent);
@@ -247,12 +258,10 @@ export class Dispatcher implements HandOff {
    */
   private pickTransport(row: ClaimedMessage, blocked: ReadonlySet<string> = new Set()): string | undefined {
     const now = this.clock().getTime();
-    return this.routes
-      .candidates(row.to_number, row.class, row.channel && this.transports.has(row.channel) ? row.channel : null)
-      .find((name) => {
-        const t = this.transports.get(name);
-        return t && !blocked.has(`${row.to_number} ${name}`) && (this.downUntil.get(name) ?? 0) <= now && t.isUp?.() !== false;
-      });
+    return this.routes.candidates(row.to_number, row.class, row.channel && this.transports.has(row.channel) ? row.channel : null).find((name) => {
+      const t = this.transports.get(name);
+      return t && !blocked.has(`${row.to_number} ${name}`) && (this.downUntil.get(name) ?? 0) <= now && t.isUp?.() !== false;
+    });
   }
 
   private async sendOne(row: ClaimedMessage, channel: string, sent: SentResult[]): Promise<void> {
@@ -284,7 +293,11 @@ export class Dispatcher implements HandOff {
     }
     if (e.kind === 'opted_out') {
       // Never retried on this route; another route may still reach the number.
-      await this.db.insertInto('route_blocks').values({ to_number: row.to_number, channel, reason }).onConflict((oc) => oc.doNothing()).execute();
+      await this.db
+        .insertInto('route_blocks')
+        .values({ to_number: row.to_number, channel, reason })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       const blocked = new Set([...row.blocked, channel].map((c) => `${row.to_number} ${c}`)); // read with the claim
       if (this.pickTransport(row, blocked)) return requeue(this.db, row.id, new Date(now), reason, true);
       return markFinal(this.db, row.id, 'failed', reason, channel);

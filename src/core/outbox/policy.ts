@@ -16,10 +16,7 @@ export interface MarketingFacts {
 }
 
 /** The policy outcome for one message. */
-export type Verdict =
-  | { action: 'send' }
-  | { action: 'block'; reason: string }
-  | { action: 'defer'; until: Date; reason: string };
+export type Verdict = { action: 'send' } | { action: 'block'; reason: string } | { action: 'defer'; until: Date; reason: string };
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 

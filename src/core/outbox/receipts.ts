@@ -2,7 +2,6 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, Db, OutboundStatus } from '../../db/schema';
 import type { DeliveryReport, ReportOutcome } from '../../transport/types';
 
-
 const TARGET: Readonly<Record<DeliveryReport['state'], OutboundStatus | null>> = {
   accepted: 'sent',
   sent: 'sent',
@@ -34,7 +33,13 @@ const FINAL = new Set(['delivered', 'undelivered', 'failed', 'expired']);
 export async function recordReport(db: Kysely<Database>, report: DeliveryReport): Promise<ReportOutcome> {
   const { id } = await db
     .insertInto('delivery_reports')
-    .values({ channel: report.channel, provider_id: report.providerId, alternatives: report.alternatives ?? [], state: report.state, error_code: report.errorCode ?? null })
+    .values({
+      channel: report.channel,
+      provider_id: report.providerId,
+      alternatives: report.alternatives ?? [],
+      state: report.state,
+      error_code: report.errorCode ?? null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return db.transaction().execute((trx) => applyReport(trx, { id, ...report }));
@@ -53,7 +58,14 @@ export async function applyWaitingReports(db: Kysely<Database>, channel: string,
     .execute();
   let applied = 0;
   for (const r of waiting) {
-    const report = { id: r.id, channel: r.channel, providerId: r.provider_id, alternatives: r.alternatives, state: r.state as DeliveryReport['state'], errorCode: r.error_code ?? undefined };
+    const report = {
+      id: r.id,
+      channel: r.channel,
+      providerId: r.provider_id,
+      alternatives: r.alternatives,
+      state: r.state as DeliveryReport['state'],
+      errorCode: r.error_code ?? undefined,
+    };
     const outcome = await db.transaction().execute((trx) => applyReport(trx, report));
     if (outcome === 'applied') applied++;
   }
@@ -91,12 +103,7 @@ async function applyReport(db: Db, report: DeliveryReport & { id: number }): Pro
         ? 'sent'
         : null;
   } else {
-    const msg = await db
-      .selectFrom('outbound_messages')
-      .select('id')
-      .where('channel', '=', report.channel)
-      .where('provider_id', 'in', ids)
-      .executeTakeFirst();
+    const msg = await db.selectFrom('outbound_messages').select('id').where('channel', '=', report.channel).where('provider_id', 'in', ids).executeTakeFirst();
     if (!msg) return 'unmatched';
     outboundId = msg.id;
   }

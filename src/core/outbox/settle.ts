@@ -41,7 +41,11 @@ async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<voi
     r.partIds && r.partIds.length > 1 ? r.partIds.map((pid, i) => ({ outbound_id: r.id, part_no: i + 1, channel: r.channel, provider_id: pid })) : [],
   );
   if (parts.length > 0) {
-    await db.insertInto('outbound_parts').values(parts).onConflict((oc) => oc.columns(['outbound_id', 'part_no']).doNothing()).execute();
+    await db
+      .insertInto('outbound_parts')
+      .values(parts)
+      .onConflict((oc) => oc.columns(['outbound_id', 'part_no']).doNothing())
+      .execute();
   }
 }
 

@@ -11,10 +11,7 @@ export interface Actor {
 }
 
 /** The outcome of an agent's decision on a registration. */
-export type Decision =
-  | { kind: 'done'; registration: Registration; event: EventRow }
-  | { kind: 'unknown' }
-  | { kind: 'conflict'; registration: Registration };
+export type Decision = { kind: 'done'; registration: Registration; event: EventRow } | { kind: 'unknown' } | { kind: 'conflict'; registration: Registration };
 
 /** Tells the customer whose waitlisted registration became pending. */
 async function announcePromotion(db: Db, notifier: Notifier, event: EventRow, promoted: Registration | undefined, now: Date) {
@@ -45,8 +42,21 @@ export async function declineRegistration(db: Db, notifier: Notifier, ref: strin
   if (found.registration.status !== 'pending' && found.registration.status !== 'waitlisted') return { kind: 'conflict', registration: found.registration };
   const registration = await setRegistrationStatus(db, found.registration.id, { status: 'declined', reason, decidedBy: actor.staff.id, now });
   const customer = await customerById(db, registration.customer_id);
-  await notifier.toCustomer(db, customer, 'reg.declined', { ...notifier.eventValues(found.event, customer), ref, reason: reason ?? 'none' }, { class: 'service', now });
-  await audit(db, { actorType: 'staff', actorId: actor.staff.id, channel: actor.channel, action: 'registration.decline', subject: `registration:${ref}`, details: { reason } });
+  await notifier.toCustomer(
+    db,
+    customer,
+    'reg.declined',
+    { ...notifier.eventValues(found.event, customer), ref, reason: reason ?? 'none' },
+    { class: 'service', now },
+  );
+  await audit(db, {
+    actorType: 'staff',
+    actorId: actor.staff.id,
+    channel: actor.channel,
+    action: 'registration.decline',
+    subject: `registration:${ref}`,
+    details: { reason },
+  });
   await announcePromotion(db, notifier, found.event, await promoteFromWaitlist(db, found.event, now), now);
   return { kind: 'done', registration, event: found.event };
 }

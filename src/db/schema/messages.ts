@@ -7,16 +7,7 @@ import type { Locale } from './accounts';
 export type MessageClass = 'security' | 'transactional' | 'service' | 'marketing';
 
 /** Outbound message states. */
-export type OutboundStatus =
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'expired'
-  | 'unknown'
-  | 'blocked';
+export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'expired' | 'unknown' | 'blocked';
 
 /** inbound_messages table: every text received, persisted before it is acknowledged. */
 export interface InboundMessagesTable {

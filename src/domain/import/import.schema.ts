@@ -131,13 +131,37 @@ export function importSchema(region: string) {
           else seen.set(v, i);
         });
       };
-      unique(doc.customers.map((c) => c.externalId), (i) => ['customers', i, 'externalId'], 'externalId');
-      unique(doc.customers.map((c) => c.mobile), (i) => ['customers', i, 'mobile'], 'mobile');
-      unique(doc.staff.map((s) => s.externalId), (i) => ['staff', i, 'externalId'], 'externalId');
-      unique(doc.events.map((e) => e.code), (i) => ['events', i, 'code'], 'event code');
+      unique(
+        doc.customers.map((c) => c.externalId),
+        (i) => ['customers', i, 'externalId'],
+        'externalId',
+      );
+      unique(
+        doc.customers.map((c) => c.mobile),
+        (i) => ['customers', i, 'mobile'],
+        'mobile',
+      );
+      unique(
+        doc.staff.map((s) => s.externalId),
+        (i) => ['staff', i, 'externalId'],
+        'externalId',
+      );
+      unique(
+        doc.events.map((e) => e.code),
+        (i) => ['events', i, 'code'],
+        'event code',
+      );
       const cards = doc.customers.flatMap((c, ci) => c.cards.map((k, ki) => ({ k, path: ['customers', ci, 'cards', ki] })));
-      unique(cards.map((c) => c.k.externalId), (i) => [...cards[i].path, 'externalId'], 'card externalId');
-      unique(cards.map((c) => c.k.pan), (i) => [...cards[i].path, 'pan'], 'card number');
+      unique(
+        cards.map((c) => c.k.externalId),
+        (i) => [...cards[i].path, 'externalId'],
+        'card externalId',
+      );
+      unique(
+        cards.map((c) => c.k.pan),
+        (i) => [...cards[i].path, 'pan'],
+        'card number',
+      );
     });
 }
 

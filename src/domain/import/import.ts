@@ -95,13 +95,37 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
           .executeTakeFirstOrThrow();
         counts.cards++;
         for (const s of k.statements) {
-          const st = { external_id: s.externalId, card_id: cardId, closing_date: s.closingDate, due_date: s.dueDate, balance: s.balance, minimum_due: s.minimumDue, paid_amount: s.paidAmount, currency: k.currency };
-          await trx.insertInto('statements').values(st).onConflict((oc) => oc.column('external_id').doUpdateSet(st)).execute();
+          const st = {
+            external_id: s.externalId,
+            card_id: cardId,
+            closing_date: s.closingDate,
+            due_date: s.dueDate,
+            balance: s.balance,
+            minimum_due: s.minimumDue,
+            paid_amount: s.paidAmount,
+            currency: k.currency,
+          };
+          await trx
+            .insertInto('statements')
+            .values(st)
+            .onConflict((oc) => oc.column('external_id').doUpdateSet(st))
+            .execute();
           counts.statements++;
         }
         for (const t of k.transactions) {
-          const tx = { external_id: t.externalId, card_id: cardId, amount: t.amount, currency: t.currency ?? k.currency, merchant: t.merchant, occurred_at: t.occurredAt };
-          await trx.insertInto('transactions').values(tx).onConflict((oc) => oc.column('external_id').doUpdateSet(tx)).execute();
+          const tx = {
+            external_id: t.externalId,
+            card_id: cardId,
+            amount: t.amount,
+            currency: t.currency ?? k.currency,
+            merchant: t.merchant,
+            occurred_at: t.occurredAt,
+          };
+          await trx
+            .insertInto('transactions')
+            .values(tx)
+            .onConflict((oc) => oc.column('external_id').doUpdateSet(tx))
+            .execute();
           counts.transactions++;
         }
       }
@@ -112,7 +136,11 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
     }
     for (const s of doc.staff) {
       const st = { external_id: s.externalId, name: s.name, role: s.role, mobile: s.mobile ?? null, locale: s.locale };
-      await trx.insertInto('staff').values(st).onConflict((oc) => oc.column('external_id').doUpdateSet(st)).execute();
+      await trx
+        .insertInto('staff')
+        .values(st)
+        .onConflict((oc) => oc.column('external_id').doUpdateSet(st))
+        .execute();
       counts.staff++;
     }
     return counts;
@@ -123,10 +151,20 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
 async function refuseConflicts(db: Db, doc: ImportDocument, secret: string): Promise<void> {
   const problems: ImportProblem[] = [];
   for (const [i, c] of doc.customers.entries()) {
-    const holder = await db.selectFrom('customers').select('external_id').where('mobile', '=', c.mobile).where('external_id', '!=', c.externalId).executeTakeFirst();
+    const holder = await db
+      .selectFrom('customers')
+      .select('external_id')
+      .where('mobile', '=', c.mobile)
+      .where('external_id', '!=', c.externalId)
+      .executeTakeFirst();
     if (holder) problems.push({ path: `customers[${i}].mobile`, message: `already registered to customer ${holder.external_id}` });
     for (const [j, k] of c.cards.entries()) {
-      const other = await db.selectFrom('cards').select('external_id').where('pan_hmac', '=', keyedHash(secret, 'pan', k.pan)).where('external_id', '!=', k.externalId).executeTakeFirst();
+      const other = await db
+        .selectFrom('cards')
+        .select('external_id')
+        .where('pan_hmac', '=', keyedHash(secret, 'pan', k.pan))
+        .where('external_id', '!=', k.externalId)
+        .executeTakeFirst();
       if (other) problems.push({ path: `customers[${i}].cards[${j}].pan`, message: `already registered as card ${other.external_id}` });
     }
   }

@@ -99,9 +99,7 @@ export interface Pdu {
 }
 
 /** What parsing one frame came to. */
-export type ParseResult =
-  | { ok: true; pdu: Pdu }
-  | { ok: false; error: string; status: number; command_id?: number; sequence_number?: number };
+export type ParseResult = { ok: true; pdu: Pdu } | { ok: false; error: string; status: number; command_id?: number; sequence_number?: number };
 
 class Reader {
   constructor(
@@ -162,9 +160,17 @@ export function parsePdu(frame: Buffer): ParseResult {
   const length = frame.readUInt32BE(0);
   const command_id = frame.readUInt32BE(4);
   const sequence_number = frame.readUInt32BE(12);
-  if (length !== frame.length) return { ok: false, error: `command_length ${length} does not match the ${frame.length} octets received`, status: STATUS.ESME_RINVCMDLEN, command_id, sequence_number };
+  if (length !== frame.length)
+    return {
+      ok: false,
+      error: `command_length ${length} does not match the ${frame.length} octets received`,
+      status: STATUS.ESME_RINVCMDLEN,
+      command_id,
+      sequence_number,
+    };
   const command = NAME_BY_ID.get(command_id);
-  if (!command) return { ok: false, error: `unknown command_id 0x${command_id.toString(16).padStart(8, '0')}`, status: STATUS.ESME_RINVCMDID, command_id, sequence_number };
+  if (!command)
+    return { ok: false, error: `unknown command_id 0x${command_id.toString(16).padStart(8, '0')}`, status: STATUS.ESME_RINVCMDID, command_id, sequence_number };
   const pdu: Pdu = { command, command_status: frame.readUInt32BE(8), sequence_number, tlvs: new Map() };
   const r = new Reader(frame, 16);
   try {

@@ -52,7 +52,10 @@ export function parseReceipt(text: string, tlv: { receiptedMessageId?: string; m
  * receipt). Returns every normalised reading, the literal one first.
  */
 export function idCandidates(id: string): string[] {
-  const literal = id.trim().toLowerCase().replace(/^0+(?=.)/, '');
+  const literal = id
+    .trim()
+    .toLowerCase()
+    .replace(/^0+(?=.)/, '');
   const out = [literal];
   if (/^[0-9]+$/.test(literal) && literal.length <= 30) out.push(BigInt(literal).toString(16));
   if (/^[0-9a-f]+$/.test(literal) && literal.length <= 24) out.push(BigInt(`0x${literal}`).toString(10));

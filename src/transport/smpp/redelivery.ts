@@ -7,7 +7,18 @@ export function deliverySignature(pdu: Pdu): string {
     .sort(([a], [b]) => a - b)
     .map(([tag, value]) => `${tag}=${value.toString('hex')}`)
     .join(',');
-  return [sm.source_addr_ton, sm.source_addr_npi, sm.source_addr, sm.dest_addr_ton, sm.dest_addr_npi, sm.destination_addr, sm.esm_class, sm.data_coding, sm.short_message.toString('hex'), tlvs].join('|');
+  return [
+    sm.source_addr_ton,
+    sm.source_addr_npi,
+    sm.source_addr,
+    sm.dest_addr_ton,
+    sm.dest_addr_npi,
+    sm.destination_addr,
+    sm.esm_class,
+    sm.data_coding,
+    sm.short_message.toString('hex'),
+    tlvs,
+  ].join('|');
 }
 
 /**

@@ -96,7 +96,10 @@ export class SmppSession {
     for (const t of this.keepAlive.values()) clearInterval(t);
     await Promise.all(
       [...this.links.values()].map(async (link) => {
-        await within(ms, link.request({ command: 'unbind' }).catch(() => undefined));
+        await within(
+          ms,
+          link.request({ command: 'unbind' }).catch(() => undefined),
+        );
         link.close();
       }),
     );
@@ -128,35 +131,37 @@ export class SmppSession {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: this.s.host, port: this.s.port });
       socket.once('error', reject);
-      socket.once('connect', async () => {
-        const link = new SmppLink(socket, this.s.responseTimeoutMs ?? 10_000);
-        link.on('pdu', (pdu: Pdu) => void this.onPdu(link, pdu));
-        link.on('malformed', (reason: string) => this.s.log?.warn({ session: this.label, bind, reason }, 'SMPP: malformed PDU from the SMSC'));
-        link.on('close', () => {
-          if (this.links.get(bind) === link) this.links.delete(bind);
-          clearInterval(this.keepAlive.get(bind));
-          if (!this.stopped) this.reconnectLater(bind, new Error('connection closed'));
-        });
-        try {
-          const resp = await link.request({
-            command: bind,
-            bind: { system_id: this.s.systemId, password: this.s.password, system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
-          });
-          if (resp.command_status !== STATUS.ESME_ROK) throw new Error(`${bind} refused (0x${resp.command_status.toString(16)})`);
-          this.links.set(bind, link);
-          this.attempts.set(bind, 0);
-          this.s.log?.info({ session: this.label, bind }, 'SMPP: bound');
-          const timer = setInterval(() => {
-            link.request({ command: 'enquire_link' }).catch(() => link.close()); // a missed keep-alive drops the link
-          }, this.s.enquireLinkMs ?? 30_000);
-          this.keepAlive.set(bind, timer);
-          resolve();
-        } catch (err) {
-          link.close();
-          reject(err);
-        }
-      });
+      socket.once('connect', () => void this.bindOn(socket, bind).then(resolve, reject));
     });
+  }
+
+  /** Binds on a connected socket and keeps the bind alive; the link is dropped if the bind fails. */
+  private async bindOn(socket: net.Socket, bind: BindCommand): Promise<void> {
+    const link = new SmppLink(socket, this.s.responseTimeoutMs ?? 10_000);
+    link.on('pdu', (pdu: Pdu) => void this.onPdu(link, pdu));
+    link.on('malformed', (reason: string) => this.s.log?.warn({ session: this.label, bind, reason }, 'SMPP: malformed PDU from the SMSC'));
+    link.on('close', () => {
+      if (this.links.get(bind) === link) this.links.delete(bind);
+      clearInterval(this.keepAlive.get(bind));
+      if (!this.stopped) this.reconnectLater(bind, new Error('connection closed'));
+    });
+    try {
+      const resp = await link.request({
+        command: bind,
+        bind: { system_id: this.s.systemId, password: this.s.password, system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+      });
+      if (resp.command_status !== STATUS.ESME_ROK) throw new Error(`${bind} refused (0x${resp.command_status.toString(16)})`);
+    } catch (err) {
+      link.close();
+      throw err;
+    }
+    this.links.set(bind, link);
+    this.attempts.set(bind, 0);
+    this.s.log?.info({ session: this.label, bind }, 'SMPP: bound');
+    const timer = setInterval(() => {
+      link.request({ command: 'enquire_link' }).catch(() => link.close()); // a missed keep-alive drops the link
+    }, this.s.enquireLinkMs ?? 30_000);
+    this.keepAlive.set(bind, timer);
   }
 
   private reconnectLater(bind: BindCommand, why: unknown): void {

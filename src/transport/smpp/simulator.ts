@@ -126,7 +126,8 @@ export class SmscSimulator {
   }
 
   private onPdu(link: SmppLink, pdu: Pdu): void {
-    const reply = (command: Pdu['command'], extra: Partial<Pdu> = {}) => link.send({ command, command_status: 0, sequence_number: pdu.sequence_number, ...extra });
+    const reply = (command: Pdu['command'], extra: Partial<Pdu> = {}) =>
+      link.send({ command, command_status: 0, sequence_number: pdu.sequence_number, ...extra });
     switch (pdu.command) {
       case 'bind_transceiver':
       case 'bind_transmitter':
@@ -196,7 +197,10 @@ export class SmscSimulator {
     if (this.opts.receipts !== false && s.registered_delivery & 1 && receiver) {
       // The receipt's id in decimal, as many SMSCs do: the ESME must match it to the hex id above.
       const text = `id:${String(Number.parseInt(id, 16)).padStart(10, '0')} sub:001 dlvrd:001 submit date:2611281030 done date:2611281030 stat:DELIVRD err:000 text:`;
-      setTimeout(() => receiver.request({ command: 'deliver_sm', sm: sm(s.destination_addr, s.source_addr, 0x04, 0, Buffer.from(text, 'latin1')) }).catch(() => {}), 5);
+      setTimeout(
+        () => void receiver.request({ command: 'deliver_sm', sm: sm(s.destination_addr, s.source_addr, 0x04, 0, Buffer.from(text, 'latin1')) }).catch(() => {}),
+        5,
+      );
     }
   }
 }

@@ -129,7 +129,8 @@ export class SmppTransport implements SmsTransport {
   }
 
   private async onRequest(link: SmppLink, pdu: Pdu): Promise<void> {
-    if (pdu.command !== 'deliver_sm' || !pdu.sm) return void link.send({ command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
+    if (pdu.command !== 'deliver_sm' || !pdu.sm)
+      return void link.send({ command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
     let status: number = STATUS.ESME_ROK;
     if (this.unanswered.take(pdu)) {
       this.s.log?.info({ seq: pdu.sequence_number }, 'SMPP: deliver_sm delivered again after its answer was lost; already recorded');

@@ -19,7 +19,7 @@ export function parseUdh(sm: Buffer): UdhParse {
   const udhl = sm[0];
   if (1 + udhl > sm.length) return { ok: false, error: `UDH length ${udhl} exceeds short_message (${sm.length} bytes)` };
   let concat: ConcatInfo | undefined;
-  for (let i = 1; i < 1 + udhl; ) {
+  for (let i = 1; i < 1 + udhl;) {
     const iei = sm[i];
     const len = sm[i + 1];
     if (len === undefined || i + 2 + len > 1 + udhl) return { ok: false, error: `information element 0x${iei.toString(16)} overruns the UDH` };

@@ -61,7 +61,12 @@ export class TwilioTransport implements SmsTransport {
   async send(msg: OutboundSms): Promise<SendResult> {
     const sender = this.settings.messagingServiceSid ? { messagingServiceSid: this.settings.messagingServiceSid } : { from: this.settings.from! };
     try {
-      const created = await this.client.messages.create({ to: msg.to, body: msg.body, statusCallback: `${this.settings.publicBaseUrl}/webhooks/twilio/status`, ...sender });
+      const created = await this.client.messages.create({
+        to: msg.to,
+        body: msg.body,
+        statusCallback: `${this.settings.publicBaseUrl}/webhooks/twilio/status`,
+        ...sender,
+      });
       return { providerId: created.sid };
     } catch (err) {
       throw classifyTwilioError(err);
@@ -94,11 +99,19 @@ export class TwilioTransport implements SmsTransport {
 
   /** twilio.validateRequest compares in constant time and tries the URL with and without the default port. */
   private signed(req: Request): boolean {
-    return isValidTwilioSignature(this.settings.authToken, req.get('x-twilio-signature'), `${this.settings.publicBaseUrl}${req.originalUrl}`, (req.body ?? {}) as Record<string, string>);
+    return isValidTwilioSignature(
+      this.settings.authToken,
+      req.get('x-twilio-signature'),
+      `${this.settings.publicBaseUrl}${req.originalUrl}`,
+      (req.body ?? {}) as Record<string, string>,
+    );
   }
 
   private refuse(req: Request, res: Response): void {
-    this.settings.log.warn({ path: req.path, ip: req.ip, hasSignature: Boolean(req.get('x-twilio-signature')) }, 'twilio webhook refused: bad or missing signature');
+    this.settings.log.warn(
+      { path: req.path, ip: req.ip, hasSignature: Boolean(req.get('x-twilio-signature')) },
+      'twilio webhook refused: bad or missing signature',
+    );
     problem(res, 403, 'Invalid Twilio signature');
   }
 }

@@ -35,7 +35,12 @@ describe('npm run cli -- import', () => {
         customers: [
           { externalId: 'X1', name: 'A', mobile: '13800000001', cards: [] },
           { externalId: 'X2', name: 'B', mobile: '010-12345678', tier: 'gold' },
-          { externalId: 'X3', name: 'C', mobile: '13800000003', cards: [{ externalId: 'K', pan: '1234', product: 'P', currency: 'CNY', creditLimit: 1, expiresOn: '2030-01-01' }] },
+          {
+            externalId: 'X3',
+            name: 'C',
+            mobile: '13800000003',
+            cards: [{ externalId: 'K', pan: '1234', product: 'P', currency: 'CNY', creditLimit: 1, expiresOn: '2030-01-01' }],
+          },
         ],
       }),
     );
@@ -70,7 +75,11 @@ describe('npm run cli -- import', () => {
 
 describe('npm run cli -- staff add', () => {
   it('creates a staff account and prints its token once; the database keeps only the hash', async () => {
-    const r = await runTs('src/cli/index.ts', ['staff', 'add', '--id', 'A-77', '--name', 'Agent Qian', '--role', 'agent', '--mobile', '13700137077', '--locale', 'en'], env);
+    const r = await runTs(
+      'src/cli/index.ts',
+      ['staff', 'add', '--id', 'A-77', '--name', 'Agent Qian', '--role', 'agent', '--mobile', '13700137077', '--locale', 'en'],
+      env,
+    );
     expect(r.code).toBe(0);
     const token = /token \(shown once, store it now\): (upl_[A-Za-z0-9_-]{43})\n$/.exec(r.stdout)?.[1];
     expect(r.stdout).toMatch(/^staff A-77 \(agent, \+8613700137077\) saved\n/);
@@ -97,7 +106,10 @@ describe('npm run cli -- job / jobs', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^payment-reminders\s+0 10 \* \* \*\s+Asia\/Shanghai\s+\S+ ok \{"queued":0\}$/m);
     expect(list.stdout).toMatch(/^birthday-greetings\s+0 \* \* \* \*\s+UTC\s+never run$/m);
-    expect(await runTs('src/cli/index.ts', ['job', 'payment-reminders', '--date', '27/11/2026'], env)).toMatchObject({ code: 2, stderr: '--date: expected YYYY-MM-DD, got 27/11/2026\n' });
+    expect(await runTs('src/cli/index.ts', ['job', 'payment-reminders', '--date', '27/11/2026'], env)).toMatchObject({
+      code: 2,
+      stderr: '--date: expected YYYY-MM-DD, got 27/11/2026\n',
+    });
     const unknown = await runTs('src/cli/index.ts', ['job', 'nope'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^unknown job nope; jobs: birthday-greetings, renewal-reminders/);

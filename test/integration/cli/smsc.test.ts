@@ -35,7 +35,12 @@ describe('npm run smsc', () => {
     expect(await post('{"from":')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^\(body\): not JSON: /) } });
     expect(await post('{"from":"138-0013-8000","text":""}')).toMatchObject({
       status: 400,
-      body: { errors: [{ path: 'from', message: 'expected 1–20 digits or letters, optionally after a +' }, { path: 'text', message: 'must not be empty' }] },
+      body: {
+        errors: [
+          { path: 'from', message: 'expected 1–20 digits or letters, optionally after a +' },
+          { path: 'text', message: 'must not be empty' },
+        ],
+      },
     });
     expect(await post('x'.repeat(70_000))).toEqual({ status: 413, body: { error: 'body larger than 65536 bytes' } });
     expect(await fetch(injectUrl).then((r) => r.status)).toBe(405);

@@ -63,8 +63,14 @@ describe('registrations', () => {
     const list = await call('GET', '/api/registrations?status=pending', tokens.agent);
     expect(list.status).toBe(200);
     expect(list.body.registrations).toEqual([expect.objectContaining({ ref, status: 'pending', event: 'HC2026', customer: 'C-1001', tier: 'platinum' })]);
-    expect(await call('POST', `/api/registrations/${ref}/confirm`, tokens.agent, {})).toMatchObject({ status: 200, body: { ref, status: 'confirmed', event: 'HC2026' } });
-    expect(await call('POST', `/api/registrations/${ref}/confirm`, tokens.supervisor, {})).toMatchObject({ status: 409, body: { title: 'Registration is confirmed' } });
+    expect(await call('POST', `/api/registrations/${ref}/confirm`, tokens.agent, {})).toMatchObject({
+      status: 200,
+      body: { ref, status: 'confirmed', event: 'HC2026' },
+    });
+    expect(await call('POST', `/api/registrations/${ref}/confirm`, tokens.supervisor, {})).toMatchObject({
+      status: 409,
+      body: { title: 'Registration is confirmed' },
+    });
     while ((await t.gw.dispatcher.runOnce()) > 0);
     expect(t.gw.dev.delivered.at(-1)?.body).toMatch(/^报名成功：持卡人周年健康体检/);
   });
@@ -117,7 +123,9 @@ describe('history, audit, events', () => {
   it('lets a supervisor query the audit trail of staff actions', async () => {
     const r = await call('GET', '/api/audit?actorType=staff&action=registration', tokens.supervisor);
     expect(r.status).toBe(200);
-    expect(r.body.entries.map((e: any) => `${e.action} ${e.channel}`)).toEqual(expect.arrayContaining(['registration.confirm api', 'registration.decline api']));
+    expect(r.body.entries.map((e: any) => `${e.action} ${e.channel}`)).toEqual(
+      expect.arrayContaining(['registration.confirm api', 'registration.decline api']),
+    );
   });
 
   it('lets marketing create an event and refuses a bad one field by field', async () => {

@@ -13,8 +13,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const post = (path: string, body: string, type = 'application/json') =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+const post = (path: string, body: string, type = 'application/json') => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
 
 describe('POST /dev/sms', () => {
   it('runs a text through the pipeline and returns the replies once sent', async () => {
@@ -23,7 +22,12 @@ describe('POST /dev/sms', () => {
     const body = (await res.json()) as any;
     expect(body.duplicate).toBe(false);
     expect(body.replies).toEqual([
-      expect.objectContaining({ to: '+16465550123', status: 'sent', class: 'transactional', body: expect.stringMatching(/^As of .*\nCard \*\*\*\*7891: balance \$812\.40/) }),
+      expect.objectContaining({
+        to: '+16465550123',
+        status: 'sent',
+        class: 'transactional',
+        body: expect.stringMatching(/^As of .*\nCard \*\*\*\*7891: balance \$812\.40/),
+      }),
     ]);
     expect(t.gw.dev.delivered.at(-1)?.body).toBe(body.replies[0].body);
   });

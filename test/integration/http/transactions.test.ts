@@ -38,7 +38,12 @@ async function post(body: unknown, token: string | null = TOKEN) {
 
 const check = (ref: string) => t.tdb.db.selectFrom('transaction_checks').selectAll().where('ref', '=', ref).executeTakeFirstOrThrow();
 const cardStatus = async () => (await t.tdb.db.selectFrom('cards').select('status').where('external_id', '=', 'K-1001').executeTakeFirstOrThrow()).status;
-const escalate = () => runJob({ db: t.tdb.db, notifier: t.gw.notifier, config: t.gw.config }, jobDefinitions('UTC').find((j) => j.name === 'txcheck-escalate')!, t.clock.now());
+const escalate = () =>
+  runJob(
+    { db: t.tdb.db, notifier: t.gw.notifier, config: t.gw.config },
+    jobDefinitions('UTC').find((j) => j.name === 'txcheck-escalate')!,
+    t.clock.now(),
+  );
 
 describe('POST /api/transactions', () => {
   it('refuses a missing or wrong token and bad bodies, field by field', async () => {
@@ -110,7 +115,9 @@ describe('Y / N answers', () => {
     expect(await escalate()).toEqual({ escalated: 1 });
     expect(await escalate()).toEqual({ escalated: 0 });
     expect((await check(ref)).status).toBe('escalated');
-    expect(await t.tdb.db.selectFrom('cases').select(['kind', 'summary']).execute()).toEqual([{ kind: 'fraud', summary: `No answer to large-transaction check ${ref}` }]);
+    expect(await t.tdb.db.selectFrom('cases').select(['kind', 'summary']).execute()).toEqual([
+      { kind: 'fraud', summary: `No answer to large-transaction check ${ref}` },
+    ]);
     expect(await t.sms(LI, `否${ref}`)).toEqual(['该确认已过期并已转交风险团队，他们会与您联系。如有疑问请致电400-820-8000。']);
     expect(await cardStatus()).toBe('active');
   });
@@ -126,7 +133,15 @@ describe('Y / N answers', () => {
     const card = await t.tdb.db.selectFrom('cards').select('id').where('external_id', '=', 'K-1001').executeTakeFirstOrThrow();
     await t.tdb.db
       .insertInto('transactions')
-      .values({ external_id: 'T10', card_id: card.id, amount: 75000, currency: 'CNY', merchant: 'Bulk load', occurred_at: t.clock.now(), created_at: new Date(t.clock.now().getTime() - 5 * 60_000) })
+      .values({
+        external_id: 'T10',
+        card_id: card.id,
+        amount: 75000,
+        currency: 'CNY',
+        merchant: 'Bulk load',
+        occurred_at: t.clock.now(),
+        created_at: new Date(t.clock.now().getTime() - 5 * 60_000),
+      })
       .execute();
     const sweep = jobDefinitions('UTC').find((j) => j.name === 'txcheck-sweep')!;
     expect(await runJob({ db: t.tdb.db, notifier: t.gw.notifier, config: t.gw.config }, sweep, t.clock.now())).toEqual({ asked: 1 });

@@ -20,7 +20,13 @@ const job = (name: string) => jobs().find((j) => j.name === name)!;
 const ctx = () => ({ db: t.tdb.db, notifier: t.gw.notifier, config: t.gw.config });
 const run = (name: string, asOf: string, date?: string) => runJob(ctx(), job(name), new Date(asOf), date);
 const texts = (template: string) =>
-  t.tdb.db.selectFrom('outbound_messages').innerJoin('customers', 'customers.id', 'outbound_messages.customer_id').select(['customers.external_id as customer', 'body', 'class', 'dedupe_key']).where('template', '=', template).orderBy('outbound_messages.id').execute();
+  t.tdb.db
+    .selectFrom('outbound_messages')
+    .innerJoin('customers', 'customers.id', 'outbound_messages.customer_id')
+    .select(['customers.external_id as customer', 'body', 'class', 'dedupe_key'])
+    .where('template', '=', template)
+    .orderBy('outbound_messages.id')
+    .execute();
 
 describe('birthday greetings', () => {
   it('greets at the local hour in each customer time zone, in their language', async () => {
@@ -33,14 +39,20 @@ describe('birthday greetings', () => {
     await t.tdb.db.updateTable('customers').set({ birthday: '1976-03-14' }).where('external_id', '=', 'C-1003').execute();
     expect(await run('birthday-greetings', '2027-03-14T01:00:00Z')).toMatchObject({ queued: 0 }); // 21:00 on the 13th in New York
     expect(await run('birthday-greetings', '2027-03-14T13:00:00Z')).toMatchObject({ queued: 1 }); // 09:00 EDT
-    expect((await texts('notice.birthday')).at(-1)).toMatchObject({ customer: 'C-1003', body: 'Happy birthday, John Smith! Best wishes for the year ahead from all of us.' });
+    expect((await texts('notice.birthday')).at(-1)).toMatchObject({
+      customer: 'C-1003',
+      body: 'Happy birthday, John Smith! Best wishes for the year ahead from all of us.',
+    });
   });
 
   it('sends once across two concurrent runs and a rerun', async () => {
     const runs = await Promise.all([run('birthday-greetings', '2027-03-14T01:00:00Z'), run('birthday-greetings', '2027-03-14T01:00:00Z')]);
     expect(runs.map((r) => r.queued).sort()).toEqual([0, 2]);
     expect(await run('birthday-greetings', '2027-03-14T01:00:00Z')).toMatchObject({ queued: 0 });
-    expect((await texts('notice.birthday')).map((r) => r.dedupe_key)).toEqual([expect.stringMatching(/^birthday:\d+:2027$/), expect.stringMatching(/^birthday:\d+:2027$/)]);
+    expect((await texts('notice.birthday')).map((r) => r.dedupe_key)).toEqual([
+      expect.stringMatching(/^birthday:\d+:2027$/),
+      expect.stringMatching(/^birthday:\d+:2027$/),
+    ]);
     const runsLogged = await t.tdb.db.selectFrom('job_runs').select(['outcome']).execute();
     expect(runsLogged).toEqual([{ outcome: 'ok' }, { outcome: 'ok' }, { outcome: 'ok' }]);
   });
@@ -76,13 +88,17 @@ describe('renewal and payment reminders', () => {
     expect(await run('renewal-reminders', '2026-12-02T02:00:00Z', '2026-12-02')).toEqual({ queued: 1 });
     expect(await run('renewal-reminders', '2026-12-02T02:00:00Z', '2026-12-02')).toEqual({ queued: 0 });
     expect(await run('renewal-reminders', '2027-01-01T02:00:00Z', '2027-01-01')).toEqual({ queued: 1 });
-    expect((await texts('notice.renewal')).map((r) => r.body)).toEqual(Array(2).fill('您尾號****3341的卡將於2027年1月31日到期。續卡將郵寄給您。收到後請回覆「開卡」加卡號末6位啟用。'));
+    expect((await texts('notice.renewal')).map((r) => r.body)).toEqual(
+      Array(2).fill('您尾號****3341的卡將於2027年1月31日到期。續卡將郵寄給您。收到後請回覆「開卡」加卡號末6位啟用。'),
+    );
   });
 
   it('reminds of an unpaid minimum a few days before the due date, not of a paid one', async () => {
     // 李伟's statement is due 2026-11-30 with ¥1,023.45 unpaid; John's due 2026-11-26 is paid.
     expect(await run('payment-reminders', '2026-11-27T02:00:00Z', '2026-11-27')).toEqual({ queued: 1 });
     expect(await run('payment-reminders', '2026-11-23T02:00:00Z', '2026-11-23')).toEqual({ queued: 0 });
-    expect((await texts('notice.payment')).map((r) => r.body)).toEqual(['温馨提示：您尾号****5675的卡最低还款额¥1,023.45将于2026年11月30日到期，如已还款请忽略。']);
+    expect((await texts('notice.payment')).map((r) => r.body)).toEqual([
+      '温馨提示：您尾号****5675的卡最低还款额¥1,023.45将于2026年11月30日到期，如已还款请忽略。',
+    ]);
   });
 });

@@ -16,7 +16,10 @@ const sink: TransportSink = { inbound: async () => {}, inboundPart: async () => 
 async function bound(settings: Partial<SmppSettings>, sim = new SmscSimulator()): Promise<{ sim: SmscSimulator; esme: SmppTransport }> {
   const port = await sim.start();
   const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, reconnectMs: 50, ...settings });
-  cleanup.push(() => sim.stop(), () => esme.stop());
+  cleanup.push(
+    () => sim.stop(),
+    () => esme.stop(),
+  );
   await esme.start(sink);
   return { sim, esme };
 }
@@ -65,9 +68,19 @@ describe('senders', () => {
   it('uses the tier of the customer a queued reply is for', async () => {
     const sim = new SmscSimulator();
     const port = await sim.start();
-    const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, tierSenders: { platinum: { addr: '95588' } } });
+    const esme = new SmppTransport({
+      host: '127.0.0.1',
+      port,
+      systemId: 'uplink',
+      password: 'pw',
+      sender: { addr: '95555' },
+      tierSenders: { platinum: { addr: '95588' } },
+    });
     const t: TestGateway = await testGateway({ transports: [esme] });
-    cleanup.push(() => sim.stop(), () => t.close());
+    cleanup.push(
+      () => sim.stop(),
+      () => t.close(),
+    );
     await t.gw.start();
     await waitFor('bind', () => esme.isUp());
     await sim.inject('+8613800138000', '95555', 'PTS'); // 李伟, platinum
@@ -110,24 +123,45 @@ describe('an SMSC that throttles', () => {
     const port = await sim.start();
     const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' } });
     // The SMSC's rate is in real time, so the gateway's clock (and with it the throttle) is too.
-    const t = await testGateway({ transports: [esme], clock: TestClock.realTime(), env: { TRANSPORT_LIMITS: '{"smpp":{"perSecond":80,"segmentsPerSecond":80}}' } });
-    cleanup.push(() => sim.stop(), () => t.close());
+    const t = await testGateway({
+      transports: [esme],
+      clock: TestClock.realTime(),
+      env: { TRANSPORT_LIMITS: '{"smpp":{"perSecond":80,"segmentsPerSecond":80}}' },
+    });
+    cleanup.push(
+      () => sim.stop(),
+      () => t.close(),
+    );
     await t.gw.start();
     await waitFor('bind', () => esme.isUp());
     const n = 60;
-    await t.gw.outbox.enqueue(t.tdb.db, Array.from({ length: n }, (_, i) => ({ to: `+1646555${String(2000 + i)}`, body: `rate ${i}`, locale: 'en' as const, template: 'test.rate', class: 'service' as const })), t.clock.now());
+    await t.gw.outbox.enqueue(
+      t.tdb.db,
+      Array.from({ length: n }, (_, i) => ({
+        to: `+1646555${String(2000 + i)}`,
+        body: `rate ${i}`,
+        locale: 'en' as const,
+        template: 'test.rate',
+        class: 'service' as const,
+      })),
+      t.clock.now(),
+    );
     const throttle = t.gw.dispatcher.throttleOf('smpp')!;
     const attempts: boolean[] = []; // per submit attempt: throttled or taken, in order
     let lowest = 1;
     let seen = { throttled: 0, taken: 0 };
-    await waitFor('all taken', async () => {
-      t.gw.dispatcher.kick();
-      lowest = Math.min(lowest, throttle.rateFactor);
-      for (let i = seen.throttled; i < sim.throttledCount; i++) attempts.push(true);
-      for (let i = seen.taken; i < sim.submits.length; i++) attempts.push(false);
-      seen = { throttled: sim.throttledCount, taken: sim.submits.length };
-      return sim.submits.length === n;
-    }, 30_000);
+    await waitFor(
+      'all taken',
+      async () => {
+        t.gw.dispatcher.kick();
+        lowest = Math.min(lowest, throttle.rateFactor);
+        for (let i = seen.throttled; i < sim.throttledCount; i++) attempts.push(true);
+        for (let i = seen.taken; i < sim.submits.length; i++) attempts.push(false);
+        seen = { throttled: sim.throttledCount, taken: sim.submits.length };
+        return sim.submits.length === n;
+      },
+      30_000,
+    );
     const texts = sim.submits.map((s) => s.text);
     expect(new Set(texts).size).toBe(n); // each message exactly once
     expect(sim.throttledCount).toBeGreaterThan(0);
@@ -136,7 +170,8 @@ describe('an SMSC that throttles', () => {
     const early = attempts.slice(0, half).filter(Boolean).length;
     const late = attempts.slice(half).filter(Boolean).length;
     expect(late).toBeLessThan(early); // it settled: fewer refusals once the rate came down
-    const statuses = async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('template', '=', 'test.rate').execute()).map((r) => r.status);
+    const statuses = async () =>
+      (await t.tdb.db.selectFrom('outbound_messages').select('status').where('template', '=', 'test.rate').execute()).map((r) => r.status);
     await waitFor('all recorded as sent', async () => (await statuses()).every((s) => s === 'sent'));
   });
 });

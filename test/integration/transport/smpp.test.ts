@@ -17,12 +17,21 @@ const log: string[] = [];
 /** What the ESME logged (pino lines). */
 const esmeLog: { msg: string; reason?: string }[] = [];
 
-
 beforeAll(async () => {
   smsc = new SmscSimulator({ log: (l) => log.push(l) });
   const port = await smsc.start();
   const esmeLogger = pino({ level: 'info' }, { write: (line: string) => void esmeLog.push(JSON.parse(line)) });
-  smpp = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, enquireLinkMs: 200, reconnectMs: 50, responseTimeoutMs: 2000, log: esmeLogger });
+  smpp = new SmppTransport({
+    host: '127.0.0.1',
+    port,
+    systemId: 'uplink',
+    password: 'pw',
+    sender: { addr: '95555' },
+    enquireLinkMs: 200,
+    reconnectMs: 50,
+    responseTimeoutMs: 2000,
+    log: esmeLogger,
+  });
   t = await testGateway({ transports: [smpp] });
   await t.gw.start(0);
   await waitFor('bind', () => smpp.isUp());
@@ -35,7 +44,8 @@ afterAll(async () => {
 /** A deliver_sm body from a phone to the service number. */
 const SM = smBody({ source_addr: '16465550123', registered_delivery: 0, data_coding: 0, short_message: Buffer.alloc(0) });
 
-const outRow = (template: string) => t.tdb.db.selectFrom('outbound_messages').selectAll().where('template', '=', template).orderBy('id', 'desc').executeTakeFirstOrThrow();
+const outRow = (template: string) =>
+  t.tdb.db.selectFrom('outbound_messages').selectAll().where('template', '=', template).orderBy('id', 'desc').executeTakeFirstOrThrow();
 
 describe('SMPP ESME against the simulator', () => {
   it('binds as a transceiver with interface_version 0x34', () => {
@@ -48,7 +58,10 @@ describe('SMPP ESME against the simulator', () => {
     await waitFor('the text', async () => (await t.tdb.db.selectFrom('inbound_messages').select('status').execute()).some((r) => r.status === 'processed'));
     const inbound = await t.tdb.db.selectFrom('inbound_messages').select(['text', 'from_number', 'channel']).executeTakeFirstOrThrow();
     expect(inbound).toEqual({ text, from_number: LI, channel: 'smpp' });
-    await waitFor('the reply', async () => (await outRow('common.usage_card').catch(() => outRow('common.unknown').catch(() => outRow('help.menu'))))?.status !== 'queued');
+    await waitFor(
+      'the reply',
+      async () => (await outRow('common.usage_card').catch(() => outRow('common.unknown').catch(() => outRow('help.menu'))))?.status !== 'queued',
+    );
     await waitFor('three submits', () => smsc.submits.length >= 2);
     const parts = smsc.submits.filter((s) => s.to === '8613800138000');
     expect(parts.every((p) => p.dataCoding === 8)).toBe(true);
@@ -56,8 +69,13 @@ describe('SMPP ESME against the simulator', () => {
     const reply = await t.tdb.db.selectFrom('outbound_messages').selectAll().where('to_number', '=', LI).executeTakeFirstOrThrow();
     expect(parts.map((p) => p.text).join('')).toBe(reply.body);
     expect(reply.segments).toBe(parts.length);
-    await waitFor('every part receipted', async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('id', '=', reply.id).executeTakeFirstOrThrow()).status === 'delivered');
-    expect(await t.tdb.db.selectFrom('outbound_parts').select('status').where('outbound_id', '=', reply.id).execute()).toEqual(parts.map(() => ({ status: 'delivered' })));
+    await waitFor(
+      'every part receipted',
+      async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('id', '=', reply.id).executeTakeFirstOrThrow()).status === 'delivered',
+    );
+    expect(await t.tdb.db.selectFrom('outbound_parts').select('status').where('outbound_id', '=', reply.id).execute()).toEqual(
+      parts.map(() => ({ status: 'delivered' })),
+    );
   });
 
   it('sends a 3-part Chinese text as UCS-2 parts with one UDH reference, and settles it when all 3 receipts are in', async () => {
@@ -67,10 +85,17 @@ describe('SMPP ESME against the simulator', () => {
     t.gw.dispatcher.kick();
     await waitFor('3 submits', () => smsc.submits.length >= before + 3);
     const parts = smsc.submits.slice(before);
-    expect(parts.map((p) => [p.dataCoding, p.concat?.total, p.concat?.seq])).toEqual([[8, 3, 1], [8, 3, 2], [8, 3, 3]]);
+    expect(parts.map((p) => [p.dataCoding, p.concat?.total, p.concat?.seq])).toEqual([
+      [8, 3, 1],
+      [8, 3, 2],
+      [8, 3, 3],
+    ]);
     expect(new Set(parts.map((p) => p.concat?.ref)).size).toBe(1);
     expect(parts.map((p) => p.text).join('')).toBe(body);
-    await waitFor('delivered', async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status === 'delivered');
+    await waitFor(
+      'delivered',
+      async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status === 'delivered',
+    );
     expect(await t.tdb.db.selectFrom('outbound_parts').select(['part_no', 'status']).where('outbound_id', '=', id).orderBy('part_no').execute()).toEqual([
       { part_no: 1, status: 'delivered' },
       { part_no: 2, status: 'delivered' },
@@ -80,7 +105,11 @@ describe('SMPP ESME against the simulator', () => {
 
   it('sends GSM extension characters as GSM-7 (data_coding 0) intact', async () => {
     const before = smsc.submits.length;
-    await t.gw.outbox.enqueue(t.tdb.db, [{ to: JOHN, body: 'Fee €5 {waived} [ok] ~^|\\', locale: 'en', template: 'test.gsm', class: 'service' }], t.clock.now());
+    await t.gw.outbox.enqueue(
+      t.tdb.db,
+      [{ to: JOHN, body: 'Fee €5 {waived} [ok] ~^|\\', locale: 'en', template: 'test.gsm', class: 'service' }],
+      t.clock.now(),
+    );
     t.gw.dispatcher.kick();
     await waitFor('submit', () => smsc.submits.length > before);
     expect(smsc.submits.at(-1)).toMatchObject({ dataCoding: 0, text: 'Fee €5 {waived} [ok] ~^|\\', to: '16465550123' });
@@ -120,7 +149,11 @@ describe('SMPP ESME against the simulator', () => {
     expect(await smsc.inject(JOHN, '95555', 'PTS')).toEqual([0]);
     await waitFor('the PTS answered', () => smsc.submits.slice(answered).some((x) => x.to === JOHN.slice(1)));
     const malformed = esmeLog.filter((l) => l.msg === 'SMPP: malformed PDU from the SMSC').map((l) => l.reason);
-    expect(malformed).toEqual([expect.stringContaining('unknown command_id 0x00000077'), expect.stringMatching(/^deliver_sm: truncated/), 'deliver_sm: short_message runs past the end of the PDU']);
+    expect(malformed).toEqual([
+      expect.stringContaining('unknown command_id 0x00000077'),
+      expect.stringMatching(/^deliver_sm: truncated/),
+      'deliver_sm: short_message runs past the end of the PDU',
+    ]);
   });
 
   it('fails a submit whose submit_sm_resp cannot be read as it arrives (not by its timer), as of unknown outcome, and sends the next', async () => {
@@ -128,7 +161,10 @@ describe('SMPP ESME against the simulator', () => {
     await t.gw.outbox.enqueue(t.tdb.db, [{ to: JOHN, body: 'unreadable answer', locale: 'en', template: 'test.garbled', class: 'service' }], t.clock.now());
     t.gw.dispatcher.kick();
     await waitFor('settled', async () => (await outRow('test.garbled')).status !== 'queued' && (await outRow('test.garbled')).status !== 'sending');
-    expect(await outRow('test.garbled')).toMatchObject({ status: 'unknown', last_error: expect.stringContaining('unreadable answer to submit_sm: submit_sm_resp: message_id is not NUL-terminated') }); // not its timer's "no response"
+    expect(await outRow('test.garbled')).toMatchObject({
+      status: 'unknown',
+      last_error: expect.stringContaining('unreadable answer to submit_sm: submit_sm_resp: message_id is not NUL-terminated'),
+    }); // not its timer's "no response"
     await t.gw.outbox.enqueue(t.tdb.db, [{ to: JOHN, body: 'next one', locale: 'en', template: 'test.after-garbled', class: 'service' }], t.clock.now());
     t.gw.dispatcher.kick();
     await waitFor('the next sent', async () => ['sent', 'delivered'].includes((await outRow('test.after-garbled')).status));
@@ -150,7 +186,13 @@ describe('SMSC restart mid-traffic', () => {
   it('loses no message: sends wait while the link is down and go out after the rebind', async () => {
     const port = smsc.port;
     const old = smsc;
-    const values = Array.from({ length: 20 }, (_, i) => ({ to: `+1646555${String(1000 + i)}`, body: `notice ${i}`, locale: 'en' as const, template: 'test.restart', class: 'service' as const }));
+    const values = Array.from({ length: 20 }, (_, i) => ({
+      to: `+1646555${String(1000 + i)}`,
+      body: `notice ${i}`,
+      locale: 'en' as const,
+      template: 'test.restart',
+      class: 'service' as const,
+    }));
     await t.gw.outbox.enqueue(t.tdb.db, values.slice(0, 10), t.clock.now());
     t.gw.dispatcher.kick();
     await smsc.stop(); // mid-traffic: some of the first ten may be in flight
@@ -162,11 +204,15 @@ describe('SMSC restart mid-traffic', () => {
     smsc = restarted;
     await waitFor('rebind', () => smpp.isUp(), 10_000);
     const rows = () => t.tdb.db.selectFrom('outbound_messages').select(['id', 'status']).where('template', '=', 'test.restart').execute();
-    await waitFor('all settled', async () => {
-      t.clock.advance(6_000); // past the "no transport up" wait
-      t.gw.dispatcher.kick();
-      return (await rows()).every((r) => !['queued', 'sending'].includes(r.status));
-    }, 15_000);
+    await waitFor(
+      'all settled',
+      async () => {
+        t.clock.advance(6_000); // past the "no transport up" wait
+        t.gw.dispatcher.kick();
+        return (await rows()).every((r) => !['queued', 'sending'].includes(r.status));
+      },
+      15_000,
+    );
     const statuses = (await rows()).map((r) => r.status);
     // Nothing lost: every message was sent, except any whose submit was in flight when the SMSC died,
     // which is `unknown` (never resent blindly).
@@ -182,7 +228,8 @@ describe('SMSC restart mid-traffic, inbound', () => {
   it('loses no text and records none twice: acknowledged means committed, and one committed after its link died is not recorded again when redelivered', async () => {
     const port = smsc.port;
     const senders = Array.from({ length: 10 }, (_, i) => `+1646555${String(3000 + i)}`);
-    const rows = async () => (await t.tdb.db.selectFrom('inbound_messages').select('from_number').where('from_number', 'in', senders).execute()).map((r) => r.from_number);
+    const rows = async () =>
+      (await t.tdb.db.selectFrom('inbound_messages').select('from_number').where('from_number', 'in', senders).execute()).map((r) => r.from_number);
     for (const from of senders.slice(0, 5)) expect(await smsc.inject(from, '95555', 'PTS')).toEqual([0]);
     expect((await rows()).sort()).toEqual(senders.slice(0, 5)); // acknowledged ⇒ committed
 
@@ -190,8 +237,16 @@ describe('SMSC restart mid-traffic, inbound', () => {
     const lock = new pg.Client({ connectionString: t.tdb.url });
     await lock.connect();
     await lock.query('BEGIN; LOCK TABLE inbound_messages IN SHARE ROW EXCLUSIVE MODE');
-    const cutOff = senders.slice(5).map((from) => smsc.inject(from, '95555', 'PTS').then(() => 'acknowledged', () => 'cut off'));
-    await waitFor('recording blocked', async () => (await lock.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rowCount! > 0);
+    const cutOff = senders.slice(5).map((from) =>
+      smsc.inject(from, '95555', 'PTS').then(
+        () => 'acknowledged',
+        () => 'cut off',
+      ),
+    );
+    await waitFor(
+      'recording blocked',
+      async () => (await lock.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rowCount! > 0,
+    );
     await smsc.stop();
     expect(await Promise.all(cutOff)).toEqual(senders.slice(5).map(() => 'cut off')); // no deliver_sm_resp before the commit
     await lock.query('COMMIT');
@@ -218,10 +273,14 @@ describe('separate transmitter and receiver binds', () => {
     const esme = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, bindMode: 'split' });
     const got: string[] = [];
     const reports: string[] = [];
-    await esme.start({ inbound: async (sms) => void got.push(sms.text), inboundPart: async () => {}, report: async (r) => {
-      reports.push(r.state);
-      return 'applied';
-    } });
+    await esme.start({
+      inbound: async (sms) => void got.push(sms.text),
+      inboundPart: async () => {},
+      report: async (r) => {
+        reports.push(r.state);
+        return 'applied';
+      },
+    });
     try {
       expect(esme.isUp()).toBe(true);
       expect(lines.filter((l) => l.startsWith('bind')).sort()).toEqual(['bind bind_receiver uplink v0x34', 'bind bind_transmitter uplink v0x34']);

@@ -33,7 +33,11 @@ beforeEach(() => {
 });
 
 /** Posts a form as Twilio would, signed for the public URL (or as told). */
-async function post(path: string, params: Record<string, string>, sign: { url?: string; token?: string; skip?: boolean; tamper?: Record<string, string> } = {}) {
+async function post(
+  path: string,
+  params: Record<string, string>,
+  sign: { url?: string; token?: string; skip?: boolean; tamper?: Record<string, string> } = {},
+) {
   const signature = twilio.getExpectedTwilioSignature(sign.token ?? TOKEN, sign.url ?? `${PUBLIC}${path}`, params);
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
@@ -43,7 +47,14 @@ async function post(path: string, params: Record<string, string>, sign: { url?: 
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-const sms = (sid: string, body: string, from = JOHN) => ({ MessageSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+18005550100', Body: body, NumSegments: '1' });
+const sms = (sid: string, body: string, from = JOHN) => ({
+  MessageSid: sid,
+  AccountSid: 'AC00000000000000000000000000000001',
+  From: from,
+  To: '+18005550100',
+  Body: body,
+  NumSegments: '1',
+});
 
 /** Waits until every text is processed and every reply settled; fails the test if they never are. */
 async function settle() {
@@ -65,7 +76,12 @@ describe('inbound webhook', () => {
     expect(fake.messages).toEqual([
       {
         account: 'AC00000000000000000000000000000001',
-        params: expect.objectContaining({ To: JOHN, From: '+18005550100', StatusCallback: `${PUBLIC}/webhooks/twilio/status`, Body: expect.stringMatching(/^As of .*\nCard \*\*\*\*7891: balance \$812\.40/) }),
+        params: expect.objectContaining({
+          To: JOHN,
+          From: '+18005550100',
+          StatusCallback: `${PUBLIC}/webhooks/twilio/status`,
+          Body: expect.stringMatching(/^As of .*\nCard \*\*\*\*7891: balance \$812\.40/),
+        }),
       },
     ]);
     const out = await t.tdb.db.selectFrom('outbound_messages').select(['status', 'channel', 'provider_id']).orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -102,7 +118,8 @@ describe('status callbacks', () => {
     await post('/webhooks/twilio/sms', sms('SMin0004', 'PTS'));
     await settle();
     const row = await t.tdb.db.selectFrom('outbound_messages').select(['id', 'provider_id']).orderBy('id', 'desc').executeTakeFirstOrThrow();
-    const status = (s: string, extra: Record<string, string> = {}) => post('/webhooks/twilio/status', { MessageSid: row.provider_id!, MessageStatus: s, ...extra });
+    const status = (s: string, extra: Record<string, string> = {}) =>
+      post('/webhooks/twilio/status', { MessageSid: row.provider_id!, MessageStatus: s, ...extra });
     expect((await status('delivered')).status).toBe(200);
     expect((await status('sent')).status).toBe(200);
     expect((await status('delivered')).status).toBe(200);

@@ -15,7 +15,11 @@ describe('parseInjectionBody', () => {
     ['a body that is not an object', '"BAL"', [{ path: '(document)', message: expect.stringContaining('expected object') }]],
     ['no sender', '{"text":"BAL"}', [{ path: 'from', message: expect.stringContaining('expected string') }]],
     ['a sender with a dash', '{"from":"138-0013-8000","text":"BAL"}', [{ path: 'from', message: 'expected 1–20 digits or letters, optionally after a +' }]],
-    ['a sender too long for SMPP', `{"from":"+${'1'.repeat(21)}","text":"BAL"}`, [{ path: 'from', message: 'expected 1–20 digits or letters, optionally after a +' }]],
+    [
+      'a sender too long for SMPP',
+      `{"from":"+${'1'.repeat(21)}","text":"BAL"}`,
+      [{ path: 'from', message: 'expected 1–20 digits or letters, optionally after a +' }],
+    ],
     ['an empty text', '{"from":"+8613800138000","text":""}', [{ path: 'text', message: 'must not be empty' }]],
     ['a text too long', `{"from":"+8613800138000","text":"${'a'.repeat(2001)}"}`, [{ path: 'text', message: 'longer than 2,000 characters' }]],
     ['a field it does not know', '{"from":"+8613800138000","text":"BAL","body":"x"}', [{ path: '(document)', message: expect.stringContaining('"body"') }]],

@@ -30,8 +30,12 @@ describe('loadConfig', () => {
 
   it('requires the Twilio settings that go together', () => {
     expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(/TWILIO_AUTH_TOKEN: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together/);
-    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', PUBLIC_BASE_URL: 'https://x.example' })).toThrow(/TWILIO_FROM: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID/);
-    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+18005550100' })).toThrow(/PUBLIC_BASE_URL: required with Twilio/);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', PUBLIC_BASE_URL: 'https://x.example' })).toThrow(
+      /TWILIO_FROM: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID/,
+    );
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+18005550100' })).toThrow(
+      /PUBLIC_BASE_URL: required with Twilio/,
+    );
     const c = loadConfig({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+18005550100', PUBLIC_BASE_URL: 'https://x.example/' });
     expect(c.twilio).toMatchObject({ accountSid: 'AC1', from: '+18005550100' });
     expect(c.publicBaseUrl).toBe('https://x.example');
@@ -39,9 +43,15 @@ describe('loadConfig', () => {
 
   it('reads the SMPP settings: sender with TON/NPI, tier senders, sessions, window', () => {
     expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775' })).toThrow(/SMPP_SOURCE_ADDR: required with SMPP/);
-    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_SOURCE_TON: '9', SMPP_SESSIONS: '0' })).toThrow(/SMPP_SOURCE_TON: .*\n.*SMPP_SESSIONS: /s);
-    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_TIER_SENDERS: '{"diamond":"1"}' })).toThrow(/SMPP_TIER_SENDERS: .*Unrecognized key: "diamond"/);
-    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_TIER_SENDERS: '{"platinum":{"addr":"95588","ton":7}}' })).toThrow(/SMPP_TIER_SENDERS: platinum/);
+    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_SOURCE_TON: '9', SMPP_SESSIONS: '0' })).toThrow(
+      /SMPP_SOURCE_TON: .*\n.*SMPP_SESSIONS: /s,
+    );
+    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_TIER_SENDERS: '{"diamond":"1"}' })).toThrow(
+      /SMPP_TIER_SENDERS: .*Unrecognized key: "diamond"/,
+    );
+    expect(() => loadConfig({ SMPP_URL: 'smpp://smsc:2775', SMPP_SOURCE_ADDR: '95555', SMPP_TIER_SENDERS: '{"platinum":{"addr":"95588","ton":7}}' })).toThrow(
+      /SMPP_TIER_SENDERS: platinum/,
+    );
     const c = loadConfig({
       SMPP_URL: 'smpp://smsc:2775',
       SMPP_SOURCE_ADDR: '95555',

@@ -7,8 +7,14 @@ describe('sourceAddress', () => {
     [{ addr: '95555' }, { addr: '95555', ton: 0, npi: 1 }],
     [{ addr: '+8695555' }, { addr: '8695555', ton: 1, npi: 1 }],
     [{ addr: 'UPLINK BANK' }, { addr: 'UPLINK BANK', ton: 5, npi: 0 }],
-    [{ addr: '95588', ton: 3, npi: 0 }, { addr: '95588', ton: 3, npi: 0 }],
-    [{ addr: 'BANK', npi: 9 }, { addr: 'BANK', ton: 5, npi: 9 }],
+    [
+      { addr: '95588', ton: 3, npi: 0 },
+      { addr: '95588', ton: 3, npi: 0 },
+    ],
+    [
+      { addr: 'BANK', npi: 9 },
+      { addr: 'BANK', ton: 5, npi: 9 },
+    ],
   ])('%o → %o', (setting, expected) => {
     expect(sourceAddress(setting)).toEqual(expected);
   });

@@ -74,8 +74,18 @@ describe('parseReceipt', () => {
   const std = 'id:0000012345 sub:001 dlvrd:001 submit date:2611281030 done date:2611281031 stat:DELIVRD err:000 text:Your balance';
   it.each([
     ['standard text', std, {}, { id: '0000012345', state: 'delivered' }],
-    ['lower-case keys, 12-digit dates', 'ID:abc123 sub:001 dlvrd:000 submit date:261128103015 done date:261128103120 Stat:UNDELIV err:0B1 text:', {}, { id: 'abc123', state: 'undelivered', error: '0B1' }],
-    ['text field with id: and stat: inside', 'id:77 sub:001 dlvrd:001 submit date:2611281030 done date:2611281031 stat:DELIVRD err:000 text:id:99 stat:UNDELIV', {}, { id: '77', state: 'delivered' }],
+    [
+      'lower-case keys, 12-digit dates',
+      'ID:abc123 sub:001 dlvrd:000 submit date:261128103015 done date:261128103120 Stat:UNDELIV err:0B1 text:',
+      {},
+      { id: 'abc123', state: 'undelivered', error: '0B1' },
+    ],
+    [
+      'text field with id: and stat: inside',
+      'id:77 sub:001 dlvrd:001 submit date:2611281030 done date:2611281031 stat:DELIVRD err:000 text:id:99 stat:UNDELIV',
+      {},
+      { id: '77', state: 'delivered' },
+    ],
     ['TLVs win over text', std, { receiptedMessageId: 'FF01', messageState: 5 }, { id: 'FF01', state: 'undelivered' }],
     ['expired', 'id:1 stat:EXPIRED err:000', {}, { id: '1', state: 'expired' }],
     ['rejected', 'id:1 stat:REJECTD err:001', {}, { id: '1', state: 'failed', error: '001' }],

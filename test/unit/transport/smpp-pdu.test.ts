@@ -13,11 +13,22 @@ const header = (length: number, id: number, seq = 42) => {
 
 describe('encodePdu / parsePdu round trips', () => {
   it.each([
-    ['bind_transceiver', { command: 'bind_transceiver', command_status: 0, sequence_number: 1, bind: { system_id: 'uplink', password: 'secret', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' } }],
+    [
+      'bind_transceiver',
+      {
+        command: 'bind_transceiver',
+        command_status: 0,
+        sequence_number: 1,
+        bind: { system_id: 'uplink', password: 'secret', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+      },
+    ],
     ['bind_transceiver_resp', { command: 'bind_transceiver_resp', command_status: 0, sequence_number: 1, id: 'SMSC' }],
     ['submit_sm', { command: 'submit_sm', command_status: 0, sequence_number: 7, sm: sm() }],
     ['submit_sm_resp', { command: 'submit_sm_resp', command_status: 0, sequence_number: 7, id: '0A1B2C' }],
-    ['deliver_sm with @ (0x00) in the text', { command: 'deliver_sm', command_status: 0, sequence_number: 9, sm: sm({ data_coding: 0, short_message: Buffer.from([0x00, 0x41]) }) }],
+    [
+      'deliver_sm with @ (0x00) in the text',
+      { command: 'deliver_sm', command_status: 0, sequence_number: 9, sm: sm({ data_coding: 0, short_message: Buffer.from([0x00, 0x41]) }) },
+    ],
     ['enquire_link', { command: 'enquire_link', command_status: 0, sequence_number: 3 }],
     ['generic_nack', { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: 4 }],
   ])('%s', (_name, pdu) => {
@@ -46,8 +57,16 @@ describe('encodePdu / parsePdu round trips', () => {
 describe('malformed PDUs are reported, never thrown', () => {
   it.each([
     ['shorter than a header', Buffer.alloc(10), { error: 'PDU shorter than its 16-octet header (10)', status: STATUS.ESME_RINVCMDLEN }],
-    ['length disagreeing with the frame', header(20, CMD.enquire_link), { error: 'command_length 20 does not match the 16 octets received', status: STATUS.ESME_RINVCMDLEN, sequence_number: 42 }],
-    ['unknown command_id', header(16, 0x00000077), { error: 'unknown command_id 0x00000077', status: STATUS.ESME_RINVCMDID, command_id: 0x77, sequence_number: 42 }],
+    [
+      'length disagreeing with the frame',
+      header(20, CMD.enquire_link),
+      { error: 'command_length 20 does not match the 16 octets received', status: STATUS.ESME_RINVCMDLEN, sequence_number: 42 },
+    ],
+    [
+      'unknown command_id',
+      header(16, 0x00000077),
+      { error: 'unknown command_id 0x00000077', status: STATUS.ESME_RINVCMDID, command_id: 0x77, sequence_number: 42 },
+    ],
   ])('%s', (_name, frame, expected) => {
     expect(parsePdu(frame)).toMatchObject({ ok: false, ...expected });
   });
@@ -56,13 +75,24 @@ describe('malformed PDUs are reported, never thrown', () => {
     const full = encodePdu({ command: 'deliver_sm', command_status: 0, sequence_number: 77, sm: sm() });
     const cut = Buffer.from(full.subarray(0, full.length - 3));
     cut.writeUInt32BE(cut.length, 0);
-    expect(parsePdu(cut)).toEqual({ ok: false, error: 'deliver_sm: short_message runs past the end of the PDU', status: STATUS.ESME_RINVMSGLEN, command_id: CMD.deliver_sm, sequence_number: 77 });
+    expect(parsePdu(cut)).toEqual({
+      ok: false,
+      error: 'deliver_sm: short_message runs past the end of the PDU',
+      status: STATUS.ESME_RINVMSGLEN,
+      command_id: CMD.deliver_sm,
+      sequence_number: 77,
+    });
   });
 
   it('reports a C string without its NUL and an over-long field', () => {
     const noNul = Buffer.concat([header(16 + 3, CMD.submit_sm_resp, 5), Buffer.from('abc')]);
     expect(parsePdu(noNul)).toMatchObject({ ok: false, error: 'submit_sm_resp: message_id is not NUL-terminated', sequence_number: 5 });
-    const long = encodePdu({ command: 'bind_transmitter', command_status: 0, sequence_number: 6, bind: { system_id: 'x'.repeat(20), password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' } });
+    const long = encodePdu({
+      command: 'bind_transmitter',
+      command_status: 0,
+      sequence_number: 6,
+      bind: { system_id: 'x'.repeat(20), password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+    });
     expect(parsePdu(long)).toMatchObject({ ok: false, error: 'bind_transmitter: system_id is longer than 15 octets' });
   });
 });
@@ -81,21 +111,38 @@ describe('answerToMalformed', () => {
     return c;
   };
   const deliver = encodePdu({ command: 'deliver_sm', command_status: 0, sequence_number: 77, sm: sm() });
-  const bind = encodePdu({ command: 'bind_receiver', command_status: 0, sequence_number: 8, bind: { system_id: 'x'.repeat(20), password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' } });
+  const bind = encodePdu({
+    command: 'bind_receiver',
+    command_status: 0,
+    sequence_number: 8,
+    bind: { system_id: 'x'.repeat(20), password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+  });
   const enquire = encodePdu({ command: 'enquire_link', command_status: 0, sequence_number: 9 });
   const submitResp = encodePdu({ command: 'submit_sm_resp', command_status: 0, sequence_number: 5, id: '1A2B' });
   it.each([
     ['a header shorter than 16 octets', Buffer.alloc(10), { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDLEN, sequence_number: 0 }],
-    ['a command_length disagreeing with the frame', header(20, CMD.deliver_sm), { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDLEN, sequence_number: 42 }],
+    [
+      'a command_length disagreeing with the frame',
+      header(20, CMD.deliver_sm),
+      { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDLEN, sequence_number: 42 },
+    ],
     ['an unknown command_id', header(16, 0x00000077), { command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: 42 }],
     ['a truncated deliver_sm', cut(deliver, 3), { command: 'deliver_sm_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 77, id: '' }],
-    ['a deliver_sm whose sm_length runs past its end', (() => {
-      const d = Buffer.from(deliver);
-      d[d.length - 5] = 200; // sm_length 200, 4 octets follow
-      return d;
-    })(), { command: 'deliver_sm_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 77, id: '' }],
+    [
+      'a deliver_sm whose sm_length runs past its end',
+      (() => {
+        const d = Buffer.from(deliver);
+        d[d.length - 5] = 200; // sm_length 200, 4 octets follow
+        return d;
+      })(),
+      { command: 'deliver_sm_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 77, id: '' },
+    ],
     ['a bind with an over-long system_id', bind, { command: 'bind_receiver_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 8, id: '' }],
-    ['an enquire_link with a broken TLV after it', padded(enquire, Buffer.from([0x04, 0x24])), { command: 'enquire_link_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 9 }],
+    [
+      'an enquire_link with a broken TLV after it',
+      padded(enquire, Buffer.from([0x04, 0x24])),
+      { command: 'enquire_link_resp', command_status: STATUS.ESME_RINVMSGLEN, sequence_number: 9 },
+    ],
   ])('answers %s', (_name, frame, expected) => {
     const parsed = parsePdu(frame);
     if (parsed.ok) throw new Error('parsed a malformed frame');

@@ -14,7 +14,20 @@ const deliver = (seq: number, over: Partial<SmBody> = {}, tlvs: [number, Buffer]
 describe('deliverySignature', () => {
   it.each([
     ['another sequence number', deliver(2), true],
-    ['the same TLVs in another order', [deliver(1, {}, [[0x0424, Buffer.from('x')], [0x020c, Buffer.from([0, 1])]]), deliver(2, {}, [[0x020c, Buffer.from([0, 1])], [0x0424, Buffer.from('x')]])], true],
+    [
+      'the same TLVs in another order',
+      [
+        deliver(1, {}, [
+          [0x0424, Buffer.from('x')],
+          [0x020c, Buffer.from([0, 1])],
+        ]),
+        deliver(2, {}, [
+          [0x020c, Buffer.from([0, 1])],
+          [0x0424, Buffer.from('x')],
+        ]),
+      ],
+      true,
+    ],
     ['another text', deliver(1, { short_message: Buffer.from('PTS') }), false],
     ['another sender', deliver(1, { source_addr: '8613800138001' }), false],
     ['another service number', deliver(1, { destination_addr: '95588' }), false],

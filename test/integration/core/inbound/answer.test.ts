@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 const record = (text: string, from = LI) => recordOnly(t, { from, to: 'UPLINK', text });
-const replies = async () => (await t.tdb.db.selectFrom('outbound_messages').select(['inbound_id', 'body']).orderBy('id').execute());
+const replies = async () => await t.tdb.db.selectFrom('outbound_messages').select(['inbound_id', 'body']).orderBy('id').execute();
 
 describe('texts naming read-only commands are answered without a transaction', () => {
   it.each([
@@ -53,7 +53,10 @@ describe('texts naming read-only commands are answered without a transaction', (
       expect((await handler.answer(t.tdb.db, [bal])).deferred).toEqual([]);
       expect((await replies()).map((r) => r.inbound_id)).toEqual([bal]);
       let settled = false;
-      langHandled = t.tdb.db.transaction().execute((other) => handler.handle(other, [lang])).finally(() => (settled = true));
+      langHandled = t.tdb.db
+        .transaction()
+        .execute((other) => handler.handle(other, [lang]))
+        .finally(() => (settled = true));
       // LANG's transaction asks for the sender's lock and PostgreSQL makes it wait: seen in pg_locks.
       await waitFor('LANG waiting for the sender lock', async () => {
         const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_locks
@@ -104,15 +107,14 @@ describe('texts naming read-only commands are answered without a transaction', (
       // One at a time: a text whose sender has one still unhandled waits for the lock (order kept).
       for (let i = 0; i < 4; i++) {
         await t.gw.sink.inbound({ channel: 'dev', providerId: randomUUID(), from: LI, to: 'UPLINK', text: 'PTS' });
-        await waitFor(`text ${i + 1} handled`, async () => (await t.tdb.db.selectFrom('inbound_messages').select('id').where('status', '=', 'received').execute()).length === 0);
+        await waitFor(
+          `text ${i + 1} handled`,
+          async () => (await t.tdb.db.selectFrom('inbound_messages').select('id').where('status', '=', 'received').execute()).length === 0,
+        );
       }
       await waitFor('three replies', () => t.gw.dev.delivered.length === 3);
     });
-    expect(t.gw.dev.delivered.map((d) => d.body)).toEqual([
-      '您当前的积分为128,450分。',
-      '您当前的积分为128,450分。',
-      '您发送短信过于频繁，请一分钟后再试。',
-    ]);
+    expect(t.gw.dev.delivered.map((d) => d.body)).toEqual(['您当前的积分为128,450分。', '您当前的积分为128,450分。', '您发送短信过于频繁，请一分钟后再试。']);
     const statuses = await t.tdb.db.selectFrom('inbound_messages').select('status').orderBy('id').execute();
     expect(statuses.map((s) => s.status)).toEqual(['processed', 'processed', 'rate_limited', 'rate_limited']);
   });
@@ -130,7 +132,13 @@ describe('texts naming read-only commands are answered without a transaction', (
     // What a batch reading them afterwards sees (its own earlier texts are in the batch, not behind).
     const ids = out.slice(0, 4).map((a) => a.id);
     const again = await readTexts(t.tdb.db, ids, since, false);
-    const fields = (r: { id: number; recent: number; customer: unknown; cards: unknown; staff: unknown }) => ({ id: r.id, recent: r.recent, customer: r.customer, cards: r.cards, staff: r.staff });
+    const fields = (r: { id: number; recent: number; customer: unknown; cards: unknown; staff: unknown }) => ({
+      id: r.id,
+      recent: r.recent,
+      customer: r.customer,
+      cards: r.cards,
+      staff: r.staff,
+    });
     expect(out.slice(0, 4).map((a) => fields(a.read!))).toEqual(again.map(fields));
     expect(out[0].read?.customer).toMatchObject({ mobile: LI });
   });
@@ -146,7 +154,11 @@ describe('texts naming read-only commands are answered without a transaction', (
     expect(alone.read).toMatchObject({ id: alone.id, text: 'PTS', recent: 1 });
     await Promise.all([...burst, alone].map((a) => a.handled));
     const marks = await t.tdb.db.selectFrom('inbound_messages').select(['status', 'command']).orderBy('id').execute();
-    expect(marks).toEqual([{ status: 'processed', command: 'lang' }, ...Array.from({ length: n - 1 }, () => ({ status: 'processed', command: 'balance' })), { status: 'processed', command: 'points' }]);
+    expect(marks).toEqual([
+      { status: 'processed', command: 'lang' },
+      ...Array.from({ length: n - 1 }, () => ({ status: 'processed', command: 'balance' })),
+      { status: 'processed', command: 'points' },
+    ]);
     const answered = await replies();
     expect(answered.map((r) => Number(r.inbound_id)).sort((a, b) => a - b)).toEqual([...burst, alone].map((a) => a.id));
   });

@@ -119,7 +119,9 @@ describe('a failing command', () => {
   });
 
   it('rolls back its writes and replies, marks the text failed and apologises', async () => {
-    await (await pipelineWithBoom().ingest({ channel: 'dev', providerId: 'b-1', from: JOHN, to: 'UPLINK', text: 'BOOM' })).handled;
+    await (
+      await pipelineWithBoom().ingest({ channel: 'dev', providerId: 'b-1', from: JOHN, to: 'UPLINK', text: 'BOOM' })
+    ).handled;
     const inbound = await t.tdb.db.selectFrom('inbound_messages').select(['status', 'error']).executeTakeFirstOrThrow();
     expect(inbound).toEqual({ status: 'failed', error: 'Error: handler bug' });
     const out = await t.tdb.db.selectFrom('outbound_messages').select('body').execute();
@@ -134,7 +136,8 @@ describe('texts handled in batches', () => {
   const WANG = '+8613900139000';
   const pipelineWith = pipelineWithBoom;
   const sms = (from: string, text: string) => ({ channel: 'dev', providerId: randomUUID(), from, to: 'UPLINK', text });
-  const repliesTo = async (from: string) => (await t.tdb.db.selectFrom('outbound_messages').select('body').where('to_number', '=', from).orderBy('id').execute()).map((r) => r.body);
+  const repliesTo = async (from: string) =>
+    (await t.tdb.db.selectFrom('outbound_messages').select('body').where('to_number', '=', from).orderBy('id').execute()).map((r) => r.body);
 
   beforeEach(async () => {
     t = await testGateway();
@@ -143,7 +146,12 @@ describe('texts handled in batches', () => {
   it('records texts arriving together in one go, a repeated provider id as a duplicate of the first', async () => {
     const pipeline = pipelineWith();
     const first = sms(JOHN, 'PTS');
-    const results = await Promise.all([pipeline.ingest(first), pipeline.ingest(sms(LI, 'BAL')), pipeline.ingest({ ...first }), pipeline.ingest(sms(WANG, 'PTS'))]);
+    const results = await Promise.all([
+      pipeline.ingest(first),
+      pipeline.ingest(sms(LI, 'BAL')),
+      pipeline.ingest({ ...first }),
+      pipeline.ingest(sms(WANG, 'PTS')),
+    ]);
     expect(results.map((r) => r.duplicate)).toEqual([false, false, true, false]);
     expect(results[2].id).toBe(results[0].id);
     expect(await t.tdb.db.selectFrom('inbound_messages').selectAll().execute()).toHaveLength(3);
@@ -154,7 +162,13 @@ describe('texts handled in batches', () => {
   it('answers every text of a batch; a sender with two texts has them handled in order, the second seeing the first', async () => {
     const pipeline = pipelineWith();
     const ids = [];
-    for (const [from, text] of [[JOHN, 'LANG ZH'], [LI, '积分'], [JOHN, 'PTS'], [WANG, 'PTS']]) ids.push(await recordOnly(t, sms(from, text)));
+    for (const [from, text] of [
+      [JOHN, 'LANG ZH'],
+      [LI, '积分'],
+      [JOHN, 'PTS'],
+      [WANG, 'PTS'],
+    ])
+      ids.push(await recordOnly(t, sms(from, text)));
     t.clock.advance(1000);
     expect(await pipeline.recoverPending(0)).toBe(4); // one batch of four
     expect(await repliesTo(JOHN)).toEqual([expect.stringContaining('中文'), '您当前的积分为3,150分。']); // PTS after LANG ZH: in Chinese
@@ -166,7 +180,12 @@ describe('texts handled in batches', () => {
 
   it('a failing command fails alone: the rest of its batch is answered, it gets the apology', async () => {
     const pipeline = pipelineWith();
-    for (const [from, text] of [[LI, '积分'], [JOHN, 'BOOM'], [WANG, 'PTS']]) await recordOnly(t, sms(from, text));
+    for (const [from, text] of [
+      [LI, '积分'],
+      [JOHN, 'BOOM'],
+      [WANG, 'PTS'],
+    ])
+      await recordOnly(t, sms(from, text));
     t.clock.advance(1000);
     expect(await pipeline.recoverPending(0)).toBe(3);
     expect(await repliesTo(LI)).toEqual(['您当前的积分为128,450分。']);

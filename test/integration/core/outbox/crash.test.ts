@@ -21,13 +21,30 @@ afterEach(async () => {
 });
 
 async function queueMany(n: number, at = new Date()) {
-  const values = Array.from({ length: n }, (_, i) => ({ to_number: `+1646555${String(i).padStart(4, '0')}`, body: `m${i}`, locale: 'en', template: 'test', class: 'service', priority: 22, not_before: at }));
-  await tdb.db.insertInto('outbound_messages').values(values as never).execute();
+  const values = Array.from({ length: n }, (_, i) => ({
+    to_number: `+1646555${String(i).padStart(4, '0')}`,
+    body: `m${i}`,
+    locale: 'en',
+    template: 'test',
+    class: 'service',
+    priority: 22,
+    not_before: at,
+  }));
+  await tdb.db
+    .insertInto('outbound_messages')
+    .values(values as never)
+    .execute();
 }
 
 const statusCounts = async () =>
   Object.fromEntries(
-    (await tdb.db.selectFrom('outbound_messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()).map((r) => [r.status, Number(r.n)]),
+    (
+      await tdb.db
+        .selectFrom('outbound_messages')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute()
+    ).map((r) => [r.status, Number(r.n)]),
   );
 
 describe('lease recovery', () => {
@@ -35,7 +52,11 @@ describe('lease recovery', () => {
     const now = new Date();
     await queueMany(4, now);
     const claimed = await claimDue(tdb.db, { batch: 4, leaseMs: 1000, now, minPriority: 0, maxPriority: 99 });
-    await markHanded(tdb.db, claimed.slice(0, 1).map((r) => r.id), now);
+    await markHanded(
+      tdb.db,
+      claimed.slice(0, 1).map((r) => r.id),
+      now,
+    );
     expect(await recoverExpiredLeases(tdb.db, new Date(now.getTime() + 500))).toEqual({ requeued: 0, unknown: 0 });
     expect(await recoverExpiredLeases(tdb.db, new Date(now.getTime() + 1500))).toEqual({ requeued: 3, unknown: 1 });
     expect(await statusCounts()).toEqual({ queued: 3, unknown: 1 });

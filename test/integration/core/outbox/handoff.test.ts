@@ -26,8 +26,7 @@ function pipelineHandingTo(handOff: HandOff | undefined) {
   return { pipeline, woken };
 }
 
-const replyRow = () =>
-  t.tdb.db.selectFrom('outbound_messages').select(['id', 'status', 'attempts', 'locked_until', 'handed_at']).executeTakeFirstOrThrow();
+const replyRow = () => t.tdb.db.selectFrom('outbound_messages').select(['id', 'status', 'attempts', 'locked_until', 'handed_at']).executeTakeFirstOrThrow();
 
 describe('replies handed to the dispatcher as they commit', () => {
   it('queues the reply already claimed (sending, first attempt, leased, not handed) and hands it over only after commit', async () => {
@@ -39,7 +38,9 @@ describe('replies handed to the dispatcher as they commit', () => {
       // Read through another connection of the pool: it sees the row only once committed.
       send: (rows) => void replyRow().then((committed) => handed.push({ rows, committed })),
     });
-    await (await pipeline.ingest(sms('BAL'))).handled;
+    await (
+      await pipeline.ingest(sms('BAL'))
+    ).handled;
     await waitFor('the hand-off', () => handed.length === 1);
     const tier = (await t.tdb.db.selectFrom('customers').select('tier').where('mobile', '=', LI).executeTakeFirstOrThrow()).tier;
     const [row] = handed[0].rows;
@@ -53,7 +54,9 @@ describe('replies handed to the dispatcher as they commit', () => {
   it('queues the reply for a claim when the dispatcher takes none (stopped) and wakes it', async () => {
     const handed: ClaimedMessage[][] = [];
     const { pipeline, woken } = pipelineHandingTo({ lease: () => null, send: (rows) => void handed.push(rows) });
-    await (await pipeline.ingest(sms('BAL'))).handled;
+    await (
+      await pipeline.ingest(sms('BAL'))
+    ).handled;
     expect(handed).toEqual([]); // nothing to hand over
     expect(await replyRow()).toMatchObject({ status: 'queued', attempts: 0, locked_until: null });
     expect(woken.queued).toBe(1);
@@ -61,7 +64,9 @@ describe('replies handed to the dispatcher as they commit', () => {
 
   it('a reply leased to a process that died before sending is requeued when the lease runs out, then sent', async () => {
     const { pipeline } = pipelineHandingTo({ lease: (now) => new Date(now.getTime() + 60_000), send: () => {} }); // "dies": never sends
-    await (await pipeline.ingest(sms('BAL'))).handled;
+    await (
+      await pipeline.ingest(sms('BAL'))
+    ).handled;
     expect(await replyRow()).toMatchObject({ status: 'sending', attempts: 1 });
     t.clock.advance(61_000);
     expect(await recoverExpiredLeases(t.tdb.db, t.clock.now())).toEqual({ requeued: 1, unknown: 0 });
@@ -73,7 +78,9 @@ describe('replies handed to the dispatcher as they commit', () => {
 
   it('a running gateway answers with no claim; replies handed over after stop go back to the queue', async () => {
     await t.gw.start();
-    await (await t.gw.pipeline.ingest(sms('PTS'))).handled;
+    await (
+      await t.gw.pipeline.ingest(sms('PTS'))
+    ).handled;
     await waitFor('the reply', () => t.gw.dev.delivered.length === 1);
     await waitFor('the sent mark', async () => (await replyRow()).status === 'sent');
     expect(await replyRow()).toMatchObject({ status: 'sent', attempts: 1 });
@@ -83,8 +90,13 @@ describe('replies handed to the dispatcher as they commit', () => {
     expect(t.gw.dispatcher.lease(t.clock.now())).toBeNull();
     // A batch whose lease was taken before the stop and committed after it.
     const { pipeline } = pipelineHandingTo({ lease: () => lease, send: (rows) => t.gw.dispatcher.send(rows) });
-    await (await pipeline.ingest(sms('BAL'))).handled;
-    await waitFor('the requeue', async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('status', '=', 'queued').execute()).length === 1);
+    await (
+      await pipeline.ingest(sms('BAL'))
+    ).handled;
+    await waitFor(
+      'the requeue',
+      async () => (await t.tdb.db.selectFrom('outbound_messages').select('status').where('status', '=', 'queued').execute()).length === 1,
+    );
     const row = await t.tdb.db.selectFrom('outbound_messages').select(['attempts', 'locked_until']).where('status', '=', 'queued').executeTakeFirstOrThrow();
     expect(row).toEqual({ attempts: 0, locked_until: null });
     expect(t.gw.dev.delivered).toHaveLength(1);

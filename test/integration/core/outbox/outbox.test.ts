@@ -29,7 +29,18 @@ async function queue(to: string, cls: MessageClass, body = 'hello', extra: { exp
   const c = extra.customer === false ? undefined : await customerOf(to);
   const [id] = await t.gw.outbox.enqueue(
     t.tdb.db,
-    [{ to, body, locale: c?.locale ?? 'en', template: 'test', class: cls, tier: extra.tier ?? c?.tier ?? null, customerId: c?.id ?? null, expiresAt: extra.expiresAt }],
+    [
+      {
+        to,
+        body,
+        locale: c?.locale ?? 'en',
+        template: 'test',
+        class: cls,
+        tier: extra.tier ?? c?.tier ?? null,
+        customerId: c?.id ?? null,
+        expiresAt: extra.expiresAt,
+      },
+    ],
     t.clock.now(),
   );
   return id;
@@ -73,7 +84,12 @@ describe('consent, quiet hours and caps', () => {
     const toJohn = await queue(JOHN, 'marketing');
     const serviceToLi = await queue(LI, 'service');
     await drain();
-    expect(await row(toLi)).toMatchObject({ status: 'queued', attempts: 0, not_before: new Date('2026-11-29T00:00:00Z'), last_error: 'deferred: quiet hours in Asia/Shanghai' });
+    expect(await row(toLi)).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+      not_before: new Date('2026-11-29T00:00:00Z'),
+      last_error: 'deferred: quiet hours in Asia/Shanghai',
+    });
     expect(await row(toChan)).toMatchObject({ status: 'queued', not_before: new Date('2026-11-29T00:00:00Z') });
     expect((await row(toJohn)).status).toBe('sent');
     expect((await row(serviceToLi)).status).toBe('sent');
@@ -131,7 +147,14 @@ describe('priority and lanes', () => {
     const wang = (await customerOf(WANG))!;
     await t.gw.outbox.enqueue(
       t.tdb.db,
-      Array.from({ length: 3000 }, () => ({ to: WANG, body: 'offer', locale: 'zh-CN' as const, template: 'campaign', class: 'marketing' as const, customerId: wang.id })),
+      Array.from({ length: 3000 }, () => ({
+        to: WANG,
+        body: 'offer',
+        locale: 'zh-CN' as const,
+        template: 'campaign',
+        class: 'marketing' as const,
+        customerId: wang.id,
+      })),
       t.clock.now(),
     );
     await t.gw.start();
@@ -296,11 +319,23 @@ describe('several workers', () => {
       return { providerId: '' };
     });
     t = await testGateway({ transports: [shared], env: { DESTINATION_MAX_PER_MINUTE: '100000' } });
-    const values = Array.from({ length: 2000 }, (_, i) => ({ to_number: `+1646555${String(i).padStart(4, '0')}`, body: `n${i}`, locale: 'en', template: 'test', class: 'service', priority: 22, not_before: t.clock.now() }));
-    await t.tdb.db.insertInto('outbound_messages').values(values as never).execute();
+    const values = Array.from({ length: 2000 }, (_, i) => ({
+      to_number: `+1646555${String(i).padStart(4, '0')}`,
+      body: `n${i}`,
+      locale: 'en',
+      template: 'test',
+      class: 'service',
+      priority: 22,
+      not_before: t.clock.now(),
+    }));
+    await t.tdb.db
+      .insertInto('outbound_messages')
+      .values(values as never)
+      .execute();
     const otherDb = createDb(t.tdb.url);
     const routes = new RouteTable([{ via: ['shared'] }], ['shared']);
-    const mk = (db: typeof otherDb) => new Dispatcher(db, new Map([['shared', shared]]), routes, t.clock.now, createLogger('silent'), { batch: 50, destinationMaxPerMinute: 100000 });
+    const mk = (db: typeof otherDb) =>
+      new Dispatcher(db, new Map([['shared', shared]]), routes, t.clock.now, createLogger('silent'), { batch: 50, destinationMaxPerMinute: 100000 });
     try {
       await Promise.all([drain(mk(t.tdb.db)), drain(mk(otherDb)), drain(mk(otherDb))]);
     } finally {
@@ -309,7 +344,11 @@ describe('several workers', () => {
     const ids = shared.sent.map((m) => m.id);
     expect(ids).toHaveLength(2000);
     expect(new Set(ids).size).toBe(2000);
-    const statuses = await t.tdb.db.selectFrom('outbound_messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const statuses = await t.tdb.db
+      .selectFrom('outbound_messages')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
     expect(statuses).toEqual([{ status: 'sent', n: 2000 }]);
   });
 });

@@ -32,8 +32,14 @@ describe('sign-up confirmed by an agent over SMS', () => {
     const [ack] = await t.sms(AGENT, `OK ${ref}`);
     expect(ack).toBe(`已确认${ref}（HC2026），已通知客户。`);
     expect((await reg(ref)).status).toBe('confirmed');
-    expect(delivered(LI).at(-1)).toBe(`报名成功：持卡人周年健康体检，2027年1月16日 09:00，地点：Ruijin Hospital, 197 Ruijin Er Road, Shanghai。编号${ref}，期待您的光临。`);
-    const audit = await t.tdb.db.selectFrom('audit_log').select(['actor_type', 'channel', 'action', 'subject']).where('action', '=', 'registration.confirm').execute();
+    expect(delivered(LI).at(-1)).toBe(
+      `报名成功：持卡人周年健康体检，2027年1月16日 09:00，地点：Ruijin Hospital, 197 Ruijin Er Road, Shanghai。编号${ref}，期待您的光临。`,
+    );
+    const audit = await t.tdb.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'channel', 'action', 'subject'])
+      .where('action', '=', 'registration.confirm')
+      .execute();
     expect(audit).toEqual([{ actor_type: 'staff', channel: 'sms:dev', action: 'registration.confirm', subject: `registration:${ref}` }]);
   });
 
@@ -41,7 +47,9 @@ describe('sign-up confirmed by an agent over SMS', () => {
     const ref = refIn((await t.sms(CHAN, '報名 HC2026'))[0]);
     await staffLocale('en');
     expect(await t.sms(AGENT, `no ${ref} Gold places are fully booked`)).toEqual([`Declined ${ref} (HC2026); the customer has been told.`]);
-    expect(delivered(CHAN).at(-1)).toBe(`很抱歉，您的持卡人周年健康檢查報名（編號${ref}）未能確認。原因：Gold places are fully booked。如有查詢請致電400-820-8888。`);
+    expect(delivered(CHAN).at(-1)).toBe(
+      `很抱歉，您的持卡人周年健康檢查報名（編號${ref}）未能確認。原因：Gold places are fully booked。如有查詢請致電400-820-8888。`,
+    );
     expect(await reg(ref)).toMatchObject({ status: 'declined', reason: 'Gold places are fully booked' });
   });
 
@@ -99,7 +107,10 @@ describe('capacity, eligibility, duplicates', () => {
   });
 
   it('limits an event to holders of the named card products', async () => {
-    await t.tdb.db.updateTable('events').set({ eligible_tiers: [], eligible_products: ['GOLD'] }).execute();
+    await t.tdb.db
+      .updateTable('events')
+      .set({ eligible_tiers: [], eligible_products: ['GOLD'] })
+      .execute();
     expect(await t.sms(LI, 'LANG EN')).toHaveLength(1);
     expect(await t.sms(LI, 'JOIN HC2026')).toEqual(['Sorry, Cardholder anniversary health check is open to selected cardholders only.']); // PLATINUM cards only
     expect((await t.sms(CHAN, '報名HC2026'))[0]).toMatch(/^您已報名/); // holds a GOLD card
@@ -119,7 +130,12 @@ describe('concurrent confirmations', () => {
     const confirmOnce = () => t.tdb.db.transaction().execute((trx) => confirmRegistration(trx, t.gw.notifier, ref, { staff, channel: 'api' }, t.clock.now()));
     const results = await Promise.all([confirmOnce(), confirmOnce(), confirmOnce()]);
     expect(results.map((r) => r.kind).sort()).toEqual(['conflict', 'conflict', 'done']);
-    const texts = await t.tdb.db.selectFrom('outbound_messages').select('template').where('to_number', '=', LI).where('template', '=', 'reg.confirmed').execute();
+    const texts = await t.tdb.db
+      .selectFrom('outbound_messages')
+      .select('template')
+      .where('to_number', '=', LI)
+      .where('template', '=', 'reg.confirmed')
+      .execute();
     expect(texts).toHaveLength(1);
   });
 });
@@ -127,14 +143,18 @@ describe('concurrent confirmations', () => {
 describe('CLOSE goes to retention', () => {
   it('opens a retention case with the tier offer, keeps the card open, and does not open a second', async () => {
     const [offer] = await t.sms(LI, '销卡5675');
-    expect(offer).toMatch(/^已收到您注销卡号\*\*\*\*5675的申请（案件C\d{6}）。在您决定之前：我们愿为您免除下一年度年费。专员将在2小时内致电您，在此之前您的卡片保持有效。$/);
+    expect(offer).toMatch(
+      /^已收到您注销卡号\*\*\*\*5675的申请（案件C\d{6}）。在您决定之前：我们愿为您免除下一年度年费。专员将在2小时内致电您，在此之前您的卡片保持有效。$/,
+    );
     const c = await t.tdb.db.selectFrom('cases').selectAll().executeTakeFirstOrThrow();
     expect(c).toMatchObject({ kind: 'retention', status: 'open', offer: 'fee_waiver', due_at: new Date(t.clock.now().getTime() + 2 * 3600_000) });
     const card = await t.tdb.db.selectFrom('cards').select('status').where('last4', '=', '5675').executeTakeFirstOrThrow();
     expect(card.status).toBe('active');
     expect(await t.sms(LI, '销卡5675')).toEqual([`您注销卡号****5675的申请已在处理中（案件${c.ref}），专员将致电您。`]);
     expect(await t.sms(JOHN, 'CLOSE')).toEqual([
-      expect.stringMatching(/^We have received your request to close card \*\*\*\*7891 \(case C\d{6}\)\. Before you decide: we would like to review your card rates with you\. A specialist will call you within 72 hours\./),
+      expect.stringMatching(
+        /^We have received your request to close card \*\*\*\*7891 \(case C\d{6}\)\. Before you decide: we would like to review your card rates with you\. A specialist will call you within 72 hours\./,
+      ),
     ]);
     expect(await t.sms(LI, '销卡')).toEqual(['请问要注销哪张卡？请回复“销卡”加卡号末4位：****5675, ****5432。']);
   });

@@ -18,8 +18,22 @@ afterEach(async () => {
 
 async function counts() {
   const n = async (table: 'customers' | 'cards' | 'statements' | 'transactions' | 'events' | 'staff') =>
-    Number((await tdb.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  return { customers: await n('customers'), cards: await n('cards'), statements: await n('statements'), transactions: await n('transactions'), events: await n('events'), staff: await n('staff') };
+    Number(
+      (
+        await tdb.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    customers: await n('customers'),
+    cards: await n('cards'),
+    statements: await n('statements'),
+    transactions: await n('transactions'),
+    events: await n('events'),
+    staff: await n('staff'),
+  };
 }
 
 describe('import', () => {
@@ -36,7 +50,11 @@ describe('import', () => {
     doc.customers[0].points = 9999;
     doc.customers[0].cards[0].balance = 10;
     await importDocument(tdb.db, doc, TEST_SECRET);
-    const row = await tdb.db.selectFrom('customers').innerJoin('cards', 'cards.customer_id', 'customers.id').select(['points', 'balance']).executeTakeFirstOrThrow();
+    const row = await tdb.db
+      .selectFrom('customers')
+      .innerJoin('cards', 'cards.customer_id', 'customers.id')
+      .select(['points', 'balance'])
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ points: 9999, balance: 10 });
   });
 

@@ -73,11 +73,7 @@ describe('priorityOf', () => {
 
 describe('RouteTable', () => {
   const table = new RouteTable(
-    [
-      { prefix: ['+86', '+852'], via: ['smpp', 'twilio'] },
-      { class: ['marketing'], via: ['cheap'] },
-      { via: ['twilio', 'smpp'] },
-    ],
+    [{ prefix: ['+86', '+852'], via: ['smpp', 'twilio'] }, { class: ['marketing'], via: ['cheap'] }, { via: ['twilio', 'smpp'] }],
     ['smpp', 'twilio', 'cheap', 'dev'],
   );
 
@@ -117,10 +113,14 @@ describe('Throttle', () => {
   /** A throttle on a clock of its own that moves only when the throttle sleeps. */
   function onOwnClock(limit: { perSecond: number; segmentsPerSecond: number }) {
     const time = { now: 0, slept: [] as number[] };
-    const throttle = new Throttle(limit, () => time.now, async (ms) => {
-      time.slept.push(ms);
-      time.now += ms;
-    });
+    const throttle = new Throttle(
+      limit,
+      () => time.now,
+      async (ms) => {
+        time.slept.push(ms);
+        time.now += ms;
+      },
+    );
     return { throttle, time };
   }
 
