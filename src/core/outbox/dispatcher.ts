@@ -5,9 +5,8 @@ import { Batcher } from '../batcher';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../../shared/clock';
 import { type ClaimedMessage, claimDue } from './claim';
-import { marketingFacts } from './facts';
 import { type HandOff, MARKETING_PRIORITY } from './outbox';
-import { marketingVerdict } from './policy';
+import { admit } from './admit';
 import { backoffDelay, DISPATCHER_DEFAULTS, type DispatcherOptions } from './options';
 import { applyWaitingReports } from './receipts';
 import { recoverExpiredLeases } from './recover';
@@ -187,7 +186,7 @@ export class Dispatcher implements HandOff {
     const finals: FinalOutcome[] = [];
     const requeues: Requeue[] = [];
     const routed: { row: ClaimedMessage; channel: string }[] = [];
-    const ready = await this.applyPolicies(rows, now, finals, requeues);
+    const ready = await admit(this.db, rows, now, this.opts, this.perDestination, finals, requeues);
     const blocked = new Set(ready.flatMap((r) => r.blocked.map((channel) => `${r.to_number} ${channel}`)));
     for (const row of ready) {
       const channel = this.pickTransport(row, blocked);
@@ -213,43 +212,6 @@ export class Dispatcher implements HandOff {
       const ids = sent.filter((s) => s.channel === channel).flatMap((s) => [s.providerId, ...(s.partIds ?? [])]);
       await applyWaitingReports(this.db, channel, ids);
     }
-  }
-
-  /**
-   * Expiry for every class; consent, cap and quiet hours for marketing; the per-number cap.
-   * Returns the rows that may go; the others are added to `finals` or `requeues`.
-   */
-  private async applyPolicies(rows: ClaimedMessage[], now: Date, finals: FinalOutcome[], requeues: Requeue[]): Promise<ClaimedMessage[]> {
-    const ready: ClaimedMessage[] = [];
-    const marketing = rows.filter((r) => r.class === 'marketing');
-    const facts = await marketingFacts(this.db, [...new Set(marketing.map((r) => r.customer_id).filter((id): id is number => id !== null))], now);
-    for (const row of rows) {
-      if (row.expires_at && row.expires_at <= now) {
-        finals.push({ id: row.id, status: 'expired', reason: 'validity passed before sending' });
-        continue;
-      }
-      if (row.class === 'marketing') {
-        const f = row.customer_id === null ? undefined : facts.get(row.customer_id);
-        const verdict = marketingVerdict(f, now, this.opts.quietHours, this.opts.marketingWeeklyCap);
-        if (verdict.action === 'block') {
-          finals.push({ id: row.id, status: 'blocked', reason: verdict.reason });
-          continue;
-        }
-        if (verdict.action === 'defer') {
-          requeues.push({ id: row.id, notBefore: verdict.until, reason: `deferred: ${verdict.reason}`, refund: true });
-          continue;
-        }
-        f!.sentThisWeek++;
-      }
-      // Marketing has its own weekly cap; security always goes. The per-minute guard is for the rest.
-      const guarded = row.class === 'transactional' || row.class === 'service';
-      if (guarded && !this.perDestination.tryTake(row.to_number, now.getTime())) {
-        requeues.push({ id: row.id, notBefore: new Date(now.getTime() + 60_000), reason: 'deferred: per-number cap', refund: true });
-        continue;
-      }
-      ready.push(row);
-    }
-    return ready;
   }
 
   /**
