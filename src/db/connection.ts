@@ -18,9 +18,7 @@ const PREPARED_TAG = '/* prepared */';
  * never varies with their data (lists go in as arrays): a text per list length would prepare
  * without bound. Only for statements whose every plan is the same index lookups: after five runs
  * PostgreSQL may switch to one generic plan, and for the outbox claim and the sent marks over a
- * large outbox that plan was far worse (bench:outbox 17,000 → 3,100 messages/s), so they are not
- * (the sent mark alone, tried again once the lease index no longer misled the planner: 9,000–10,200
- * → 2,200–2,500 messages/s).
+ * large outbox that plan was far worse (docs/benchmarks.md has the figures), so they are not.
  */
 export const prepared = sql.raw(PREPARED_TAG);
 
@@ -44,7 +42,7 @@ class PreparingClient extends pg.Client {
 export function createDb(url: string, max = 10): Kysely<Database> {
   // JIT compilation (on by default since PostgreSQL 12 where built with LLVM) costs tens of
   // milliseconds on our short batch statements whose estimated cost crosses jit_above_cost; the
-  // delivery benchmark ran at 4,000 messages/s with it and 11,000 without.
+  // delivery benchmark ran at about a third of its rate with it (docs/benchmarks.md).
   const pool = new pg.Pool({ connectionString: url, max, options: '-c jit=off', Client: PreparingClient });
   pool.on('error', () => {
     // An idle client lost its connection (server restart); the pool replaces it on next use.
