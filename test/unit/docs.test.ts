@@ -3,7 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { PROJECT_ROOT, projectPath } from '../../src/shared/paths';
 
-const pages = ['README.md', ...readdirSync(projectPath('docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(projectPath('docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Markdown link targets of a page (`[text](target)`), anchors cut off. */
 function links(page: string): string[] {
