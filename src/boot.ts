@@ -31,14 +31,17 @@ export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted
   const log = createLogger(base.logLevel);
   const config: AppConfig = Object.freeze({ ...base, cardHashSecret: cardHashSecret(base) });
   const resolved = await resolveDatabase(config.databaseUrl, config.dataDir);
-  const db = createDb(resolved.url);
+  // Migrations run without the statement timeout (an index on a large table may take a while).
+  const migrator = createDb(resolved.url, 1);
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(migrator);
   } catch (err) {
-    await db.destroy();
     await resolved.stop?.();
     throw err;
+  } finally {
+    await migrator.destroy();
   }
+  const db = createDb(resolved.url, 10, config.dbTimeouts);
   return {
     config,
     db,

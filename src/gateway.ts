@@ -113,6 +113,7 @@ export class Gateway {
       clock,
       this.log,
       () => this.dispatcher.kick(),
+      this.config.schedulerBackfillMs,
     );
     this.app = createApp({
       config: this.config,

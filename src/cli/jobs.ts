@@ -36,7 +36,9 @@ export async function jobCommands(command: 'job' | 'jobs', args: string[], boot:
       return 2;
     }
     const { notifier } = createMessaging(booted.config);
-    const asOf = date ? new Date(`${date}T12:00:00Z`) : new Date();
+    // --date chooses who is due (whose birthday, which cards expire, which statements fall due);
+    // the notices are queued now, to go out now.
+    const asOf = new Date();
     const counts = await runJob({ db: booted.db, notifier, config: booted.config }, job, asOf, date);
     process.stdout.write(`${job.name}: ${JSON.stringify(counts)}\n`);
     return 0;

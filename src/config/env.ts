@@ -54,6 +54,9 @@ export const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected postgres://…')
       .optional(),
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
     DATA_DIR: z.string().default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEFAULT_REGION: z.string().length(2).default('CN'),
@@ -95,6 +98,7 @@ export const envSchema = z
       }),
     PAYMENT_REMINDER_DAYS: z.coerce.number().int().min(1).default(3),
     SCHEDULER: bool.default(true),
+    SCHEDULER_BACKFILL_HOURS: z.coerce.number().int().min(0).max(168).default(24),
     SMPP_URL: z
       .string()
       .regex(/^smpps?:\/\//, 'expected smpp://host:port')
@@ -108,6 +112,7 @@ export const envSchema = z
     SMPP_TIER_SENDERS: json(tierSendersSchema).optional(),
     SMPP_SESSIONS: z.coerce.number().int().min(1).max(16).default(1),
     SMPP_WINDOW: z.coerce.number().int().min(1).max(1000).default(10),
+    SMPP_RECEIPT_ID_FORMAT: z.enum(['auto', 'same', 'hex-decimal', 'decimal-hex']).default('auto'),
     SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
     TWILIO_ACCOUNT_SID: z.string().optional(),
     TWILIO_AUTH_TOKEN: z.string().optional(),

@@ -28,6 +28,12 @@ function toConfig(e: z.output<typeof envSchema>) {
     /** The public https URL the providers call (Twilio signatures and callbacks), without a trailing slash. */
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
+    /** So a database that vanishes or hangs cannot hold a request forever (see docs/operations.md). */
+    dbTimeouts: Object.freeze({
+      connectMs: e.DB_CONNECT_TIMEOUT_MS,
+      statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+      queryMs: e.DB_QUERY_TIMEOUT_MS ?? e.DB_STATEMENT_TIMEOUT_MS + 5_000,
+    }),
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     defaultRegion: e.DEFAULT_REGION.toUpperCase(),
@@ -57,6 +63,8 @@ function toConfig(e: z.output<typeof envSchema>) {
     renewalOffsets: e.RENEWAL_OFFSETS as readonly number[],
     paymentReminderDays: e.PAYMENT_REMINDER_DAYS,
     scheduler: e.SCHEDULER,
+    /** How far back the scheduler runs slots no instance ran (0: never). */
+    schedulerBackfillMs: e.SCHEDULER_BACKFILL_HOURS * 3600_000,
     smpp: e.SMPP_URL
       ? Object.freeze({
           url: e.SMPP_URL,
@@ -72,6 +80,8 @@ function toConfig(e: z.output<typeof envSchema>) {
           sessions: e.SMPP_SESSIONS,
           window: e.SMPP_WINDOW,
           enquireLinkMs: e.SMPP_ENQUIRE_LINK_SECONDS * 1000,
+          /** How the SMSC's receipt ids relate to its submit_sm_resp ids (Kannel's msg-id-type). */
+          receiptIds: e.SMPP_RECEIPT_ID_FORMAT,
         })
       : undefined,
     twilio:

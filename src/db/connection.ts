@@ -22,28 +22,70 @@ const PREPARED_TAG = '/* prepared */';
  */
 export const prepared = sql.raw(PREPARED_TAG);
 
-/** A pg client that names tagged statements by their text, so pg prepares each once per connection. */
+/**
+ * A pg client that names tagged statements by their text, so pg prepares each once per connection,
+ * and that survives its connection dying under it: the error rejects the query in hand (pg's pool
+ * only listens for errors of idle clients, and an unheard 'error' event ends the process), and a
+ * query cut off by the client-side timeout ends the connection, so the pool never hands out a
+ * client still waiting on a hung server.
+ */
 class PreparingClient extends pg.Client {
   private static readonly names = new Map<string, string>();
+
+  constructor(config?: pg.ClientConfig) {
+    super(config);
+    this.on('error', () => {
+      // The query in hand (if any) is rejected with this error; the pool drops the dead client on release.
+    });
+  }
 
   // pg's query() is overloaded beyond what a subclass can restate, hence any.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
+    let result;
     if (typeof config === 'string' && config.startsWith(PREPARED_TAG)) {
       let name = PreparingClient.names.get(config);
       if (!name) PreparingClient.names.set(config, (name = `p${createHash('sha1').update(config).digest('hex').slice(0, 24)}`));
-      return super.query({ name, text: config, values }, callback);
+      result = super.query({ name, text: config, values }, callback);
+    } else {
+      result = super.query(config, values, callback);
     }
-    return super.query(config, values, callback);
+    if (result instanceof Promise) result.catch((err: Error) => this.dropIfHung(err));
+    return result;
+  }
+
+  /** A hung server never answers the cut-off query: end the connection rather than queue behind it. */
+  private dropIfHung(err: Error): void {
+    if (/Query read timeout/.test(err.message)) void this.end().catch(() => {});
   }
 }
 
+/** Limits that keep a hung or vanished database from holding a request forever (unset: none). */
+export interface DbTimeouts {
+  /** Connecting, and waiting for a free connection of the pool. */
+  connectMs?: number;
+  /** PostgreSQL's statement_timeout: a statement running longer is cancelled by the server. */
+  statementMs?: number;
+  /** The client's own limit on an answer, for a server (or network) that does not answer at all. */
+  queryMs?: number;
+}
+
 /** Opens a Kysely handle on a PostgreSQL URL. */
-export function createDb(url: string, max = 10): Kysely<Database> {
+export function createDb(url: string, max = 10, timeouts: DbTimeouts = {}): Kysely<Database> {
   // JIT compilation (on by default since PostgreSQL 12 where built with LLVM) costs tens of
   // milliseconds on our short batch statements whose estimated cost crosses jit_above_cost; the
   // delivery benchmark ran at about a third of its rate with it (docs/benchmarks.md).
-  const pool = new pg.Pool({ connectionString: url, max, options: '-c jit=off', Client: PreparingClient });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    options: '-c jit=off',
+    Client: PreparingClient,
+    keepAlive: true,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.queryMs,
+    idle_in_transaction_session_timeout: timeouts.statementMs,
+  });
   pool.on('error', () => {
     // An idle client lost its connection (server restart); the pool replaces it on next use.
   });

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config';
 import type { Clock } from '../shared/clock';
 import type { Notifier } from '../core/messaging/notifier';
 import type { InboundPipeline } from '../core/inbound/pipeline';
+import { isDatabaseUnavailable } from '../db/errors';
 import type { Database } from '../db/schema';
 import type { Logger } from '../shared/log';
 import { apiRouter } from './api';
@@ -38,9 +39,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
   if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
     if (err?.type === 'entity.parse.failed') return problem(res, 400, 'Body is not valid JSON');
     if (err?.type === 'entity.too.large') return problem(res, 413, 'Body too large');
+    if (isDatabaseUnavailable(err)) {
+      // Nothing was accepted: the caller tries again (Twilio retries a 5xx webhook).
+      deps.log.warn({ err: (err as Error).message, path: req.path }, 'database unavailable: request refused with 503');
+      res.set('Retry-After', '5');
+      return problem(res, 503, 'Service unavailable: the database cannot be reached; try again');
+    }
     deps.log.error({ err }, 'request failed');
     problem(res, 500, 'Internal error');
   };

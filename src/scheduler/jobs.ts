@@ -10,6 +10,8 @@ export interface JobDefinition {
   name: string;
   cron: string;
   timeZone: string;
+  /** Slots missed while no instance ran (a deploy at the tick): each one (`every`), or the latest only. */
+  backfill: 'every' | 'latest';
   description: string;
   run(ctx: JobContext, asOf: Date, date?: string): Promise<Record<string, number>>;
 }
@@ -17,13 +19,35 @@ export interface JobDefinition {
 /** Every scheduled job, in one list. */
 export function jobDefinitions(defaultTimeZone: string): JobDefinition[] {
   return [
-    { name: 'birthday-greetings', cron: '0 * * * *', timeZone: 'UTC', description: 'greetings at the configured local hour', run: birthdayGreetings },
-    { name: 'renewal-reminders', cron: '0 10 * * *', timeZone: defaultTimeZone, description: 'card expiry reminders at each offset', run: renewalReminders },
-    { name: 'payment-reminders', cron: '0 10 * * *', timeZone: defaultTimeZone, description: 'minimum payment due soon', run: paymentReminders },
+    {
+      name: 'birthday-greetings',
+      cron: '0 * * * *',
+      timeZone: 'UTC',
+      backfill: 'every',
+      description: 'greetings at the configured local hour',
+      run: birthdayGreetings,
+    },
+    {
+      name: 'renewal-reminders',
+      cron: '0 10 * * *',
+      timeZone: defaultTimeZone,
+      backfill: 'every',
+      description: 'card expiry reminders at each offset',
+      run: renewalReminders,
+    },
+    {
+      name: 'payment-reminders',
+      cron: '0 10 * * *',
+      timeZone: defaultTimeZone,
+      backfill: 'every',
+      description: 'minimum payment due soon',
+      run: paymentReminders,
+    },
     {
       name: 'txcheck-sweep',
       cron: '* * * * *',
       timeZone: 'UTC',
+      backfill: 'latest',
       description: 'ask about large transactions stored but never asked',
       run: async (ctx, asOf) => ({ asked: await sweepUnasked(ctx.db, ctx.notifier, ctx.config, asOf) }),
     },
@@ -31,6 +55,7 @@ export function jobDefinitions(defaultTimeZone: string): JobDefinition[] {
       name: 'txcheck-escalate',
       cron: '* * * * *',
       timeZone: 'UTC',
+      backfill: 'latest',
       description: 'unanswered checks to the fraud queue',
       run: async (ctx, asOf) => ({ escalated: await escalateUnanswered(ctx.db, asOf) }),
     },

@@ -27,12 +27,22 @@ export const RETRYABLE: Readonly<Record<SendErrorKind, boolean>> = {
   config: false,
 };
 
+/** The parts of a long message the provider took before it refused one: sent again, only the others go. */
+export interface PartsAccepted {
+  /** The concatenation reference the parts went with (the rest must go with it too). */
+  ref: number;
+  /** Provider id of each accepted part, by part number (1-based). */
+  accepted: ReadonlyMap<number, string>;
+}
+
 /** A classified send failure, with the provider's own code for the record. */
 export class SendError extends Error {
   constructor(
     readonly kind: SendErrorKind,
     message: string,
     readonly providerCode?: string,
+    /** Set when some parts of a long message were accepted before one was refused. */
+    readonly progress?: PartsAccepted,
   ) {
     super(message);
     this.name = 'SendError';
@@ -53,6 +63,8 @@ export interface OutboundSms {
   class: string;
   /** standard | gold | platinum, when the recipient is a customer */
   tier: string | null;
+  /** Parts accepted by an earlier attempt: only the others are sent, with the same reference. */
+  resume?: PartsAccepted;
 }
 
 /** What a provider said when it took a message. */
@@ -81,6 +93,8 @@ export interface InboundText {
   to: string;
   text: string;
   receivedAt?: Date;
+  /** A long text taken in with parts missing (after the reassembly timeout). */
+  incomplete?: boolean;
 }
 
 /** One part of a concatenated text (UDH or SAR), as received. */

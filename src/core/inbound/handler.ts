@@ -79,7 +79,7 @@ export class TextHandler {
    */
   async answer(db: Kysely<Database>, ids: readonly number[], read: readonly BatchText[] = []): Promise<Handled> {
     const rows = [...read, ...(ids.length > 0 ? await readTexts(db, ids, this.since(), false) : [])].sort((a, b) => a.id - b.id);
-    const ready = rows.filter((m) => !m.behind && this.answersOnly(m.text));
+    const ready = rows.filter((m) => !m.behind && !m.incomplete && this.answersOnly(m.text));
     const ok = new Set(ready);
     return this.run(
       db,
@@ -138,6 +138,16 @@ export class TextHandler {
     if (recent > limit && !(parsed.kind === 'command' && parsed.name === 'stop')) {
       const slowDown = recent === limit + 1 ? [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.slow_down', {})] : [];
       return { mark: { ...mark, status: 'rate_limited' as const, command: null }, audit: null, replies: slowDown };
+    }
+    if (msg.incomplete) {
+      // Parts of it never came: what arrived is not read as a command, and the sender is asked to send it again.
+      const locale = customer?.locale ?? staff?.locale ?? guessLocale(msg.text);
+      const entry: AuditEntry = { ...this.actor(msg, customer, staff), action: 'command.incomplete', subject: null, details: { inboundId: msg.id } };
+      return {
+        mark: { ...mark, status: 'processed' as const, command: 'incomplete' },
+        audit: entry,
+        replies: [this.replyTo(msg, customer, locale, 'common.incomplete', {})],
+      };
     }
     const command = this.commandFor(parsed, staff);
     const locale: Locale = customer?.locale ?? staff?.locale ?? (parsed.kind === 'empty' ? null : parsed.locale) ?? guessLocale(msg.text);

@@ -88,9 +88,9 @@ export class InboundPipeline {
     const accepted = await this.recorder.push(sms);
     if (accepted.duplicate) return { ...accepted, handled: Promise.resolve() };
     const { id, text, read } = accepted;
-    const handled = this.worker
-      .push({ id, readOnly: this.handler.answersOnly(text), read })
-      .catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
+    // A long text with parts missing is never read as a command (see TextHandler.one).
+    const readOnly = !sms.incomplete && this.handler.answersOnly(text);
+    const handled = this.worker.push({ id, readOnly, read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
     return { ...accepted, handled };
   }
 

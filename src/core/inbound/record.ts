@@ -31,6 +31,7 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
     to_number: sanitizeText(sms.to),
     text: maskCardNumbers(sanitizeText(sms.text)),
     received_at: sms.receivedAt ?? now,
+    incomplete: sms.incomplete ?? false,
   }));
   const key = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
   const col = columns(rows);
@@ -41,9 +42,9 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
           ${senderColumns('m.from_number')}`
     : sql`m.id, m.channel, m.provider_id`;
   const { rows: inserted } = await sql<BatchText>`${prepared}
-    INSERT INTO inbound_messages AS m (channel, provider_id, from_number, to_number, text, received_at)
+    INSERT INTO inbound_messages AS m (channel, provider_id, from_number, to_number, text, received_at, incomplete)
     SELECT * FROM unnest(${col('channel')}::text[], ${col('provider_id')}::text[], ${col('from_number')}::text[],
-                         ${col('to_number')}::text[], ${col('text')}::text[], ${col('received_at')}::timestamptz[])
+                         ${col('to_number')}::text[], ${col('text')}::text[], ${col('received_at')}::timestamptz[], ${col('incomplete')}::boolean[])
     ON CONFLICT (channel, provider_id) DO NOTHING
     RETURNING ${reading}`.execute(db);
   if (readSince) countBatch(inserted, readSince);

@@ -4,18 +4,21 @@ import type { Db, OutboundMessage } from '../../db/schema';
 /** The columns a worker needs to send a claimed message. */
 export type ClaimedMessage = Pick<
   OutboundMessage,
-  'id' | 'channel' | 'to_number' | 'customer_id' | 'class' | 'priority' | 'body' | 'attempts' | 'segments' | 'expires_at'
+  'id' | 'channel' | 'to_number' | 'customer_id' | 'class' | 'priority' | 'body' | 'attempts' | 'segments' | 'expires_at' | 'concat_ref'
 > & {
   /** The recipient customer's tier (a transport may pick a sender by it). */
   tier: string | null;
   /** Transports this number may not be texted through (route_blocks). */
   blocked: string[];
+  /** Parts of a long message accepted by an earlier attempt, as [part number, provider id] (only with `concat_ref`). */
+  parts_accepted: [number, string][] | null;
 };
 
 /** What a claim returns of a row `o` of outbound_messages: the ClaimedMessage columns. */
 export const CLAIMED_COLUMNS = sql`o.id, o.channel, o.to_number, o.customer_id, o.class, o.priority, o.body, o.attempts,
   o.segments, o.expires_at, (SELECT c.tier FROM customers c WHERE c.id = o.customer_id) AS tier,
-  ARRAY(SELECT b.channel FROM route_blocks b WHERE b.to_number = o.to_number) AS blocked`;
+  ARRAY(SELECT b.channel FROM route_blocks b WHERE b.to_number = o.to_number) AS blocked, o.concat_ref,
+  CASE WHEN o.concat_ref IS NOT NULL THEN (SELECT json_agg(json_build_array(p.part_no, p.provider_id)) FROM outbound_parts p WHERE p.outbound_id = o.id) END AS parts_accepted`;
 
 /**
  * Claims up to `batch` due messages for this worker (graphile-worker style): the oldest of the most

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Logger } from '../../shared/log';
 import { Batcher } from '../batcher';
+import { DatabaseWatch } from '../outage';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../../shared/clock';
 import { type ClaimedMessage, claimDue } from './claim';
@@ -9,9 +10,22 @@ import { type HandOff, MARKETING_PRIORITY } from './outbox';
 import { admit } from './admit';
 import { backoffDelay, DISPATCHER_DEFAULTS, type DispatcherOptions } from './options';
 import { applyWaitingReports } from './receipts';
+import { HeldRows } from './held';
 import { recoverExpiredLeases } from './recover';
-import type { RouteTable } from './routes';
-import { type FinalOutcome, markFinal, markFinalMany, markHanded, markSent, type Requeue, requeue, requeueMany, type SentResult } from './settle';
+import { type RouteTable, TransportPicker } from './routes';
+import {
+  blockRoute,
+  type FinalOutcome,
+  markFinal,
+  markFinalMany,
+  markHanded,
+  markSent,
+  recordAcceptedParts,
+  type Requeue,
+  requeue,
+  requeueMany,
+  type SentResult,
+} from './settle';
 import { Throttle } from './throttle';
 import { DestinationWindow } from './window';
 
@@ -34,7 +48,7 @@ const LANES: readonly Lane[] = [
 export class Dispatcher implements HandOff {
   private readonly opts: DispatcherOptions;
   private readonly throttles = new Map<string, Throttle>();
-  private readonly downUntil = new Map<string, number>();
+  private readonly picker: TransportPicker;
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly wakers = new Map<() => void, Lane['name']>();
@@ -44,11 +58,13 @@ export class Dispatcher implements HandOff {
   private interactiveAt = -Infinity;
   private readonly handing = new Set<Promise<void>>();
   private readonly sentMarks: Batcher<SentResult[], void>;
+  private readonly held: HeldRows;
+  private readonly watch: DatabaseWatch;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly transports: ReadonlyMap<string, SmsTransport>,
-    private readonly routes: RouteTable,
+    routes: RouteTable,
     private readonly clock: Clock,
     private readonly log: Logger,
     opts: Partial<DispatcherOptions> = {},
@@ -56,6 +72,9 @@ export class Dispatcher implements HandOff {
     this.opts = { ...DISPATCHER_DEFAULTS, ...opts };
     for (const [name, limit] of Object.entries(this.opts.limits)) this.throttles.set(name, new Throttle(limit, () => this.clock().getTime()));
     this.perDestination = new DestinationWindow(this.opts.destinationMaxPerMinute);
+    this.watch = new DatabaseWatch(log, 'sending');
+    this.picker = new TransportPicker(routes, transports, clock);
+    this.held = new HeldRows(db, clock, log, this.opts.leaseMs);
     // Sends accepted within `settleDelayMs` of each other are marked sent in one statement.
     this.sentMarks = new Batcher<SentResult[], void>(
       async (batches) => {
@@ -75,6 +94,7 @@ export class Dispatcher implements HandOff {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.held.start();
     this.loops = LANES.flatMap((lane) => Array.from({ length: lane.name === 'bulk' ? this.opts.bulkWorkers : this.opts.urgentWorkers }, () => this.run(lane)));
   }
 
@@ -83,6 +103,7 @@ export class Dispatcher implements HandOff {
     this.running = false;
     for (const wake of this.wakers.keys()) wake();
     await Promise.all([...this.loops, ...this.handing]);
+    this.held.stop();
   }
 
   /** The lease of replies queued already claimed for this dispatcher; none once stopped. */
@@ -160,12 +181,17 @@ export class Dispatcher implements HandOff {
   private async run(lane: Lane): Promise<void> {
     while (this.running) {
       let claimed = 0;
+      let pause: number | null = null;
       try {
         if (lane.name === 'urgent' && this.clock().getTime() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
         claimed = await this.runLane(lane);
+        this.watch.ok();
       } catch (err) {
-        this.log.error({ err, lane: lane.name }, 'dispatch failed');
+        // While the database is away the lanes pause and try again, logged once; they resume by themselves.
+        pause = this.watch.failed(err);
+        if (pause === null) this.log.error({ err, lane: lane.name }, 'dispatch failed');
       }
+      if (pause !== null) await new Promise((r) => setTimeout(r, pause));
       if (claimed > 0 || !this.running) continue;
       if (this.kicked.delete(lane.name)) continue;
       await new Promise<void>((resolve) => {
@@ -189,83 +215,85 @@ export class Dispatcher implements HandOff {
     const ready = await admit(this.db, rows, now, this.opts, this.perDestination, finals, requeues);
     const blocked = new Set(ready.flatMap((r) => r.blocked.map((channel) => `${r.to_number} ${channel}`)));
     for (const row of ready) {
-      const channel = this.pickTransport(row, blocked);
+      const channel = this.picker.pick(row, blocked);
       if (channel) routed.push({ row, channel });
       else requeues.push({ id: row.id, notBefore: new Date(now.getTime() + 5_000), reason: 'no transport up for this route', refund: true });
     }
     await markFinalMany(this.db, finals);
     await requeueMany(this.db, requeues);
-    await markHanded(
-      this.db,
-      routed.map((r) => r.row.id),
-      now,
-    );
-    const sent: SentResult[] = [];
-    await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
-    if (sent.length > 0) await this.sentMarks.push(sent);
+    const handed = routed.map((r) => r.row.id);
+    await markHanded(this.db, handed, now);
+    await this.held.during(handed, async () => {
+      const sent: SentResult[] = [];
+      await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
+      if (sent.length > 0) await this.sentMarks.push(sent);
+    });
+  }
+
+  /** A write that records what happened to a send: retried through a database outage while running. */
+  private persist(write: () => Promise<void>): Promise<void> {
+    return this.watch.persist(write, () => this.running);
   }
 
   /** Marks accepted sends `sent`, then applies receipts that came before their ids were recorded. */
   private async settleSent(sent: SentResult[]): Promise<void> {
-    await markSent(this.db, sent, this.clock());
+    await this.persist(() => markSent(this.db, sent, this.clock()));
     for (const channel of new Set(sent.map((s) => s.channel))) {
       const ids = sent.filter((s) => s.channel === channel).flatMap((s) => [s.providerId, ...(s.partIds ?? [])]);
       await applyWaitingReports(this.db, channel, ids);
     }
   }
 
-  /**
-   * The first candidate transport that is enabled, not cooling down after "unavailable", and not
-   * blocked for this number (the provider said the recipient opted out of it).
-   */
-  private pickTransport(row: ClaimedMessage, blocked: ReadonlySet<string> = new Set()): string | undefined {
-    const now = this.clock().getTime();
-    return this.routes.candidates(row.to_number, row.class, row.channel && this.transports.has(row.channel) ? row.channel : null).find((name) => {
-      const t = this.transports.get(name);
-      return t && !blocked.has(`${row.to_number} ${name}`) && (this.downUntil.get(name) ?? 0) <= now && t.isUp?.() !== false;
-    });
-  }
-
   private async sendOne(row: ClaimedMessage, channel: string, sent: SentResult[]): Promise<void> {
     const transport = this.transports.get(channel)!;
+    const resume = row.concat_ref !== null && row.parts_accepted ? { ref: row.concat_ref, accepted: new Map(row.parts_accepted) } : undefined;
     try {
       await this.throttles.get(channel)?.take(row.segments ?? 1);
-      const result = await transport.send({ id: row.id, to: row.to_number, body: row.body, class: row.class, tier: row.tier });
+      const result = await transport.send({ id: row.id, to: row.to_number, body: row.body, class: row.class, tier: row.tier, resume });
       sent.push({ id: row.id, channel, providerId: result.providerId, partIds: result.partIds });
     } catch (err) {
       await this.settleError(row, channel, err);
     }
   }
 
+  /**
+   * Records a failed send: the parts of a long message accepted before the refusal (they are not
+   * sent again), then the message back in the queue or final. These writes wait out a database
+   * outage, so a send that was refused is never left to look abandoned.
+   */
   private async settleError(row: ClaimedMessage, channel: string, err: unknown): Promise<void> {
     const e = err instanceof SendError ? err : new SendError('unavailable', String(err));
     const reason = `${e.kind}${e.providerCode ? ` ${e.providerCode}` : ''}: ${e.message}`.slice(0, 500);
+    this.log.warn({ id: row.id, channel, kind: e.kind, code: e.providerCode, partsAccepted: e.progress?.accepted.size }, 'send failed');
+    if (e.progress) await this.persist(() => recordAcceptedParts(this.db, row.id, channel, e.progress!));
+    if (e.kind === 'opted_out') await this.persist(() => blockRoute(this.db, row.to_number, channel, reason));
+    const next = this.afterError(row, channel, e);
+    await this.persist(() =>
+      'final' in next ? markFinal(this.db, row.id, next.final, reason, channel) : requeue(this.db, row.id, next.at, reason, next.refund),
+    );
+  }
+
+  /** What becomes of a message after a send error: back in the queue (when, and whether the attempt counts) or final. */
+  private afterError(row: ClaimedMessage, channel: string, e: SendError): { at: Date; refund: boolean } | { final: 'failed' | 'unknown' } {
     const now = this.clock().getTime();
-    this.log.warn({ id: row.id, channel, kind: e.kind, code: e.providerCode }, 'send failed');
     if (e.kind === 'throttled') {
       // The provider asked the whole route to slow down; this message goes back at the head.
       this.throttles.get(channel)?.penalise();
-      return requeue(this.db, row.id, new Date(now + 250), reason, true);
+      return { at: new Date(now + 250), refund: true };
     }
     if (e.kind === 'unavailable') {
       // A transport that already says it is down (SMPP lost its bind) is skipped through isUp() and
       // used again the moment it rebinds; one that claims to be up yet failed sits out a cooldown.
-      if (this.transports.get(channel)?.isUp?.() !== false) this.downUntil.set(channel, now + this.opts.downCooldownMs);
-      if (this.pickTransport(row)) return requeue(this.db, row.id, new Date(now), reason, true);
+      if (this.transports.get(channel)?.isUp?.() !== false) this.picker.coolDown(channel, this.opts.downCooldownMs);
+      if (this.picker.pick(row)) return { at: new Date(now), refund: true };
     }
     if (e.kind === 'opted_out') {
       // Never retried on this route; another route may still reach the number.
-      await this.db
-        .insertInto('route_blocks')
-        .values({ to_number: row.to_number, channel, reason })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
       const blocked = new Set([...row.blocked, channel].map((c) => `${row.to_number} ${c}`)); // read with the claim
-      if (this.pickTransport(row, blocked)) return requeue(this.db, row.id, new Date(now), reason, true);
-      return markFinal(this.db, row.id, 'failed', reason, channel);
+      return this.picker.pick(row, blocked) ? { at: new Date(now), refund: true } : { final: 'failed' };
     }
-    if (e.kind === 'unknown_outcome') return markFinal(this.db, row.id, 'unknown', reason, channel);
-    if (!e.retryable || row.attempts >= this.opts.maxAttempts) return markFinal(this.db, row.id, 'failed', reason, channel);
-    await requeue(this.db, row.id, new Date(now + backoffDelay(row.attempts, this.opts)), reason);
+    if (e.kind === 'unknown_outcome') return { final: 'unknown' };
+    if (!e.retryable || row.attempts >= this.opts.maxAttempts) return { final: 'failed' };
+    return { at: new Date(now + backoffDelay(row.attempts, this.opts)), refund: false };
   }
 }

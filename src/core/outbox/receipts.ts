@@ -72,21 +72,33 @@ export async function applyWaitingReports(db: Kysely<Database>, channel: string,
   return applied;
 }
 
+/**
+ * The row a report names: the one whose provider id is the report's literal reading; else, when
+ * converted readings (hex against decimal) are all that match, the one message they name — never a
+ * guess between two (SMSCs that mix conventions: set SMPP_RECEIPT_ID_FORMAT).
+ */
+function named<T extends { provider_id: string | null; outbound_id: number }>(rows: T[], literal: string): T | undefined {
+  const exact = rows.find((r) => r.provider_id === literal);
+  if (exact) return exact;
+  return new Set(rows.map((r) => r.outbound_id)).size === 1 ? rows[0] : undefined;
+}
+
 async function applyReport(db: Db, report: DeliveryReport & { id: number }): Promise<ReportOutcome> {
   const target = TARGET[report.state];
   const ids = [report.providerId, ...(report.alternatives ?? [])];
-  const part = await db
+  const partRows = await db
     .selectFrom('outbound_parts')
-    .select(['outbound_id', 'part_no', 'status'])
+    .select(['outbound_id', 'part_no', 'status', 'provider_id'])
     .where('channel', '=', report.channel)
     .where('provider_id', 'in', ids)
-    .executeTakeFirst();
+    .execute();
+  const part = named(partRows, report.providerId);
   let outboundId: number;
   let status: OutboundStatus | null = target;
   if (part) {
     outboundId = part.outbound_id;
     // Receipts for two parts can arrive at once: lock the message so one sees the other's part.
-    await db.selectFrom('outbound_messages').select('id').where('id', '=', outboundId).forUpdate().execute();
+    const msg = await db.selectFrom('outbound_messages').select('segments').where('id', '=', outboundId).forUpdate().executeTakeFirstOrThrow();
     if (target && FINAL.has(target) && !FINAL.has(part.status)) {
       await db
         .updateTable('outbound_parts')
@@ -95,17 +107,27 @@ async function applyReport(db: Db, report: DeliveryReport & { id: number }): Pro
         .where('part_no', '=', part.part_no)
         .execute();
     }
-    // A multi-part message is settled once every part is: delivered only when all parts are.
+    // A multi-part message is settled once every part is: delivered only when all parts are (and
+    // all were sent: a message whose last parts wait to go again is not settled by the first ones).
     const parts = await db.selectFrom('outbound_parts').select('status').where('outbound_id', '=', outboundId).execute();
-    status = parts.every((p) => FINAL.has(p.status))
-      ? ((parts.find((p) => p.status !== 'delivered')?.status ?? 'delivered') as OutboundStatus)
-      : target === 'sent'
-        ? 'sent'
-        : null;
+    const allSent = parts.length >= (msg.segments ?? parts.length);
+    status =
+      allSent && parts.every((p) => FINAL.has(p.status))
+        ? ((parts.find((p) => p.status !== 'delivered')?.status ?? 'delivered') as OutboundStatus)
+        : target === 'sent'
+          ? 'sent'
+          : null;
   } else {
-    const msg = await db.selectFrom('outbound_messages').select('id').where('channel', '=', report.channel).where('provider_id', 'in', ids).executeTakeFirst();
+    const rows = await db
+      .selectFrom('outbound_messages')
+      .select(['id as outbound_id', 'provider_id'])
+      .where('channel', '=', report.channel)
+      .where('provider_id', 'in', ids)
+      .limit(10)
+      .execute();
+    const msg = named(rows, report.providerId);
     if (!msg) return 'unmatched';
-    outboundId = msg.id;
+    outboundId = msg.outbound_id;
   }
   await db.updateTable('delivery_reports').set({ outbound_id: outboundId }).where('id', '=', report.id).execute();
   if (!status) return 'stale';

@@ -21,3 +21,12 @@ export async function recoverExpiredLeases(db: Db, now: Date): Promise<{ requeue
     unknown: rows.filter((r) => r.status === 'unknown').length,
   };
 }
+
+/**
+ * Extends the lease of rows this process still holds (waiting in a slow throttle, or being sent), so
+ * the lease sweep of this or another process does not take them for abandoned.
+ */
+export async function extendLeases(db: Db, ids: number[], lockedUntil: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`UPDATE outbound_messages SET locked_until = ${lockedUntil} WHERE id = ANY(${ids}::bigint[]) AND status = 'sending'`.execute(db);
+}

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { prepared } from '../../db/connection';
 import type { Database, Db } from '../../db/schema';
+import type { PartsAccepted } from '../../transport/types';
 
 /** A send the transport accepted. */
 export interface SentResult {
@@ -36,7 +37,7 @@ async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<voi
            locked_until = NULL, updated_at = now()
       FROM unnest(${results.map((r) => r.id)}::bigint[], ${results.map((r) => r.channel)}::text[],
                   ${results.map((r) => r.providerId)}::text[]) AS r(id, channel, provider_id)
-     WHERE o.id = r.id AND o.id = ANY(${results.map((r) => r.id)}::bigint[]) AND o.status = 'sending'`.execute(db);
+     WHERE o.id = r.id AND o.id = ANY(${results.map((r) => r.id)}::bigint[]) AND o.status IN ('sending', 'unknown')`.execute(db);
   const parts = results.flatMap((r) =>
     r.partIds && r.partIds.length > 1 ? r.partIds.map((pid, i) => ({ outbound_id: r.id, part_no: i + 1, channel: r.channel, provider_id: pid })) : [],
   );
@@ -99,4 +100,28 @@ export async function requeueMany(db: Db, items: Requeue[]): Promise<void> {
 /** Puts one message back in the queue to be tried at `notBefore`. */
 export function requeue(db: Db, id: number, notBefore: Date, reason: string | null, refund = false): Promise<void> {
   return requeueMany(db, [{ id, notBefore, reason, refund }]);
+}
+
+/**
+ * Records the parts of a long message the provider accepted before it refused one (and the
+ * concatenation reference they went with), in one statement: the next attempt sends only the
+ * others, and receipts for these parts find them.
+ */
+export async function recordAcceptedParts(db: Db, id: number, channel: string, progress: PartsAccepted): Promise<void> {
+  const parts = [...progress.accepted];
+  await sql`
+    WITH m AS (UPDATE outbound_messages SET concat_ref = ${progress.ref} WHERE id = ${id} RETURNING id)
+    INSERT INTO outbound_parts (outbound_id, part_no, channel, provider_id)
+    SELECT m.id, p.part_no, ${channel}, p.provider_id
+      FROM m, unnest(${parts.map(([no]) => no)}::smallint[], ${parts.map(([, pid]) => pid)}::text[]) AS p(part_no, provider_id)
+    ON CONFLICT DO NOTHING`.execute(db);
+}
+
+/** Marks a number unreachable through one transport (the provider said the recipient opted out there). */
+export async function blockRoute(db: Db, to: string, channel: string, reason: string): Promise<void> {
+  await db
+    .insertInto('route_blocks')
+    .values({ to_number: to, channel, reason })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }

@@ -24,6 +24,8 @@ export interface InboundMessagesTable {
   command: string | null;
   processed_at: Timestamp | null;
   error: string | null;
+  /** Taken in after its timeout with parts missing (answered "part of your message was lost"). */
+  incomplete: Generated<boolean>;
 }
 
 /** outbound_messages table: the transactional outbox every send goes through. */
@@ -53,6 +55,8 @@ export interface OutboundMessagesTable {
   sent_at: Timestamp | null;
   settled_at: Timestamp | null;
   handed_at: Timestamp | null;
+  /** Concatenation reference of a long message partly accepted: its other parts go again with it. */
+  concat_ref: number | null;
 }
 
 /** outbound_parts table: one row per part of a multi-part message, for receipts. */
@@ -97,4 +101,15 @@ export interface InboundPartsTable {
   provider_id: string;
   text: string;
   received_at: Timestamp;
+}
+
+/** inbound_sets_done table: parts of completed long texts (a hash of each), to know a late copy. */
+export interface InboundSetsDoneTable {
+  channel: string;
+  sender: string;
+  ref: number;
+  total: number;
+  seq: number;
+  part_hash: string;
+  completed_at: Timestamp;
 }

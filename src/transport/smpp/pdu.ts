@@ -37,6 +37,7 @@ export const STATUS = {
   ESME_RMSGQFUL: 0x14,
   ESME_RTHROTTLED: 0x58,
   ESME_RX_T_APPN: 0x64,
+  ESME_RX_P_APPN: 0x65,
   ESME_RSYSERR: 0x08,
 } as const;
 

@@ -61,3 +61,23 @@ export function idCandidates(id: string): string[] {
   if (/^[0-9a-f]+$/.test(literal) && literal.length <= 24) out.push(BigInt(`0x${literal}`).toString(10));
   return [...new Set(out)];
 }
+
+/**
+ * How an SMSC's receipt ids relate to its submit_sm_resp ids (Kannel's `msg-id-type`): the same
+ * string, hex in the response and decimal in the receipt, the other way round, or `auto` (unknown).
+ */
+export type ReceiptIdFormat = 'auto' | 'same' | 'hex-decimal' | 'decimal-hex';
+
+/**
+ * The readings of a receipt's id under which its message was recorded (the normalised
+ * submit_sm_resp id), the one to prefer first. A configured format gives exactly one; `auto` gives
+ * every reading (the literal first), and the core applies a converted reading only when it names
+ * exactly one message and the literal names none.
+ */
+export function receiptIdReadings(id: string, format: ReceiptIdFormat): string[] {
+  const [literal] = idCandidates(id);
+  if (format === 'auto') return idCandidates(id);
+  if (format === 'hex-decimal' && /^[0-9]{1,30}$/.test(literal)) return [BigInt(literal).toString(16)];
+  if (format === 'decimal-hex' && /^[0-9a-f]{1,24}$/.test(literal)) return [BigInt(`0x${literal}`).toString(10)];
+  return [literal];
+}

@@ -1,11 +1,11 @@
 import type { Logger } from '../../shared/log';
 import { SendError, type OutboundSms, type SendResult, type SmsTransport, type TransportSink } from '../types';
-import { destinationAddress, type SenderSetting, sourceAddress, senderFor } from './address';
-import { encodeOutbound } from './coding';
-import { deliverToSink } from './inbound';
+import { destinationAddress, type SenderSetting, type SmppAddress, sourceAddress, senderFor } from './address';
+import { encodeOutbound, type OutboundPart } from './coding';
+import { deliverToSink, MalformedMessage } from './inbound';
 import { LinkClosed, MalformedResponse, ResponseTimeout, type SmppLink } from './link';
-import { type Pdu, STATUS } from './pdu';
-import { idCandidates } from './receipt';
+import { type Pdu, type SmBody, STATUS } from './pdu';
+import { idCandidates, type ReceiptIdFormat } from './receipt';
 import { UnansweredDeliveries } from './redelivery';
 import { type SessionSettings, SmppSession } from './session';
 import { statusCode, submitErrorKind } from './status';
@@ -18,6 +18,8 @@ export interface SmppSettings extends SessionSettings {
   tierSenders?: Readonly<Record<string, SenderSetting>>;
   /** Sessions sharing the send load (each a transceiver bind, or a transmitter and a receiver). */
   sessions?: number;
+  /** How the SMSC's receipt ids relate to its submit_sm_resp ids (default: auto). */
+  receiptIds?: ReceiptIdFormat;
   /** How long stop() waits for submits in flight before unbinding. */
   drainMs?: number;
   log?: Logger;
@@ -69,50 +71,42 @@ export class SmppTransport implements SmsTransport {
     await Promise.all(this.sessions.map((x) => x.stop()));
   }
 
-  /** Sends every part of a message on one session; the first part's id is the message's provider id. */
+  /**
+   * Sends every part of a message on one session; the first part's id is the message's provider
+   * id. Parts an earlier attempt got accepted (`msg.resume`) are not sent again; the rest go with
+   * the same reference. A refusal is a definite answer for its part: the error carries the parts
+   * accepted so far, so the delivery engine sends only the others again.
+   */
   async send(msg: OutboundSms): Promise<SendResult> {
     const session = this.pick();
     if (!session) throw new SendError('unavailable', this.stopping ? 'SMPP shutting down' : 'SMPP not bound');
-    this.ref = (this.ref + 1) % 256;
+    const ref = msg.resume?.ref ?? (this.ref = (this.ref + 1) % 256);
     const from = sourceAddress(senderFor(msg.tier, this.s.tierSenders ?? {}, this.s.sender));
     const to = destinationAddress(msg.to);
-    const ids: string[] = [];
-    for (const part of encodeOutbound(msg.body, this.ref)) {
+    const parts = encodeOutbound(msg.body, ref);
+    const ids = new Map(msg.resume?.accepted ?? []);
+    for (const [i, part] of parts.entries()) {
+      const partNo = i + 1;
+      if (ids.has(partNo)) continue;
       let resp: Pdu;
       try {
-        resp = await session.submit({
-          service_type: '',
-          source_addr_ton: from.ton,
-          source_addr_npi: from.npi,
-          source_addr: from.addr,
-          dest_addr_ton: to.ton,
-          dest_addr_npi: to.npi,
-          destination_addr: to.addr,
-          esm_class: part.esmClass,
-          protocol_id: 0,
-          priority_flag: msg.class === 'security' ? 1 : 0,
-          schedule_delivery_time: '',
-          validity_period: '',
-          registered_delivery: 1,
-          replace_if_present_flag: 0,
-          data_coding: part.dataCoding,
-          sm_default_msg_id: 0,
-          short_message: part.shortMessage,
-        });
+        resp = await session.submit(submitBody(from, to, part, msg.class === 'security'));
       } catch (err) {
         // Sent but never answered readably (timer, an unreadable answer, or the link dropped): it may
         // have been accepted, so it is not resent blindly. Not sent at all (no bind): try again later.
         const written = err instanceof ResponseTimeout || err instanceof MalformedResponse || (err instanceof LinkClosed && err.written);
-        throw new SendError(written || ids.length > 0 ? 'unknown_outcome' : 'unavailable', (err as Error).message);
+        throw new SendError(written || ids.size > 0 ? 'unknown_outcome' : 'unavailable', (err as Error).message);
       }
       if (resp.command_status !== STATUS.ESME_ROK) {
         const code = statusCode(resp.command_status);
-        if (ids.length > 0) throw new SendError('unknown_outcome', `part ${ids.length + 1} refused (${code}) after earlier parts were accepted`, code);
-        throw new SendError(submitErrorKind(resp.command_status), `submit_sm refused (${code})`, code);
+        const kind = submitErrorKind(resp.command_status);
+        if (ids.size === 0) throw new SendError(kind, `submit_sm refused (${code})`, code);
+        throw new SendError(kind, `part ${partNo} of ${parts.length} refused (${code}); ${ids.size} accepted`, code, { ref, accepted: ids });
       }
-      ids.push(idCandidates(resp.id ?? '')[0]);
+      ids.set(partNo, idCandidates(resp.id ?? '')[0]);
     }
-    return { providerId: ids[0], partIds: ids.length > 1 ? ids : undefined };
+    const all = parts.map((_, i) => ids.get(i + 1)!);
+    return { providerId: all[0], partIds: all.length > 1 ? all : undefined };
   }
 
   /** The bound session with the most free window slots; ties go round-robin. */
@@ -136,14 +130,39 @@ export class SmppTransport implements SmsTransport {
       this.s.log?.info({ seq: pdu.sequence_number }, 'SMPP: deliver_sm delivered again after its answer was lost; already recorded');
     } else {
       try {
-        await deliverToSink(this.name, pdu, this.sink!);
+        await deliverToSink(this.name, pdu, this.sink!, this.s.receiptIds);
       } catch (err) {
-        status = STATUS.ESME_RX_T_APPN; // not recorded: the SMSC keeps it and retries
-        this.s.log?.warn({ err: (err as Error).message, seq: pdu.sequence_number }, 'SMPP: deliver_sm not recorded, answered ESME_RX_T_APPN');
+        // Unreadable: a permanent error, or the SMSC would deliver the same bytes for ever. Not
+        // recorded (the database is away): a temporary one, so the SMSC keeps it and retries.
+        status = err instanceof MalformedMessage ? STATUS.ESME_RX_P_APPN : STATUS.ESME_RX_T_APPN;
+        this.s.log?.warn({ err: (err as Error).message, seq: pdu.sequence_number, status: statusCode(status) }, 'SMPP: deliver_sm not recorded');
       }
     }
     // Committed, but the link died meanwhile: the SMSC never gets this answer and will deliver it again.
     if (status === STATUS.ESME_ROK && !link.isOpen()) this.unanswered.remember(pdu);
     link.send({ command: 'deliver_sm_resp', command_status: status, sequence_number: pdu.sequence_number, id: '' });
   }
+}
+
+/** The submit_sm body of one part: explicit data_coding, registered_delivery on, priority for security texts. */
+function submitBody(from: SmppAddress, to: SmppAddress, part: OutboundPart, urgent: boolean): SmBody {
+  return {
+    service_type: '',
+    source_addr_ton: from.ton,
+    source_addr_npi: from.npi,
+    source_addr: from.addr,
+    dest_addr_ton: to.ton,
+    dest_addr_npi: to.npi,
+    destination_addr: to.addr,
+    esm_class: part.esmClass,
+    protocol_id: 0,
+    priority_flag: urgent ? 1 : 0,
+    schedule_delivery_time: '',
+    validity_period: '',
+    registered_delivery: 1,
+    replace_if_present_flag: 0,
+    data_coding: part.dataCoding,
+    sm_default_msg_id: 0,
+    short_message: part.shortMessage,
+  };
 }

@@ -10,8 +10,8 @@ export interface ConcatInfo {
   seq: number;
 }
 
-/** A parsed short_message with UDHI set. */
-export type UdhParse = { ok: true; concat?: ConcatInfo; payload: Buffer } | { ok: false; error: string };
+/** A parsed short_message with UDHI set; `ignored` says why a concatenation header was not used. */
+export type UdhParse = { ok: true; concat?: ConcatInfo; payload: Buffer; ignored?: string } | { ok: false; error: string };
 
 /** Splits a short_message into its header's concatenation info and the text payload. */
 export function parseUdh(sm: Buffer): UdhParse {
@@ -28,8 +28,9 @@ export function parseUdh(sm: Buffer): UdhParse {
     if (iei === 0x08 && len === 4) concat = { ref: v.readUInt16BE(0), total: v[2], seq: v[3] };
     i += 2 + len;
   }
+  // An impossible part number says nothing true about a set: the payload is read as a text of its own.
   if (concat && (concat.total === 0 || concat.seq === 0 || concat.seq > concat.total)) {
-    return { ok: false, error: `concatenation part ${concat.seq} of ${concat.total} is impossible` };
+    return { ok: true, payload: sm.subarray(1 + udhl), ignored: `concatenation part ${concat.seq} of ${concat.total} is impossible` };
   }
   return { ok: true, concat, payload: sm.subarray(1 + udhl) };
 }

@@ -1,7 +1,8 @@
 import { type Request, type Response, Router } from 'express';
 import twilio from 'twilio';
+import { z } from 'zod';
 import type { Logger } from '../../shared/log';
-import { problem } from '../../shared/problem';
+import { invalid, problem } from '../../shared/problem';
 import type { OutboundSms, SendResult, SmsTransport, TransportSink } from '../types';
 import { classifyTwilioError, TWILIO_STATUS } from './errors';
 
@@ -31,6 +32,15 @@ class RebasedRequestClient extends twilio.RequestClient {
 }
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+// Twilio's parameters as posted (application/x-www-form-urlencoded): each field once, as a string.
+// A parameter given twice arrives as an array and is refused, as is anything else malformed.
+const sid = z.string().regex(/^[A-Za-z0-9]{2,64}$/, 'expected a Twilio SID');
+const address = z.string().min(1).max(64);
+/** An inbound-text webhook (Twilio posts more fields; only these are read). */
+const inboundParams = z.object({ MessageSid: sid, From: address, To: z.string().max(64).default(''), Body: z.string().max(10_000).default('') });
+/** A status callback. */
+const statusParams = z.object({ MessageSid: sid, MessageStatus: z.string().min(1).max(32), ErrorCode: z.string().max(16).optional() });
 
 /** True when `signature` is Twilio's HMAC-SHA1 of `url` and `params` under `authToken` (constant-time). */
 export function isValidTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, string>): boolean {
@@ -78,17 +88,20 @@ export class TwilioTransport implements SmsTransport {
     const r = Router();
     r.post('/webhooks/twilio/sms', async (req, res) => {
       if (!this.signed(req)) return this.refuse(req, res);
-      const p = req.body as Record<string, string | undefined>;
-      if (!p.MessageSid || !p.From) return problem(res, 400, 'MessageSid and From are required');
+      const parsed = inboundParams.safeParse(req.body ?? {});
+      if (!parsed.success) return invalid(res, parsed.error);
+      const p = parsed.data;
       // Recorded (and deduplicated by MessageSid: Twilio retries) before Twilio gets its 200.
-      await this.sink!.inbound({ channel: 'twilio', providerId: p.MessageSid, from: p.From, to: p.To ?? '', text: p.Body ?? '' });
+      await this.sink!.inbound({ channel: 'twilio', providerId: p.MessageSid, from: p.From, to: p.To, text: p.Body });
       res.type('text/xml').send(EMPTY_TWIML);
     });
     r.post('/webhooks/twilio/status', async (req, res) => {
       if (!this.signed(req)) return this.refuse(req, res);
-      const p = req.body as Record<string, string | undefined>;
-      const state = TWILIO_STATUS[p.MessageStatus ?? ''] ?? 'unknown';
-      if (p.MessageSid && state !== 'unknown') {
+      const parsed = statusParams.safeParse(req.body ?? {});
+      if (!parsed.success) return invalid(res, parsed.error);
+      const p = parsed.data;
+      const state = TWILIO_STATUS[p.MessageStatus] ?? 'unknown';
+      if (state !== 'unknown') {
         const outcome = await this.sink!.report({ channel: 'twilio', providerId: p.MessageSid, state, errorCode: p.ErrorCode || undefined });
         if (outcome === 'unmatched') this.settings.log.warn({ sid: p.MessageSid, status: p.MessageStatus }, 'status callback for an unknown MessageSid');
       }

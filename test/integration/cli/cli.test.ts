@@ -110,6 +110,20 @@ describe('npm run cli -- job / jobs', () => {
       code: 2,
       stderr: '--date: expected YYYY-MM-DD, got 27/11/2026\n',
     });
+    // --date chooses whose birthday it is; the greeting goes now, not on that date (Zhao Lei's is 20 May).
+    const before = new Date();
+    expect(await runTs('src/cli/index.ts', ['job', 'birthday-greetings', '--date', '2027-05-20'], env)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/"queued":1/),
+    });
+    const greeting = await tdb.db
+      .selectFrom('outbound_messages')
+      .select(['not_before', 'dedupe_key'])
+      .where('template', '=', 'notice.birthday')
+      .executeTakeFirstOrThrow();
+    expect(greeting.dedupe_key).toMatch(/^birthday:\d+:2027$/);
+    expect(greeting.not_before.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(greeting.not_before.getTime()).toBeLessThanOrEqual(Date.now());
     const unknown = await runTs('src/cli/index.ts', ['job', 'nope'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^unknown job nope; jobs: birthday-greetings, renewal-reminders/);

@@ -21,10 +21,17 @@ describe('parseUdh', () => {
     ['empty', '', 'UDHI set but short_message is empty'],
     ['UDHL too long', '09 000301', 'UDH length 9 exceeds short_message (4 bytes)'],
     ['IE overruns', '04 0005 0102', 'information element 0x0 overruns the UDH'],
-    ['part 0', '05 0003 01 02 00', 'concatenation part 0 of 2 is impossible'],
-    ['part beyond total', '05 0003 01 02 03', 'concatenation part 3 of 2 is impossible'],
   ])('refuses %s', (_name, bytes, error) => {
     expect(parseUdh(hex(bytes))).toEqual({ ok: false, error });
+  });
+
+  it.each([
+    ['part 0', '05 0003 01 02 00 41', 'concatenation part 0 of 2 is impossible'],
+    ['part beyond total', '05 0003 01 02 03 41', 'concatenation part 3 of 2 is impossible'],
+    ['no parts at all', '05 0003 01 00 01 41', 'concatenation part 1 of 0 is impossible'],
+  ])('reads the payload of an impossible %s as a text of its own', (_name, bytes, ignored) => {
+    const r = parseUdh(hex(bytes));
+    expect(r).toEqual({ ok: true, payload: Buffer.from('A'), ignored });
   });
 
   it('builds 8- and 16-bit headers that parse back', () => {
