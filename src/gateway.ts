@@ -21,6 +21,7 @@ import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport, TransportSink } from './transport/types';
 import { flushStaleParts, storePart } from './core/inbound/reassembly';
 import { recordReport } from './core/outbox/receipts';
+import { DatabaseWatch } from './core/outage';
 
 /** What a gateway is built from; tests pass their own database, clock and transports. */
 export interface GatewayOptions {
@@ -52,6 +53,8 @@ export class Gateway {
   private readonly clock: Clock;
   private server: Server | null = null;
   private recovery: NodeJS.Timeout | null = null;
+  private sweeping = false;
+  private readonly sweepWatch: DatabaseWatch;
 
   constructor(opts: GatewayOptions) {
     const clock = opts.clock ?? systemClock;
@@ -61,6 +64,7 @@ export class Gateway {
     this.log = opts.log ?? createLogger(opts.config.logLevel);
     const messaging = createMessaging(this.config);
     this.templates = messaging.templates;
+    this.sweepWatch = new DatabaseWatch(this.log, 'inbound recovery');
     this.dev = new DevTransport((d) => this.log.info({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
     this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
     const operators = [...(opts.transports ?? [])];
@@ -133,10 +137,7 @@ export class Gateway {
     this.dispatcher.start();
     if (this.config.scheduler) this.scheduler.start();
     await this.pipeline.recoverPending(0);
-    this.recovery = setInterval(() => {
-      this.pipeline.recoverPending().catch((err) => this.log.error({ err }, 'inbound recovery failed'));
-      flushStaleParts(this.db, this.pipeline, this.clock, 5 * 60_000).catch((err) => this.log.error({ err }, 'flushing stale parts failed'));
-    }, 30_000);
+    this.recovery = setInterval(() => void this.sweep(), 5_000);
     this.recovery.unref();
     if (port === undefined) return undefined;
     const server = this.app.listen(port);
@@ -147,6 +148,25 @@ export class Gateway {
     });
     const address = server.address();
     return typeof address === 'object' && address ? address.port : port;
+  }
+
+  /**
+   * Handles texts recorded but not handled (a crash, or a database outage, between recording and
+   * handling; those younger than 10 s may still be in a worker's hands), and takes in long texts
+   * whose parts stopped coming. One sweep at a time; an outage is logged once.
+   */
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.pipeline.recoverPending(10_000);
+      await flushStaleParts(this.db, this.pipeline, this.clock, 5 * 60_000);
+      this.sweepWatch.ok();
+    } catch (err) {
+      if (this.sweepWatch.failed(err) === null) this.log.error({ err }, 'inbound recovery failed');
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   /** Stops taking requests, settles the batch in hand and stops transports. */

@@ -3,12 +3,14 @@ import type { Database } from '../../db/schema';
 import type { Logger } from '../../shared/log';
 import { Batcher } from '../batcher';
 import { DatabaseWatch } from '../outage';
+import { isDatabaseUnavailable } from '../../db/errors';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../../shared/clock';
 import { type ClaimedMessage, claimDue } from './claim';
-import { type HandOff, MARKETING_PRIORITY } from './outbox';
+import type { HandOff } from './outbox';
 import { admit } from './admit';
-import { backoffDelay, DISPATCHER_DEFAULTS, type DispatcherOptions } from './options';
+import { afterSendError } from './after-error';
+import { DISPATCHER_DEFAULTS, type DispatcherOptions, type Lane, LANES } from './options';
 import { applyWaitingReports } from './receipts';
 import { HeldRows } from './held';
 import { recoverExpiredLeases } from './recover';
@@ -29,17 +31,6 @@ import {
 import { Throttle } from './throttle';
 import { DestinationWindow } from './window';
 
-interface Lane {
-  name: 'urgent' | 'bulk';
-  min: number;
-  max: number;
-}
-
-const LANES: readonly Lane[] = [
-  { name: 'urgent', min: 0, max: MARKETING_PRIORITY - 1 },
-  { name: 'bulk', min: MARKETING_PRIORITY, max: 32767 },
-];
-
 /**
  * Sends queued outbox rows: claim (SKIP LOCKED), apply policies (expiry, consent, quiet hours,
  * caps), route (with failover), throttle, send, settle. Two lanes claim independently, so a
@@ -59,6 +50,8 @@ export class Dispatcher implements HandOff {
   private readonly handing = new Set<Promise<void>>();
   private readonly sentMarks: Batcher<SentResult[], void>;
   private readonly held: HeldRows;
+  /** Replies handed over while the database was away, not yet back in the queue. */
+  private readonly stranded: number[] = [];
   private readonly watch: DatabaseWatch;
 
   constructor(
@@ -124,7 +117,12 @@ export class Dispatcher implements HandOff {
             rows.map((r) => ({ id: r.id, notBefore: this.clock(), reason: null, refund: true })),
           )
     )
-      .catch((err) => this.log.error({ err, ids: rows.map((r) => r.id) }, 'sending handed-off replies failed'))
+      .catch((err) => {
+        // The database went away before they were handed over: they go back to the queue as soon
+        // as it answers again, rather than when their lease runs out.
+        if (isDatabaseUnavailable(err)) this.stranded.push(...rows.map((r) => r.id));
+        else this.log.error({ err, ids: rows.map((r) => r.id) }, 'sending handed-off replies failed');
+      })
       .finally(() => this.handing.delete(done));
     this.handing.add(done);
   }
@@ -184,6 +182,7 @@ export class Dispatcher implements HandOff {
       let pause: number | null = null;
       try {
         if (lane.name === 'urgent' && this.clock().getTime() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
+        if (this.stranded.length > 0) await this.requeueStranded();
         claimed = await this.runLane(lane);
         this.watch.ok();
       } catch (err) {
@@ -230,6 +229,19 @@ export class Dispatcher implements HandOff {
     });
   }
 
+  /** Puts back in the queue the hand-offs a database outage stopped before they were handed over. */
+  private async requeueStranded(): Promise<void> {
+    const ids = this.stranded.splice(0);
+    const notBefore = this.clock();
+    await requeueMany(
+      this.db,
+      ids.map((id) => ({ id, notBefore, reason: 'database unavailable before sending', refund: true })),
+    ).catch((err) => {
+      this.stranded.push(...ids);
+      throw err;
+    });
+  }
+
   /** A write that records what happened to a send: retried through a database outage while running. */
   private persist(write: () => Promise<void>): Promise<void> {
     return this.watch.persist(write, () => this.running);
@@ -267,33 +279,18 @@ export class Dispatcher implements HandOff {
     this.log.warn({ id: row.id, channel, kind: e.kind, code: e.providerCode, partsAccepted: e.progress?.accepted.size }, 'send failed');
     if (e.progress) await this.persist(() => recordAcceptedParts(this.db, row.id, channel, e.progress!));
     if (e.kind === 'opted_out') await this.persist(() => blockRoute(this.db, row.to_number, channel, reason));
-    const next = this.afterError(row, channel, e);
+    // The provider asked the whole route to slow down; a transport that already says it is down
+    // (SMPP lost its bind) is skipped through isUp() until it rebinds, one that claims to be up yet
+    // failed sits out a cooldown.
+    if (e.kind === 'throttled') this.throttles.get(channel)?.penalise();
+    if (e.kind === 'unavailable' && this.transports.get(channel)?.isUp?.() !== false) this.picker.coolDown(channel, this.opts.downCooldownMs);
+    const next = afterSendError(row, channel, e, {
+      now: this.clock().getTime(),
+      opts: this.opts,
+      canReroute: (blocked) => Boolean(this.picker.pick(row, blocked)),
+    });
     await this.persist(() =>
       'final' in next ? markFinal(this.db, row.id, next.final, reason, channel) : requeue(this.db, row.id, next.at, reason, next.refund),
     );
-  }
-
-  /** What becomes of a message after a send error: back in the queue (when, and whether the attempt counts) or final. */
-  private afterError(row: ClaimedMessage, channel: string, e: SendError): { at: Date; refund: boolean } | { final: 'failed' | 'unknown' } {
-    const now = this.clock().getTime();
-    if (e.kind === 'throttled') {
-      // The provider asked the whole route to slow down; this message goes back at the head.
-      this.throttles.get(channel)?.penalise();
-      return { at: new Date(now + 250), refund: true };
-    }
-    if (e.kind === 'unavailable') {
-      // A transport that already says it is down (SMPP lost its bind) is skipped through isUp() and
-      // used again the moment it rebinds; one that claims to be up yet failed sits out a cooldown.
-      if (this.transports.get(channel)?.isUp?.() !== false) this.picker.coolDown(channel, this.opts.downCooldownMs);
-      if (this.picker.pick(row)) return { at: new Date(now), refund: true };
-    }
-    if (e.kind === 'opted_out') {
-      // Never retried on this route; another route may still reach the number.
-      const blocked = new Set([...row.blocked, channel].map((c) => `${row.to_number} ${c}`)); // read with the claim
-      return this.picker.pick(row, blocked) ? { at: new Date(now), refund: true } : { final: 'failed' };
-    }
-    if (e.kind === 'unknown_outcome') return { final: 'unknown' };
-    if (!e.retryable || row.attempts >= this.opts.maxAttempts) return { final: 'failed' };
-    return { at: new Date(now + backoffDelay(row.attempts, this.opts)), refund: false };
   }
 }

@@ -1,3 +1,4 @@
+import { MARKETING_PRIORITY } from './outbox';
 import type { QuietHours } from './policy';
 import type { RateLimit } from './throttle';
 
@@ -59,3 +60,16 @@ export function backoffDelay(attempt: number, opts: Pick<DispatcherOptions, 'bac
   const ceiling = Math.min(opts.maxBackoffMs, opts.backoffMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/** A claiming lane: the priority range its workers claim. */
+export interface Lane {
+  name: 'urgent' | 'bulk';
+  min: number;
+  max: number;
+}
+
+/** The two lanes: urgent (security, transactional, service) and bulk (marketing) claim independently. */
+export const LANES: readonly Lane[] = [
+  { name: 'urgent', min: 0, max: MARKETING_PRIORITY - 1 },
+  { name: 'bulk', min: MARKETING_PRIORITY, max: 32767 },
+];

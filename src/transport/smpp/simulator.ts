@@ -2,7 +2,8 @@ import net from 'node:net';
 import { decodeShortMessage, encodeOutbound } from './coding';
 import { SmppLink } from './link';
 import { encodePdu, type Pdu, STATUS } from './pdu';
-import { parseUdh } from './udh';
+import { concatUdh, parseUdh } from './udh';
+import { encodeGsm7 } from '../codec/gsm7';
 
 /** A submit_sm the simulator accepted, decoded. */
 export interface SimSubmit {
@@ -41,6 +42,7 @@ export class SmscSimulator {
   private turn = 0;
   private throttled = 0;
   private garbled = 0;
+  private received = 0;
   private ref = 0;
   port = 0;
 
@@ -52,6 +54,8 @@ export class SmscSimulator {
       maxPerSecond?: number;
       /** Delay before each submit_sm_resp (a slow SMSC; `Infinity`: never answer). */
       respondAfterMs?: number;
+      /** The status to answer the n-th submit_sm with (1-based; 0 accepts it), e.g. every third refused. */
+      statusFor?: (n: number) => number;
       /** Called for each accepted submit (benchmarks watch replies arrive). */
       onSubmit?: (submit: SimSubmit) => void;
     } = {},
@@ -99,6 +103,23 @@ export class SmscSimulator {
     const statuses: number[] = [];
     for (const part of encodeOutbound(text, this.ref)) {
       const resp = await link.request({ command: 'deliver_sm', sm: sm(from.replace(/^\+/, ''), to, part.esmClass, part.dataCoding, part.shortMessage) });
+      statuses.push(resp.command_status);
+    }
+    return statuses;
+  }
+
+  /**
+   * Delivers a long text as GSM-7 parts cut where the test says (`chunks`), with concatenation
+   * reference `ref`; `only` sends just those part numbers (a late copy of one part).
+   */
+  async injectParts(from: string, to: string, chunks: string[], ref: number, only?: number[]): Promise<number[]> {
+    const link = [...this.links].find(([, kind]) => kind !== 'bind_transmitter')?.[0];
+    if (!link) throw new Error('no ESME bound to receive');
+    const statuses: number[] = [];
+    for (const [i, chunk] of chunks.entries()) {
+      if (only && !only.includes(i + 1)) continue;
+      const shortMessage = Buffer.concat([concatUdh(ref, chunks.length, i + 1), encodeGsm7(chunk)]);
+      const resp = await link.request({ command: 'deliver_sm', sm: sm(from.replace(/^\+/, ''), to, 0x40, 0, shortMessage) });
       statuses.push(resp.command_status);
     }
     return statuses;
@@ -160,6 +181,11 @@ export class SmscSimulator {
   }
 
   private onSubmit(link: SmppLink, pdu: Pdu): void {
+    const refusal = this.opts.statusFor?.(++this.received) ?? 0;
+    if (refusal !== 0) {
+      if (refusal === STATUS.ESME_RTHROTTLED) this.throttledCount++;
+      return void link.send({ command: 'submit_sm_resp', command_status: refusal, sequence_number: pdu.sequence_number });
+    }
     if (this.throttled > 0 || !this.withinCapacity()) {
       this.throttled = Math.max(0, this.throttled - 1);
       this.throttledCount++;

@@ -152,3 +152,39 @@ describe('Twilio errors', () => {
     expect(out).toMatchObject({ status: 'queued', attempts: 0, last_error: 'throttled 20429: Too Many Requests' });
   });
 });
+
+describe('malformed webhook input', () => {
+  it('refuses a signed webhook with a parameter given twice (400 naming it) and still records the texts beside it', async () => {
+    const params = { ...sms('SMdup0001', 'PTS'), Body: ['PTS', 'BAL'] } as unknown as Record<string, string>;
+    const signature = twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/sms`, params);
+    const form = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])) as [string, string][]);
+    const bad = fetch(`${base}/webhooks/twilio/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: form.toString(),
+    });
+    const good = ['SMok0001', 'SMok0002', 'SMok0003'].map((sid) => post('/webhooks/twilio/sms', sms(sid, 'PTS')));
+    const [refused, ...accepted] = await Promise.all([bad, ...good]);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ title: 'Invalid request', errors: [{ path: 'Body', message: expect.stringMatching(/expected string/) }] });
+    expect(accepted.map((r) => r.status)).toEqual([200, 200, 200]);
+    const recorded = await t.tdb.db
+      .selectFrom('inbound_messages')
+      .select('provider_id')
+      .where('provider_id', 'in', ['SMok0001', 'SMok0002', 'SMok0003', 'SMdup0001'])
+      .execute();
+    expect(recorded.map((r) => r.provider_id).sort()).toEqual(['SMok0001', 'SMok0002', 'SMok0003']);
+    await waitFor(
+      'the three handled',
+      async () =>
+        (await t.tdb.db.selectFrom('inbound_messages').select('id').where('provider_id', 'like', 'SMok%').where('status', '=', 'processed').execute())
+          .length === 3,
+    );
+  });
+
+  it('refuses a status callback without its MessageStatus, naming it', async () => {
+    const r = await post('/webhooks/twilio/status', { MessageSid: 'SM00000000000000000000000000000009', AccountSid: 'AC00000000000000000000000000000001' });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.text)).toMatchObject({ errors: [{ path: 'MessageStatus' }] });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeShortMessage, encodeOutbound, encodeUcs2 } from '../../../src/transport/smpp/coding';
-import { idCandidates, parseReceipt } from '../../../src/transport/smpp/receipt';
+import { idCandidates, parseReceipt, receiptIdReadings } from '../../../src/transport/smpp/receipt';
 import { concatUdh, parseUdh } from '../../../src/transport/smpp/udh';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
@@ -122,5 +122,17 @@ describe('idCandidates', () => {
     const fromResp = idCandidates('0A1B');
     const fromReceipt = idCandidates('0000002587');
     expect(fromResp.some((c) => fromReceipt.includes(c))).toBe(true);
+  });
+});
+
+describe('receiptIdReadings', () => {
+  it.each([
+    ['0000012345', 'auto', ['12345', '3039', '74565']],
+    ['0000012345', 'same', ['12345']],
+    ['0000012345', 'hex-decimal', ['3039']],
+    ['0A1B', 'decimal-hex', ['2587']],
+    ['msg-1', 'hex-decimal', ['msg-1']],
+  ] as const)('%s under %s → %j', (id, format, expected) => {
+    expect(receiptIdReadings(id, format)).toEqual(expected);
   });
 });
