@@ -128,6 +128,7 @@ export class Gateway {
       notifier: this.notifier,
       clock,
       webhooks: [...this.transports.values()].flatMap((t) => (t.webhooks ? [t.webhooks()] : [])),
+      transports: () => operators.map((t) => ({ name: t.name, up: t.isUp?.() })),
     });
   }
 

@@ -5,11 +5,12 @@ import type { Clock } from '../shared/clock';
 import type { Notifier } from '../core/messaging/notifier';
 import type { InboundPipeline } from '../core/inbound/pipeline';
 import { isDatabaseUnavailable } from '../db/errors';
+import { webhookRejected } from '../shared/metrics';
 import type { Database } from '../db/schema';
 import type { Logger } from '../shared/log';
 import { apiRouter } from './api';
 import { devRouter } from './dev';
-import { healthRouter } from './health';
+import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   clock: Clock;
   /** The providers' webhooks (Twilio's inbound texts and status callbacks). */
   webhooks: Router[];
+  /** The operator transports and whether each is up, for /readyz. */
+  transports: () => TransportState[];
 }
 
 /** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
@@ -33,7 +36,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', true);
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
-  app.use(healthRouter(deps.db));
+  app.use(healthRouter(deps.db, deps.transports));
   for (const webhooks of deps.webhooks) app.use(webhooks);
   app.use(transactionsRouter(deps.db, deps.notifier, deps.config, deps.clock, deps.kick));
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): express.Express {
       // Nothing was accepted: the caller tries again (Twilio retries a 5xx webhook).
       deps.log.warn({ err: (err as Error).message, path: req.path }, 'database unavailable: request refused with 503');
       res.set('Retry-After', '5');
+      if (req.path.startsWith('/webhooks/')) webhookRejected.inc({ reason: 'unavailable' });
       return problem(res, 503, 'Service unavailable: the database cannot be reached; try again');
     }
     deps.log.error({ err }, 'request failed');

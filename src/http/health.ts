@@ -1,66 +1,72 @@
 import { Router } from 'express';
 import { type Kysely, sql } from 'kysely';
-import client from 'prom-client';
+import { migrations } from '../../migrations/index';
 import type { Database } from '../db/schema';
+import { type QueueDepth, registry, watchQueue } from '../shared/metrics';
 
 /** How long /readyz waits for the database: a load balancer gets its answer well within 2 s. */
 const READY_TIMEOUT_MS = 1_500;
 
-/** True when the database answers `SELECT 1` within `ms` (a hung one is a no, not a wait). */
-async function databaseAnswers(db: Kysely<Database>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const answer = sql`SELECT 1`.execute(db).then(
-    () => true,
-    () => false,
-  );
-  const ok = await Promise.race([answer, late]);
-  clearTimeout(timer);
-  return ok;
+const CLASS_BY_RANK = ['security', 'transactional', 'service', 'marketing'];
+
+/** A transport as readiness sees it. */
+export interface TransportState {
+  name: string;
+  /** False while it cannot take messages (SMPP not bound); undefined for one that is always up. */
+  up: boolean | undefined;
 }
 
-/** `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics` (Prometheus). */
-export function healthRouter(db: Kysely<Database>): Router {
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'uplink_' });
-  new client.Gauge({
-    name: 'uplink_outbound_messages',
-    help: 'Outbound messages by status',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      const rows = await db
-        .selectFrom('outbound_messages')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute();
-      this.reset();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+/** Migrations the code has that the database has not applied (empty when current), or null when it did not answer in time. */
+async function migrationsBehind(db: Kysely<Database>, ms: number): Promise<string[] | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  const applied = sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db).then(
+    ({ rows }) => {
+      const done = new Set(rows.map((r) => r.name));
+      return Object.keys(migrations).filter((name) => !done.has(name));
     },
-  });
-  new client.Gauge({
-    name: 'uplink_inbound_messages',
-    help: 'Inbound messages by status',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      const rows = await db
-        .selectFrom('inbound_messages')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute();
-      this.reset();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
-    },
-  });
+    () => null,
+  );
+  const behind = await Promise.race([applied, late]);
+  clearTimeout(timer);
+  return behind;
+}
 
+/** Queued messages by class and the wait of the oldest due one, from the index of queued rows. */
+async function queueDepths(db: Kysely<Database>): Promise<QueueDepth[]> {
+  const { rows } = await sql<{ rank: number; depth: number; oldest: Date | null }>`
+    SELECT priority / 10 AS rank, count(*)::int AS depth, min(not_before) FILTER (WHERE not_before <= now()) AS oldest
+      FROM outbound_messages WHERE status = 'queued' GROUP BY 1`.execute(db);
+  return rows.map((r) => ({
+    class: CLASS_BY_RANK[r.rank] ?? 'other',
+    depth: r.depth,
+    oldestSeconds: r.oldest ? Math.max(0, (Date.now() - r.oldest.getTime()) / 1000) : 0,
+  }));
+}
+
+/**
+ * `/healthz` (the process answers), `/readyz` (what a load balancer asks: the database answers in
+ * time, its migrations are current, every configured transport is up) and `/metrics` (Prometheus,
+ * kept up as things happen; the queue gauges read one indexed query at most every 5 s).
+ */
+export function healthRouter(db: Kysely<Database>, transports: () => TransportState[] = () => []): Router {
+  watchQueue(() => queueDepths(db));
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    if (await databaseAnswers(db, READY_TIMEOUT_MS)) res.json({ status: 'ready' });
-    else res.status(503).json({ status: 'database unavailable' });
+    const behind = await migrationsBehind(db, READY_TIMEOUT_MS);
+    const down = transports()
+      .filter((t) => t.up === false)
+      .map((t) => t.name);
+    const ready = behind !== null && behind.length === 0 && down.length === 0;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      database: behind === null ? 'unavailable' : 'ok',
+      migrations: behind === null ? 'unknown' : behind.length === 0 ? 'current' : { behind },
+      transports: Object.fromEntries(transports().map((t) => [t.name, t.up === false ? 'down' : 'up'])),
+    });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jobRuns } from '../shared/metrics';
 import { escalateUnanswered, sweepUnasked } from '../core/checks/sweep';
 import type { Db } from '../db/schema';
 import type { JobContext } from '../core/notices/batches';
@@ -72,6 +73,7 @@ export async function runJob(ctx: JobContext, job: JobDefinition, asOf: Date, da
       .set({ outcome: 'ok', counts: JSON.stringify(counts), finished_at: sql`now()` })
       .where('id', '=', id)
       .execute();
+    jobRuns.inc({ job: job.name, outcome: 'ok' });
     return counts;
   } catch (err) {
     await ctx.db
@@ -79,6 +81,7 @@ export async function runJob(ctx: JobContext, job: JobDefinition, asOf: Date, da
       .set({ outcome: 'failed', error: String(err).slice(0, 500), finished_at: sql`now()` })
       .where('id', '=', id)
       .execute();
+    jobRuns.inc({ job: job.name, outcome: 'failed' });
     throw err;
   }
 }

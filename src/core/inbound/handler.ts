@@ -12,6 +12,7 @@ import type { ClaimedMessage } from '../outbox/claim';
 import type { HandOff, Outbox, OutgoingMessage } from '../outbox/outbox';
 import { KeywordParser, type ParseResult } from './parser';
 import type { TemplateValues } from '../messaging/templates';
+import { inboundTotal } from '../../shared/metrics';
 
 /** What handling texts needs. */
 export interface HandlerDeps {
@@ -111,6 +112,8 @@ export class TextHandler {
     }
     const lease = this.deps.handOff?.lease(now) ?? null;
     const queued = await writeOutcomes(db, this.deps.outbox, batch, now, lease);
+    for (const [i, m] of batch.marks.entries())
+      inboundTotal.inc({ channel: msgs[i].channel, command: m.status === 'processed' ? (m.command ?? 'none') : m.status });
     return { deferred, queued: !lease && queued.length > 0, claimed: lease ? queued : [] };
   }
 
@@ -126,6 +129,7 @@ export class TextHandler {
       .where('id', '=', id)
       .execute();
     await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);
+    inboundTotal.inc({ channel: msg.channel, command: 'failed' });
   }
 
   private async one(trx: Db, msg: InboundMessage, now: Date, who: Sender, recent: number) {

@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema';
 import type { Logger } from '../../shared/log';
 import { Batcher } from '../batcher';
 import { DatabaseWatch } from '../outage';
+import { throttleEvents } from '../../shared/metrics';
 import { isDatabaseUnavailable } from '../../db/errors';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../../shared/clock';
@@ -282,7 +283,10 @@ export class Dispatcher implements HandOff {
     // The provider asked the whole route to slow down; a transport that already says it is down
     // (SMPP lost its bind) is skipped through isUp() until it rebinds, one that claims to be up yet
     // failed sits out a cooldown.
-    if (e.kind === 'throttled') this.throttles.get(channel)?.penalise();
+    if (e.kind === 'throttled') {
+      this.throttles.get(channel)?.penalise();
+      throttleEvents.inc({ transport: channel });
+    }
     if (e.kind === 'unavailable' && this.transports.get(channel)?.isUp?.() !== false) this.picker.coolDown(channel, this.opts.downCooldownMs);
     const next = afterSendError(row, channel, e, {
       now: this.clock().getTime(),

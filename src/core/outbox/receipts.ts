@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, Db, OutboundStatus } from '../../db/schema';
 import type { DeliveryReport, ReportOutcome } from '../../transport/types';
+import { deliveryLatency, outboundTotal, secondsSince } from '../../shared/metrics';
 
 const TARGET: Readonly<Record<DeliveryReport['state'], OutboundStatus | null>> = {
   accepted: 'sent',
@@ -141,6 +142,10 @@ async function applyReport(db: Db, report: DeliveryReport & { id: number }): Pro
     })
     .where('id', '=', outboundId)
     .where('status', 'in', ALLOWED_FROM[status] as OutboundStatus[])
+    .returning(['class', 'channel', 'sent_at'])
     .executeTakeFirst();
-  return Number(moved.numUpdatedRows) > 0 ? 'applied' : 'stale';
+  if (!moved) return 'stale';
+  if (status !== 'sent') outboundTotal.inc({ channel: moved.channel ?? report.channel, class: moved.class, status });
+  if (status === 'delivered' && moved.sent_at) deliveryLatency.observe(secondsSince(moved.sent_at));
+  return 'applied';
 }

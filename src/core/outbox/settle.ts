@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { prepared } from '../../db/connection';
 import type { Database, Db } from '../../db/schema';
 import type { PartsAccepted } from '../../transport/types';
+import { outboundTotal, replyLatency, secondsSince } from '../../shared/metrics';
 
 /** A send the transport accepted. */
 export interface SentResult {
@@ -31,13 +32,18 @@ export async function markSent(db: Kysely<Database>, results: SentResult[], now:
 }
 
 async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<void> {
-  await sql`
+  const { rows } = await sql<{ class: string; channel: string; received_at: Date | null }>`
     UPDATE outbound_messages o
        SET status = 'sent', channel = r.channel, provider_id = r.provider_id, sent_at = ${now},
            locked_until = NULL, updated_at = now()
       FROM unnest(${results.map((r) => r.id)}::bigint[], ${results.map((r) => r.channel)}::text[],
                   ${results.map((r) => r.providerId)}::text[]) AS r(id, channel, provider_id)
-     WHERE o.id = r.id AND o.id = ANY(${results.map((r) => r.id)}::bigint[]) AND o.status IN ('sending', 'unknown')`.execute(db);
+     WHERE o.id = r.id AND o.id = ANY(${results.map((r) => r.id)}::bigint[]) AND o.status IN ('sending', 'unknown')
+ RETURNING o.class, o.channel, (SELECT i.received_at FROM inbound_messages i WHERE i.id = o.inbound_id) AS received_at`.execute(db);
+  for (const r of rows) {
+    outboundTotal.inc({ channel: r.channel, class: r.class, status: 'sent' });
+    if (r.received_at) replyLatency.observe(secondsSince(r.received_at, now.getTime()));
+  }
   const parts = results.flatMap((r) =>
     r.partIds && r.partIds.length > 1 ? r.partIds.map((pid, i) => ({ outbound_id: r.id, part_no: i + 1, channel: r.channel, provider_id: pid })) : [],
   );
@@ -69,14 +75,16 @@ export interface Requeue {
 /** Ends messages in a final state without sending (`failed`, `expired`, `blocked`, `unknown`), in one statement. */
 export async function markFinalMany(db: Db, outcomes: FinalOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
-  await sql`
+  const { rows } = await sql<{ class: string; channel: string | null; status: string }>`
     UPDATE outbound_messages o
        SET status = f.status, last_error = f.reason, channel = coalesce(f.channel, o.channel), locked_until = NULL,
            settled_at = CASE WHEN f.status = 'unknown' THEN NULL ELSE now() END, updated_at = now()
       FROM unnest(${outcomes.map((f) => f.id)}::bigint[], ${outcomes.map((f) => f.status)}::text[],
                   ${outcomes.map((f) => f.reason)}::text[], ${outcomes.map((f) => f.channel ?? null)}::text[])
            AS f(id, status, reason, channel)
-     WHERE o.id = f.id AND o.id = ANY(${outcomes.map((f) => f.id)}::bigint[]) AND o.status = 'sending'`.execute(db);
+     WHERE o.id = f.id AND o.id = ANY(${outcomes.map((f) => f.id)}::bigint[]) AND o.status = 'sending'
+ RETURNING o.class, o.channel, o.status`.execute(db);
+  for (const r of rows) outboundTotal.inc({ channel: r.channel ?? 'none', class: r.class, status: r.status });
 }
 
 /** Ends one message in a final state. */

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { Logger } from '../../shared/log';
+import { smppBinds, smppWindowInUse } from '../../shared/metrics';
 import { SmppLink } from './link';
 import { type Pdu, type SmBody, STATUS } from './pdu';
 
@@ -69,6 +70,7 @@ export class SmppSession {
 
   /** Connects and binds; resolves after the first attempt (reconnects continue in the background). */
   async start(): Promise<void> {
+    smppBinds.inc({ state: 'unbound' }, this.binds().length);
     await Promise.all(this.binds().map((b) => this.connect(b).catch((err) => this.reconnectLater(b, err))));
   }
 
@@ -92,6 +94,10 @@ export class SmppSession {
 
   /** Unbinds each link (waiting at most `ms` for the answer) and closes; no reconnect afterwards. */
   async stop(ms = 2000): Promise<void> {
+    if (!this.stopped) {
+      smppBinds.dec({ state: 'bound' }, this.links.size);
+      smppBinds.dec({ state: 'unbound' }, this.binds().length - this.links.size);
+    }
     this.stopped = true;
     for (const t of this.keepAlive.values()) clearInterval(t);
     await Promise.all(
@@ -112,6 +118,7 @@ export class SmppSession {
 
   private takeSlot(): Promise<void> {
     this.inFlight++;
+    smppWindowInUse.inc();
     if (this.slots > 0) {
       this.slots--;
       return Promise.resolve();
@@ -121,6 +128,7 @@ export class SmppSession {
 
   private releaseSlot(): void {
     this.inFlight--;
+    smppWindowInUse.dec();
     const next = this.waiters.shift();
     if (next) next();
     else this.slots++;
@@ -141,7 +149,11 @@ export class SmppSession {
     link.on('pdu', (pdu: Pdu) => void this.onPdu(link, pdu));
     link.on('malformed', (reason: string) => this.s.log?.warn({ session: this.label, bind, reason }, 'SMPP: malformed PDU from the SMSC'));
     link.on('close', () => {
-      if (this.links.get(bind) === link) this.links.delete(bind);
+      if (this.links.get(bind) === link && !this.stopped) {
+        this.links.delete(bind);
+        smppBinds.dec({ state: 'bound' });
+        smppBinds.inc({ state: 'unbound' });
+      }
       clearInterval(this.keepAlive.get(bind));
       if (!this.stopped) this.reconnectLater(bind, new Error('connection closed'));
     });
@@ -156,6 +168,8 @@ export class SmppSession {
       throw err;
     }
     this.links.set(bind, link);
+    smppBinds.inc({ state: 'bound' });
+    smppBinds.dec({ state: 'unbound' });
     this.attempts.set(bind, 0);
     this.s.log?.info({ session: this.label, bind }, 'SMPP: bound');
     const timer = setInterval(() => {

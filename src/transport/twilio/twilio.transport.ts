@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { Logger } from '../../shared/log';
+import { webhookRejected } from '../../shared/metrics';
 import { invalid, problem } from '../../shared/problem';
 import type { OutboundSms, SendResult, SmsTransport, TransportSink } from '../types';
 import { classifyTwilioError, TWILIO_STATUS } from './errors';
@@ -89,7 +90,7 @@ export class TwilioTransport implements SmsTransport {
     r.post('/webhooks/twilio/sms', async (req, res) => {
       if (!this.signed(req)) return this.refuse(req, res);
       const parsed = inboundParams.safeParse(req.body ?? {});
-      if (!parsed.success) return invalid(res, parsed.error);
+      if (!parsed.success) return this.malformed(res, parsed.error);
       const p = parsed.data;
       // Recorded (and deduplicated by MessageSid: Twilio retries) before Twilio gets its 200.
       await this.sink!.inbound({ channel: 'twilio', providerId: p.MessageSid, from: p.From, to: p.To, text: p.Body });
@@ -98,7 +99,7 @@ export class TwilioTransport implements SmsTransport {
     r.post('/webhooks/twilio/status', async (req, res) => {
       if (!this.signed(req)) return this.refuse(req, res);
       const parsed = statusParams.safeParse(req.body ?? {});
-      if (!parsed.success) return invalid(res, parsed.error);
+      if (!parsed.success) return this.malformed(res, parsed.error);
       const p = parsed.data;
       const state = TWILIO_STATUS[p.MessageStatus] ?? 'unknown';
       if (state !== 'unknown') {
@@ -120,7 +121,13 @@ export class TwilioTransport implements SmsTransport {
     );
   }
 
+  private malformed(res: Response, error: z.ZodError): void {
+    webhookRejected.inc({ reason: 'invalid' });
+    invalid(res, error);
+  }
+
   private refuse(req: Request, res: Response): void {
+    webhookRejected.inc({ reason: 'signature' });
     this.settings.log.warn(
       { path: req.path, ip: req.ip, hasSignature: Boolean(req.get('x-twilio-signature')) },
       'twilio webhook refused: bad or missing signature',

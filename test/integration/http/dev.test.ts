@@ -62,10 +62,10 @@ describe('POST /dev/sms', () => {
 describe('health and metrics', () => {
   it('answers /healthz, /readyz and /metrics', async () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', database: 'ok', migrations: 'current', transports: {} });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/uplink_outbound_messages\{status="sent"\} \d+/);
-    expect(metrics).toMatch(/uplink_inbound_messages\{status="processed"\} \d+/);
+    expect(metrics).toMatch(/^uplink_outbound_total\{channel="dev",class="transactional",status="sent"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^uplink_inbound_total\{channel="dev",command="points"\} [1-9]\d*$/m);
   });
 
   it('answers unknown paths with a 404 problem', async () => {
