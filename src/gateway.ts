@@ -54,6 +54,7 @@ export class Gateway {
   private server: Server | null = null;
   private recovery: NodeJS.Timeout | null = null;
   private sweeping = false;
+  private stopping = false;
   private readonly sweepWatch: DatabaseWatch;
 
   constructor(opts: GatewayOptions) {
@@ -129,6 +130,7 @@ export class Gateway {
       clock,
       webhooks: [...this.transports.values()].flatMap((t) => (t.webhooks ? [t.webhooks()] : [])),
       transports: () => operators.map((t) => ({ name: t.name, up: t.isUp?.() })),
+      stopping: () => this.stopping,
     });
   }
 
@@ -173,13 +175,20 @@ export class Gateway {
   /** Stops taking requests, settles the batch in hand and stops transports. */
   async stop(): Promise<void> {
     if (this.recovery) clearInterval(this.recovery);
+    this.stopping = true;
+    // Take nothing new: no new HTTP connection (webhooks), no deliver_sm (answered "try again").
     const server = this.server;
-    if (server) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-    }
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const idle = setInterval(() => server?.closeIdleConnections(), 100);
+    server?.closeIdleConnections();
+    for (const t of this.transports.values()) t.stopReceiving?.();
+    // Finish what is in hand: requests under way, texts recorded and being handled, their replies.
+    await closed;
+    clearInterval(idle);
+    await this.pipeline.drain();
     await this.scheduler.stop();
-    await this.dispatcher.stop();
-    for (const t of this.transports.values()) await t.stop?.();
+    await this.dispatcher.stop(); // sends in hand settle; replies not yet handed over go back to the queue
+    for (const t of this.transports.values()) await t.stop?.(); // SMPP: the window drains, then unbind
+    server?.closeAllConnections();
   }
 }

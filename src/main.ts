@@ -23,13 +23,24 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // A graceful stop (docs/operations.md): nothing new is taken, what is in hand is finished, the
+  // SMPP window drains, the binds are released, the pool closes. A second signal, or a stop that
+  // overruns SHUTDOWN_SECONDS, ends the process at once.
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     stopping = true;
-    log.info({ signal }, 'stopping');
+    log.info({ signal, seconds: config.shutdownSeconds }, 'stopping');
+    setTimeout(() => {
+      log.error({ seconds: config.shutdownSeconds }, 'stop took too long: exiting now');
+      process.exit(1);
+    }, config.shutdownSeconds * 1000).unref();
     await gateway.stop();
     await booted.close();
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

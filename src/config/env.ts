@@ -98,6 +98,7 @@ export const envSchema = z
       }),
     PAYMENT_REMINDER_DAYS: z.coerce.number().int().min(1).default(3),
     SCHEDULER: bool.default(true),
+    SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
     SCHEDULER_BACKFILL_HOURS: z.coerce.number().int().min(0).max(168).default(24),
     SMPP_URL: z
       .string()

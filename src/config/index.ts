@@ -63,6 +63,8 @@ function toConfig(e: z.output<typeof envSchema>) {
     renewalOffsets: e.RENEWAL_OFFSETS as readonly number[],
     paymentReminderDays: e.PAYMENT_REMINDER_DAYS,
     scheduler: e.SCHEDULER,
+    /** How long a graceful stop may take before the process ends anyway. */
+    shutdownSeconds: e.SHUTDOWN_SECONDS,
     /** How far back the scheduler runs slots no instance ran (0: never). */
     schedulerBackfillMs: e.SCHEDULER_BACKFILL_HOURS * 3600_000,
     smpp: e.SMPP_URL

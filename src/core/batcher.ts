@@ -9,6 +9,7 @@ type Waiting<I, O> = { item: I; resolve: (o: O) => void; reject: (e: unknown) =>
 export class Batcher<I, O> {
   private readonly queue: Waiting<I, O>[] = [];
   private active = 0;
+  private readonly idlers: (() => void)[] = [];
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
@@ -27,6 +28,12 @@ export class Batcher<I, O> {
     });
   }
 
+  /** Resolves once nothing is queued or running (what was pushed before has settled). */
+  idle(): Promise<void> {
+    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idlers.push(resolve));
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.opts.max);
@@ -38,5 +45,6 @@ export class Batcher<I, O> {
       }
     }
     this.active--;
+    if (this.active === 0 && this.queue.length === 0) for (const done of this.idlers.splice(0)) done();
   }
 }

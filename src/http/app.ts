@@ -27,6 +27,8 @@ export interface AppDeps {
   webhooks: Router[];
   /** The operator transports and whether each is up, for /readyz. */
   transports: () => TransportState[];
+  /** True once a graceful stop has begun: requests on connections still open get 503 and are closed. */
+  stopping: () => boolean;
 }
 
 /** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
@@ -34,6 +36,13 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use((_req, res, next) => {
+    if (!deps.stopping()) return next();
+    // A keep-alive connection would carry new requests for ever: refuse them and close it, so the
+    // caller (Twilio retries a 503) goes to another instance or comes back after the restart.
+    res.set('Connection', 'close').set('Retry-After', '5');
+    problem(res, 503, 'Service unavailable: stopping; try again');
+  });
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db, deps.transports));

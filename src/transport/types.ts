@@ -129,6 +129,8 @@ export interface SmsTransport {
   send(msg: OutboundSms): Promise<SendResult>;
   /** Starts receiving (binds, listeners); texts and receipts go to the sink. */
   start?(sink: TransportSink): Promise<void>;
+  /** Stops taking texts from the provider (a graceful stop's first step); sending goes on. */
+  stopReceiving?(): void;
   /** Stops taking work and closes. */
   stop?(): Promise<void>;
   /** HTTP routes the provider calls (webhooks), mounted by the gateway's app. */

@@ -94,6 +94,12 @@ export class InboundPipeline {
     return { ...accepted, handled };
   }
 
+  /** Resolves once every text taken in so far is recorded and handled (for a graceful stop). */
+  async drain(): Promise<void> {
+    await this.recorder.idle();
+    await this.worker.idle();
+  }
+
   /** Handles texts recorded but never handled (a crash in between); the recovery sweep calls it. */
   async recoverPending(olderThanMs = 30_000): Promise<number> {
     const cutoff = new Date(this.deps.clock().getTime() - olderThanMs);

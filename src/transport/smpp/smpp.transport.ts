@@ -37,6 +37,7 @@ export class SmppTransport implements SmsTransport {
   private readonly sessions: SmppSession[];
   private sink: TransportSink | null = null;
   private stopping = false;
+  private receiving = true;
   private ref = Math.floor(Math.random() * 255);
   private turn = 0;
   private readonly unanswered = new UnansweredDeliveries();
@@ -61,6 +62,11 @@ export class SmppTransport implements SmsTransport {
     this.sink = sink;
     this.stopping = false;
     await Promise.all(this.sessions.map((x) => x.start()));
+  }
+
+  /** Answers every deliver_sm from now on with ESME_RX_T_APPN: the SMSC keeps it for another bind or later. */
+  stopReceiving(): void {
+    this.receiving = false;
   }
 
   /** Graceful shutdown: stops taking sends, waits (bounded) for submits in flight, unbinds, closes. */
@@ -126,7 +132,9 @@ export class SmppTransport implements SmsTransport {
     if (pdu.command !== 'deliver_sm' || !pdu.sm)
       return void link.send({ command: 'generic_nack', command_status: STATUS.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
     let status: number = STATUS.ESME_ROK;
-    if (this.unanswered.take(pdu)) {
+    if (!this.receiving) {
+      status = STATUS.ESME_RX_T_APPN; // stopping: the SMSC delivers it again, to another bind or after the restart
+    } else if (this.unanswered.take(pdu)) {
       this.s.log?.info({ seq: pdu.sequence_number }, 'SMPP: deliver_sm delivered again after its answer was lost; already recorded');
     } else {
       try {

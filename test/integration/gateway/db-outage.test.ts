@@ -1,18 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import twilio from 'twilio';
 import { SmscSimulator } from '../../../src/transport/smpp/simulator';
-import { freePort } from '../../../src/shared/net';
-import { freshDatabase, type TestDatabase } from '../../helpers/db';
+import { freshDatabase } from '../../helpers/db';
 import { FakeTwilio } from '../../helpers/fake-twilio';
-import { TEST_SECRET } from '../../helpers/gateway';
+import { postTwilioText, startChildGateway, tail } from '../../helpers/child-gateway';
 import { TcpProxy } from '../../helpers/tcp-proxy';
 import { waitFor } from '../../helpers/wait';
 
-const TOKEN = 'outage-test-auth-token';
 const CUSTOMERS = ['+8613800138000', '+85291234567', '+16465550123', '+8613900139000'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,68 +13,6 @@ const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
-
-/** `npm start` as a child process against PostgreSQL through `proxy`, with Twilio and SMPP peers on loopback. */
-async function startGateway(tdb: TestDatabase, proxy: TcpProxy, fake: FakeTwilio, sim: SmscSimulator) {
-  const port = await freePort();
-  const url = new URL(tdb.url);
-  url.host = `127.0.0.1:${proxy.port}`;
-  const log: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      DATABASE_URL: url.toString(),
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'uplink-outage-')),
-      CARD_HASH_SECRET: TEST_SECRET,
-      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
-      TWILIO_AUTH_TOKEN: TOKEN,
-      TWILIO_FROM: '+18005550100',
-      TWILIO_API_URL: fake.url,
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      SMPP_URL: `smpp://127.0.0.1:${sim.port}`,
-      SMPP_SOURCE_ADDR: '95555',
-      RATE_LIMIT_PER_MINUTE: '1000',
-      DESTINATION_MAX_PER_MINUTE: '1000',
-      DB_CONNECT_TIMEOUT_MS: '1000',
-      DB_STATEMENT_TIMEOUT_MS: '2000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => log.push(String(d)));
-  child.stderr!.on('data', (d) => log.push(String(d)));
-  cleanup.push(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(
-    'the gateway ready and bound',
-    async () =>
-      (await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )) && sim.sessions > 0,
-    60_000,
-  );
-  return { child, base, log };
-}
-
-/** A signed Twilio webhook carrying `text`; resolves with the HTTP status, or 0 when the request itself failed. */
-async function postText(base: string, sid: string, from: string, text: string): Promise<number> {
-  const params = { MessageSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+18005550100', Body: text };
-  const signature = twilio.getExpectedTwilioSignature(TOKEN, `${base}/webhooks/twilio/sms`, params);
-  return fetch(`${base}/webhooks/twilio/sms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    body: new URLSearchParams(params).toString(),
-    signal: AbortSignal.timeout(20_000),
-  }).then(
-    (r) => r.status,
-    () => 0,
-  );
-}
 
 describe.each(['drop', 'hang'] as const)('PostgreSQL behind a proxy that %ss every connection for 10 s, under traffic', (mode) => {
   it('keeps the gateway alive, answers "try again" meanwhile, then loses nothing and sends nothing twice', async () => {
@@ -99,7 +30,10 @@ describe.each(['drop', 'hang'] as const)('PostgreSQL behind a proxy that %ss eve
       () => fake.stop(),
       () => sim.stop(),
     );
-    const { child, base, log } = await startGateway(tdb, proxy, fake, sim);
+    const proxied = new URL(tdb.url);
+    proxied.host = `127.0.0.1:${proxy.port}`;
+    const { child, base, log } = await startChildGateway(proxied.toString(), fake, sim, { DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '2000' });
+    cleanup.push(() => void (child.exitCode === null && child.kill('SIGKILL')));
 
     // Traffic all along: a signed Twilio text every 100 ms (PTS and BILL in turn), an SMPP text every 250 ms.
     const webhooks = new Map<string, { from: string; text: string; statuses: number[] }>();
@@ -112,7 +46,7 @@ describe.each(['drop', 'hang'] as const)('PostgreSQL behind a proxy that %ss eve
         const from = CUSTOMERS[n % CUSTOMERS.length];
         const entry = { from, text: n % 2 ? 'BILL' : 'PTS', statuses: [] as number[] }; // BILL is handled in a transaction
         webhooks.set(sid, entry);
-        void postText(base, sid, from, entry.text).then((status) => entry.statuses.push(status));
+        void postTwilioText(base, sid, from, entry.text).then((status) => entry.statuses.push(status));
         await sleep(100);
       }
     })();
@@ -166,7 +100,7 @@ describe.each(['drop', 'hang'] as const)('PostgreSQL behind a proxy that %ss eve
       expect(smppAnswers).toContain(0x64);
 
       // The peers try again, as Twilio and an SMSC do, until the gateway takes each text.
-      for (const [sid, w] of webhooks) while (w.statuses.at(-1) !== 200) w.statuses.push(await postText(base, sid, w.from, w.text));
+      for (const [sid, w] of webhooks) while (w.statuses.at(-1) !== 200) w.statuses.push(await postTwilioText(base, sid, w.from, w.text));
       for (const d of deliveries) while (d.statuses.at(-1) !== 0) d.statuses.push(...(await sim.inject(d.from, '95555', 'PTS')));
 
       // Everything taken is handled and answered once (read straight from PostgreSQL, not through the proxy).
@@ -207,7 +141,7 @@ describe.each(['drop', 'hang'] as const)('PostgreSQL behind a proxy that %ss eve
         process.stdout.write(`smsc submits: ${JSON.stringify(sim.submits.map((x) => [x.id, x.to]))}\n`);
         process.stdout.write(`smpp answers: ${JSON.stringify(deliveries.map((d) => d.statuses))}\n`);
       }
-      process.stdout.write(`gateway log (${mode}):\n${log.join('').split('\n').slice(-60).join('\n')}\n`);
+      process.stdout.write(`gateway log (${mode}):\n${tail(log)}\n`);
       throw err;
     }
     child.kill('SIGTERM');
