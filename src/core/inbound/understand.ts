@@ -157,6 +157,15 @@ export class Understanding {
     return reading;
   }
 
+  /** What a tidied text says without the words around it ("WHATS MY IBAN" → "IBAN"): how texts not understood are grouped. */
+  gist(tidied: string): string {
+    const around: readonly string[] = ['polite', 'question', 'around'];
+    return this.segment(tidied)
+      .filter((s) => !s.meaning || !around.includes(s.meaning.role))
+      .map((s) => s.token)
+      .join(' ');
+  }
+
   /** Cuts a text into known phrases, longest first, word by word (Han character by character); what no table knows stands alone. */
   private segment(text: string): Segment[] {
     const tokens = [...text.matchAll(TOKEN)].map((m) => ({ token: m[0], start: m.index, end: m.index + m[0].length }));
