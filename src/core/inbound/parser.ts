@@ -116,12 +116,13 @@ export class KeywordParser {
     if (this.understanding) {
       const spec = this.specs.get(entry.name)!;
       if (args.some((a) => !WORD.test(a)) || (args.length > 0 && entry.standalone)) return null;
-      // Words a read-only keyword cannot take ("balance of my card", "points and balance"), or a
-      // Chinese keyword that only begins a sentence ("是不是要挂失"): read loosely. An action keyword
-      // followed by a word keeps it and answers with its usage ("lost my card", "ACT 12345"), as do
-      // digits ("BAL 12"): the usage says what the command needs, and nothing is done.
-      const refused = args.length > 0 && spec.args !== undefined && !spec.args.safeParse(args).success;
-      if (refused && (!tidied || ((spec.readOnly || hit.prefix) && args.some((a) => /\D/u.test(a))))) return null;
+      // Words a keyword cannot take are tidied first ("LOST please"); then, after a read-only keyword
+      // ("points and balance") or a Chinese keyword that only begins a sentence ("是不是要挂失"), read
+      // loosely. An action keyword followed by words keeps them and answers with its usage ("lost my
+      // card"), and digits alone are left to the command ("ACT 12345", "BAL 12": no schema run on the
+      // hot path): the usage says what the command needs, and nothing is done.
+      const refused = args.some((a) => /\D/u.test(a)) && spec.args !== undefined && !spec.args.safeParse(args).success;
+      if (refused && (!tidied || spec.readOnly || hit.prefix)) return null;
       if (question && !spec.readOnly && !spec.evenAsked) return { kind: 'unsure', name: spec.name, locale: entry.locale ?? localeOf(s) };
     }
     return { kind: 'command', name: entry.name, args, keyword: entry.keyword, locale: entry.locale, loose: false };
