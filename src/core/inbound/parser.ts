@@ -162,7 +162,8 @@ export class KeywordParser {
   }
 
   private unknown(word: string, locale: Locale): ParseResult {
-    return { kind: 'unknown', suggestion: this.nearest(word), locale };
+    // A keyword that was not one here (START in "start my card") suggests nothing else.
+    return { kind: 'unknown', suggestion: this.byAlias.has(word) ? null : this.nearest(word), locale };
   }
 
   /** The closest Latin keyword within a small edit distance (BALL → BAL), else null. */
