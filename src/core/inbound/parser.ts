@@ -150,7 +150,7 @@ export class KeywordParser {
     const locale = localeOf(t);
     if (reading.actions.length > 0) return { kind: 'unsure', name: reading.actions[0], locale };
     let names = [...new Set(reading.intents.map((i) => i.name))];
-    if (names.length === 2) names = names.filter((n) => !this.specs.get(n)!.fallback);
+    if (names.length > 1) names = names.filter((n) => !this.specs.get(n)!.fallback);
     const short = reading.leftover.words <= MAX_LEFTOVER.words && reading.leftover.han <= MAX_LEFTOVER.han;
     if (names.length === 0 || reading.negated || !short) return this.unknown(tidied.text.split(' ')[0], locale);
     if (names.length > 1) return { kind: 'ambiguous', names, locale };

@@ -17,7 +17,13 @@ afterEach(async () => {
 const cardStatus = async (last4: string) => (await t.tdb.db.selectFrom('cards').select('status').where('last4', '=', last4).executeTakeFirstOrThrow()).status;
 const suppressed = async (mobile: string) => (await t.tdb.db.selectFrom('suppressions').select('mobile').where('mobile', '=', mobile).execute()).length > 0;
 const lastAudit = async () =>
-  (await t.tdb.db.selectFrom('audit_log').select(['action', 'details']).where('action', 'like', 'command.%').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()) as {
+  (await t.tdb.db
+    .selectFrom('audit_log')
+    .select(['action', 'details'])
+    .where('action', 'like', 'command.%')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow()) as {
     action: string;
     details: Record<string, unknown>;
   };
@@ -60,9 +66,7 @@ describe('an action named loosely, negated or asked', () => {
     expect(await t.sms(JOHN, 'is my card lost')).toEqual([
       'Report a card lost and freeze it? Nothing has been done. To do it, reply LOST, or LOST and the last 4 digits of the card.',
     ]);
-    expect(await t.sms(CHAN, '唔好掛失')).toEqual([
-      '您是否要掛失並凍結信用卡？我們未有作任何處理。如需辦理，請回覆「掛失」，或「掛失」加卡號末4位。',
-    ]);
+    expect(await t.sms(CHAN, '唔好掛失')).toEqual(['您是否要掛失並凍結信用卡？我們未有作任何處理。如需辦理，請回覆「掛失」，或「掛失」加卡號末4位。']);
     expect(await t.sms(LI, '挂失吗')).toEqual(['您是要挂失并冻结信用卡吗？我们尚未办理任何操作。如需办理，请回复“挂失”，或“挂失”加卡号末4位。']);
     expect(await lastAudit()).toMatchObject({ action: 'command.unsure', details: { asked: 'lost', replies: ['understand.unsure'] } });
     expect([await cardStatus('7891'), await cardStatus('3341'), await cardStatus('5675')]).toEqual(['active', 'active', 'active']);
