@@ -4,13 +4,16 @@ import { readDotEnv } from '../config';
 import { ImportError, importDocument, parseImport } from '../domain/import/import';
 import { jobCommands } from './jobs';
 import { staffCommand } from './staff';
+import { unknownsCommand } from './unknowns';
 
 const USAGE = `usage: npm run cli -- <command>
   import <file.json>   load customers, cards, statements, transactions, events and staff
   staff add --id X --name N --role agent|marketing|supervisor|admin [--mobile M] [--locale L]
                        create a staff account; prints its API token once
   job <name> [--date YYYY-MM-DD]   run a scheduled job now (as of a date)
-  jobs                 list jobs with their last run, outcome and counts`;
+  jobs                 list jobs with their last run, outcome and counts
+  unknowns [--since 7d|2026-11-01] [--limit 20]
+                       the texts cardholders sent that were not understood, most frequent first`;
 
 /** `npm run cli -- …`: operations commands against the configured (or embedded) database. */
 async function main(argv: string[]): Promise<number> {
@@ -18,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'import') return runImport(rest[0]);
   if (command === 'staff') return staffCommand(rest, () => boot());
   if (command === 'job' || command === 'jobs') return jobCommands(command, rest, () => boot());
+  if (command === 'unknowns') return unknownsCommand(rest, () => boot());
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

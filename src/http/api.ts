@@ -9,6 +9,7 @@ import { audit } from '../domain/audit';
 import { type CaseAction, caseNotes, claimCase, listCases, noteCase, resolveCase } from '../domain/cases';
 import { listRegistrations } from '../domain/registrations';
 import { conversation, searchAudit } from '../domain/history';
+import { parseSince, unknownTexts } from '../core/inbound/unknowns';
 import { requireStaff, staffOf } from './auth';
 import { eventsRouter } from './events';
 import { invalid, problem } from '../shared/problem';
@@ -17,7 +18,7 @@ const AGENTS = ['agent', 'supervisor', 'admin'] as const;
 const limit = z.coerce.number().int().min(1).max(500).default(50);
 const refParam = z.string().regex(/^C?\d{4,8}$/);
 
-/** The staff API under `/api`: registrations, cases, events, conversation history, audit trail. */
+/** The staff API under `/api`: registrations, cases, events, conversation history, audit trail, texts not understood. */
 export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock, kick: () => void): Router {
   const r = Router();
   const agents = requireStaff(db, AGENTS);
@@ -108,6 +109,15 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
       .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
     res.json({ entries: await searchAudit(db, q.data) });
+  });
+
+  // The texts cardholders sent that were not understood, most frequent first: what to add as phrasings.
+  r.get('/api/unknowns', requireStaff(db, ['supervisor', 'admin']), async (req, res) => {
+    const q = z.strictObject({ since: z.string().max(40).default('7d'), limit }).safeParse(req.query);
+    if (!q.success) return invalid(res, q.error);
+    const since = parseSince(q.data.since, clock());
+    if ('problem' in since) return problem(res, 400, 'Invalid request', { errors: [{ path: 'since', message: since.problem }] });
+    res.json({ since: since.toISOString(), texts: await unknownTexts(db, since, q.data.limit) });
   });
   return r;
 }

@@ -12,6 +12,7 @@ export const activate = defineCommand({
   name: 'activate',
   audience: 'customer',
   aliases: { en: ['ACT', 'ACTIVATE'], 'zh-CN': ['开卡', '激活'], 'zh-HK': ['開卡', '啟用'] },
+  phrasings: { en: ['ACTIVATION', 'NEW CARD'], 'zh-CN': ['开通', '启用', '启动'], 'zh-HK': ['開通', '啟動'] },
   args: z.tuple([z.string().regex(/^\d{6}$/)]).transform(([code]) => ({ code })),
   usage: 'act.usage',
   async run(ctx, { code }) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { listCases } from '../../domain/cases';
 import { listRegistrations } from '../../domain/registrations';
 import { confirmRegistration, declineRegistration, type Decision } from '../registrations/decisions';
-import { type CommandContext, defineCommand, noArgs } from './command';
+import { anyWords, type CommandContext, defineCommand } from './command';
 
 const ref = z.string().regex(/^\d{4,8}$/);
 
@@ -52,7 +52,7 @@ export const agentList = defineCommand({
   name: 'agent.list',
   audience: 'staff',
   aliases: { en: ['LIST'], 'zh-CN': ['列表'], 'zh-HK': ['列表'] },
-  args: noArgs,
+  args: anyWords,
   usage: 'agent.usage',
   async run(ctx) {
     const regs = await listRegistrations(ctx.db, { status: 'pending', limit: 5 });

@@ -27,6 +27,11 @@ export const yes = defineCommand({
   name: 'yes',
   audience: 'customer',
   aliases: { en: ['Y'], 'zh-CN': ['是'], 'zh-HK': ['是'] },
+  phrasings: {
+    en: ['YEAH', 'YEP', 'YUP', 'IT WAS ME', 'THAT WAS ME', 'WAS ME', 'ITS ME', 'IT IS ME', 'CORRECT'],
+    'zh-CN': ['是的', '是我', '是本人', '是我本人', '对的', '没错', '是我买的', '是我刷的'],
+    'zh-HK': ['係我', '係我本人', '係我買嘅'],
+  },
   args: optionalRef,
   usage: 'txcheck.usage',
   run: (ctx, { ref }) => answer(ctx, true, ref),
@@ -37,6 +42,11 @@ export const no = defineCommand({
   name: 'no',
   audience: 'customer',
   aliases: { en: ['N'], 'zh-CN': ['否'], 'zh-HK': ['否'] },
+  phrasings: {
+    en: ['NO', 'NOPE', 'NAH', 'NOT ME', 'WASNT ME', 'WAS NOT ME', 'NOT MINE', 'NOT MY PURCHASE', 'DID NOT MAKE', 'DIDNT MAKE', 'DID NOT BUY', 'DIDNT BUY'],
+    'zh-CN': ['不是我', '不是本人', '非本人', '不是我的', '不是我买的', '不是我刷的', '没有消费', '没消费'],
+    'zh-HK': ['唔係我', '唔係本人', '唔係我買嘅', '冇買過'],
+  },
   args: optionalRef,
   usage: 'txcheck.usage',
   run: (ctx, { ref }) => answer(ctx, false, ref),

@@ -3,11 +3,16 @@ import { displayCard } from '../../domain/pan';
 import { formatMoment, formatMoney } from '../messaging/templates';
 import { defineCommand, optionalLast4 } from './command';
 
-/** BAL [last4] / 余额 / 餘額: balance and available credit of one card or of each card. */
+/** BAL [last4] / 余额 / 餘額 (pinyin YE, CXYE): balance and available credit of one card or of each card. */
 export const balance = defineCommand({
   name: 'balance',
   audience: 'customer',
-  aliases: { en: ['BAL', 'BALANCE'], 'zh-CN': ['余额'], 'zh-HK': ['餘額'] },
+  aliases: { en: ['BAL', 'BALANCE'], 'zh-CN': ['余额', 'YE', 'CXYE', 'YECX'], 'zh-HK': ['餘額'] },
+  phrasings: {
+    en: ['BALANCES', 'OWE', 'OWED'],
+    'zh-CN': ['欠款', '欠多少', '结余', '还有多少钱', '剩多少钱'],
+    'zh-HK': ['欠幾多', '仲欠幾多', '仲有幾多錢', '剩幾多錢'],
+  },
   args: optionalLast4,
   usage: 'common.usage_card',
   readOnly: true,

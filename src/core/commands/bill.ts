@@ -3,13 +3,19 @@ import { displayCard } from '../../domain/pan';
 import { formatDay, formatMoney } from '../messaging/templates';
 import { defineCommand, optionalLast4 } from './command';
 
-/** BILL [last4] / 账单 / 賬單: the latest statement of one card or of each card. */
+/** BILL [last4] / 账单 / 賬單 (pinyin ZD): the latest statement of one card or of each card; reads, never writes. */
 export const bill = defineCommand({
   name: 'bill',
   audience: 'customer',
-  aliases: { en: ['BILL', 'STMT'], 'zh-CN': ['账单', '帐单'], 'zh-HK': ['賬單', '帳單'] },
+  aliases: { en: ['BILL', 'STMT'], 'zh-CN': ['账单', '帐单', 'ZD', 'CXZD', 'ZDCX'], 'zh-HK': ['賬單', '帳單'] },
+  phrasings: {
+    en: ['BILLS', 'STATEMENT', 'STATEMENTS', 'ESTATEMENT', 'E STATEMENT', 'INVOICE'],
+    'zh-CN': ['对账单', '结单'],
+    'zh-HK': ['月結單', '電子結單'],
+  },
   args: optionalLast4,
   usage: 'common.usage_card',
+  readOnly: true,
   async run(ctx, { last4 }) {
     const cards = pickCards(ctx.cards, last4);
     if (cards.length === 0) return ctx.reply('common.not_found');

@@ -11,6 +11,11 @@ export const close = defineCommand({
   name: 'close',
   audience: 'customer',
   aliases: { en: ['CLOSE', 'CLOSECARD'], 'zh-CN': ['销卡', '注销'], 'zh-HK': ['銷卡', '取消信用卡'] },
+  phrasings: {
+    en: ['CANCEL CARD', 'CANCEL CREDIT CARD', 'CANCEL ACCOUNT', 'TERMINATE'],
+    'zh-CN': ['销户', '退卡', '取消卡', '注销卡'],
+    'zh-HK': ['剪卡', '取消張卡'],
+  },
   args: optionalLast4,
   usage: 'common.usage_card',
   async run(ctx, { last4 }) {

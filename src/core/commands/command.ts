@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config';
 import type { Card, Customer, Db, InboundMessage, Locale, MessageClass, Staff } from '../../db/schema';
 import type { Notifier } from '../messaging/notifier';
 import type { TemplateValues } from '../messaging/templates';
+import type { Phrasings } from '../inbound/understand';
 
 /** Everything a command handler may use; its writes commit with its replies or not at all. */
 export interface CommandContext {
@@ -43,10 +44,23 @@ export interface Command<A = unknown> {
   usage: string;
   run(ctx: CommandContext, args: A): Promise<void>;
   /**
-   * Answers from what the batch read (customer, cards) and writes nothing: its texts are handled
-   * without a transaction or a sender lock, one statement to read and one to answer.
+   * Writes nothing: its texts are handled without a transaction or a sender lock, from what the
+   * batch read (customer, cards) and what it reads through the pool. Only a read-only command is
+   * answered on a loose phrasing.
    */
   readOnly?: boolean;
+  /**
+   * Words and phrases that name this command inside a sentence, per language, besides its keywords
+   * ("what's my balance", "查询余额"). A read-only command is answered on them when it is the only
+   * intent in a short text; any other command is only asked about (docs/keywords.md).
+   */
+  phrasings?: Phrasings;
+  /** Keywords that count only as the whole text: carrier words that are also everyday words (CANCEL, END). */
+  standalone?: readonly string[];
+  /** Acts on its exact keyword even when asked ("STOP?"): a missed opt-out is the worse mistake. */
+  evenAsked?: boolean;
+  /** A general intent (the menu): named beside another read-only intent ("help me check my balance"), the other one wins. */
+  fallback?: boolean;
 }
 
 /** Declares a command with its argument type inferred from the schema. */
@@ -54,8 +68,11 @@ export function defineCommand<A>(command: Command<A>): Command<A> {
   return command;
 }
 
-/** No arguments at all (extra words are ignored: "BAL please" still answers). */
-export const noArgs = z.array(z.string()).transform(() => ({}));
+/** No arguments; words after the keyword are ignored ("STOP sending me offers" still opts out). */
+export const anyWords = z.array(z.string()).transform(() => ({}));
+
+/** No arguments at all: a read-only keyword followed by words ("points and balance") is read loosely instead. */
+export const noArgs = z.tuple([]).transform(() => ({}));
 
 /** An optional last-4 card selector. */
 export const optionalLast4 = z.union([z.tuple([]), z.tuple([z.string().regex(/^\d{4}$/)])]).transform((t) => ({ last4: t[0] as string | undefined }));

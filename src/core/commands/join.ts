@@ -7,6 +7,7 @@ export const join = defineCommand({
   name: 'join',
   audience: 'customer',
   aliases: { en: ['JOIN'], 'zh-CN': ['报名'], 'zh-HK': ['報名'] },
+  phrasings: { en: ['SIGN UP', 'SIGNUP', 'REGISTER', 'ENROL', 'ENROLL', 'RSVP'], 'zh-CN': ['参加', '预约', '参与'], 'zh-HK': ['參加', '預約'] },
   args: z.tuple([z.string().regex(/^[A-Z0-9]{2,16}$/)]).transform(([code]) => ({ code })),
   usage: 'join.usage',
   async run(ctx, { code }) {

@@ -28,6 +28,11 @@ export const lang = defineCommand({
   name: 'lang',
   audience: 'customer',
   aliases: { en: ['LANG', 'LANGUAGE'], 'zh-CN': ['语言'], 'zh-HK': ['語言'] },
+  phrasings: {
+    en: ['ENGLISH', 'CHINESE', 'MANDARIN', 'CANTONESE', 'TRADITIONAL', 'SIMPLIFIED'],
+    'zh-CN': ['英文', '中文', '英语', '普通话', '简体', '繁体', '粤语'],
+    'zh-HK': ['英文', '繁體', '粵語', '廣東話'],
+  },
   args: z.tuple([z.string().refine((w) => w in CHOICES)]).transform(([w]) => ({ locale: CHOICES[w] })),
   usage: 'lang.usage',
   async run(ctx, { locale }) {

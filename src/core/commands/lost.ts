@@ -7,6 +7,11 @@ export const lost = defineCommand({
   name: 'lost',
   audience: 'customer',
   aliases: { en: ['LOST', 'FREEZE'], 'zh-CN': ['挂失'], 'zh-HK': ['掛失'] },
+  phrasings: {
+    en: ['LOSE', 'STOLEN', 'STOLE', 'FRAUD', 'CANT FIND', 'BLOCK CARD'],
+    'zh-CN': ['丢', '丢失', '丢了', '遗失', '不见', '不见了', '找不到', '被盗', '被偷', '盗刷', '冻结', '锁卡'],
+    'zh-HK': ['唔見', '唔見咗', '遺失', '跌咗', '俾人偷', '凍結', '鎖卡', '搵唔到'],
+  },
   args: optionalLast4,
   usage: 'common.usage_card',
   async run(ctx, { last4 }) {

@@ -11,6 +11,11 @@ export const withdraw = defineCommand({
   name: 'withdraw',
   audience: 'customer',
   aliases: { en: ['WITHDRAW', 'UNJOIN'], 'zh-CN': ['取消报名'], 'zh-HK': ['取消報名'] },
+  phrasings: {
+    en: ['CANCEL REGISTRATION', 'CANCEL SIGN UP', 'CANCEL SIGNUP', 'CANCEL BOOKING', 'CANCEL RSVP', 'NOT COMING', 'CANT COME', 'CANT MAKE IT'],
+    'zh-CN': ['退出活动', '不参加', '不去了', '取消预约'],
+    'zh-HK': ['唔參加', '唔去', '取消預約'],
+  },
   args: z.union([z.tuple([]), z.tuple([z.string().regex(/^[A-Z0-9]{2,16}$/)])]).transform((t) => ({ target: t[0] as string | undefined })),
   usage: 'reg.withdraw_none',
   async run(ctx, { target }) {

@@ -51,7 +51,11 @@ export class TextHandler {
     const { commands } = deps;
     this.byName = new Map(commands.map((c) => [c.name, c]));
     this.customerParser = new KeywordParser(commands.filter((c) => c.audience === 'customer'));
-    this.staffParser = new KeywordParser(commands.filter((c) => c.audience === 'staff'));
+    // Agents type their keywords exactly; staff texts are never read loosely.
+    this.staffParser = new KeywordParser(
+      commands.filter((c) => c.audience === 'staff'),
+      { understand: false },
+    );
   }
 
   /**
@@ -157,19 +161,31 @@ export class TextHandler {
     const locale: Locale = customer?.locale ?? staff?.locale ?? (parsed.kind === 'empty' ? null : parsed.locale) ?? guessLocale(msg.text);
     const replies: OutgoingMessage[] = [];
     const ctx = this.context(trx, msg, now, who, locale, replies, parsed);
+    const understood: Record<string, unknown> = {};
     if (parsed.kind === 'empty') ctx.reply('help.menu');
-    else if (parsed.kind === 'unknown' || !command) ctx.reply('common.unknown', { suggestion: (parsed.kind === 'unknown' && parsed.suggestion) || 'none' });
+    else if (parsed.kind === 'unsure') {
+      // An action named loosely, negated or asked: say how to do it, do nothing.
+      ctx.reply('understand.unsure', { action: parsed.name, keyword: this.keywordOf(parsed.name, ctx.locale) });
+      understood.asked = parsed.name;
+    } else if (parsed.kind === 'ambiguous') {
+      ctx.reply('understand.which', { choices: parsed.names.map((n) => this.keywordOf(n, ctx.locale)).join(' / ') });
+      understood.choices = parsed.names;
+    } else if (parsed.kind === 'unknown' || !command) ctx.reply('common.unknown', { suggestion: (parsed.kind === 'unknown' && parsed.suggestion) || 'none' });
     else {
+      if (parsed.loose) understood.loose = true;
       const args = command.args.safeParse(parsed.args);
       if (args.success) await command.run(ctx, args.data);
-      else ctx.reply(command.usage, { command: ctx.keyword });
+      else {
+        ctx.reply(command.usage, { command: ctx.keyword });
+        understood.usage = true;
+      }
     }
     const name = command?.name ?? parsed.kind;
     const entry: AuditEntry = {
       ...this.actor(msg, customer, staff),
       action: `command.${name}`,
       subject: null,
-      details: { inboundId: msg.id, replies: replies.map((r) => r.template) },
+      details: { inboundId: msg.id, replies: replies.map((r) => r.template), ...understood },
     };
     return { mark: { ...mark, status: 'processed' as const, command: name }, audit: entry, replies };
   }
@@ -178,6 +194,11 @@ export class TextHandler {
   private parse(text: string, staff: Staff | null): ParseResult {
     const asStaff = staff ? this.staffParser.parse(text) : null;
     return asStaff?.kind === 'command' ? asStaff : this.customerParser.parse(text);
+  }
+
+  /** A command's first keyword in a language, to show in a question (LOST, 挂失). */
+  private keywordOf(name: string, locale: Locale): string {
+    return this.byName.get(name)?.aliases[locale][0] ?? name;
   }
 
   private commandFor(parsed: ParseResult, staff: Staff | null): Command | undefined {

@@ -168,10 +168,12 @@ describe('HELP and unknown texts', () => {
 
   it('records every command in the audit trail', async () => {
     await t.sms(JOHN, 'BAL');
-    await t.sms(STRANGER, 'hello');
+    await t.sms(STRANGER, 'hello'); // a greeting alone gets the menu
+    await t.sms(STRANGER, 'what is this thing');
     const rows = await t.tdb.db.selectFrom('audit_log').select(['actor_type', 'actor_id', 'action', 'channel']).orderBy('id').execute();
     expect(rows).toEqual([
       { actor_type: 'customer', actor_id: expect.any(String), action: 'command.balance', channel: 'dev' },
+      { actor_type: 'unknown', actor_id: STRANGER, action: 'command.help', channel: 'dev' },
       { actor_type: 'unknown', actor_id: STRANGER, action: 'command.unknown', channel: 'dev' },
     ]);
   });

@@ -34,7 +34,11 @@ describe('texts naming read-only commands are answered without a transaction', (
     ['HELP', true],
     ['', true], // the menu
     ['what is this', true], // "did not understand"
-    ['BILL', false], // reads statements through the database
+    ['BILL', true], // reads statements through the pool, writes nothing
+    ['查询余额', true], // one read-only intent, read loosely
+    ['is my card lost', true], // an action named loosely is only asked about
+    ['balance and bill', true], // asked which
+    ['LOST', false],
     ['ACT 1234 0101', false],
     ['LANG ZH', false],
     ['STOP', false],
