@@ -20,6 +20,7 @@ import { SmppTransport } from './transport/smpp/smpp.transport';
 import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport, TransportSink } from './transport/types';
 import { flushStaleParts, storePart } from './core/inbound/reassembly';
+import { capInboundPart } from './core/inbound/normalize';
 import { recordReport } from './core/outbox/receipts';
 
 /** What a gateway is built from; tests pass their own database, clock and transports. */
@@ -103,7 +104,8 @@ export class Gateway {
         await this.pipeline.ingest(sms);
       },
       inboundPart: async (part) => {
-        await storePart(this.db, this.pipeline, part, clock);
+        const capped = capInboundPart(part);
+        if (capped) await storePart(this.db, this.pipeline, capped, clock);
       },
       report: (r) => recordReport(this.db, r),
     };

@@ -6,7 +6,7 @@ import { senderColumns } from '../../domain/accounts';
 import { maskCardNumbers } from '../../domain/pan';
 import { senderAddress } from '../../domain/phone';
 import type { BatchText } from './batch';
-import { sanitizeText } from './normalize';
+import { capInboundText, sanitizeText } from './normalize';
 import type { InboundText } from '../../transport/types';
 
 /**
@@ -17,7 +17,7 @@ import type { InboundText } from '../../transport/types';
 export type Accepted = { id: number; duplicate: boolean; text: string; read?: BatchText };
 
 /**
- * Records texts (card numbers masked, unstorable characters replaced) in one statement. Given
+ * Records texts (card numbers masked, unstorable characters replaced, cut at MAX_INBOUND_CHARS) in one statement. Given
  * `readSince` (the start of the rate-limit minute), each new text is returned as `readTexts` reads
  * it, in the same statement: its sender's accounts, whether an earlier text of theirs is still
  * unhandled and its rate-limit count (the statement sees the table as it was before it, so this
@@ -29,7 +29,7 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
     provider_id: sms.providerId,
     from_number: senderAddress(sanitizeText(sms.from), defaultRegion),
     to_number: sanitizeText(sms.to),
-    text: maskCardNumbers(sanitizeText(sms.text)),
+    text: capInboundText(maskCardNumbers(sanitizeText(sms.text))),
     received_at: sms.receivedAt ?? now,
   }));
   const key = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
