@@ -28,7 +28,7 @@ export interface Booted {
  */
 export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted> {
   const base = loadConfig(env);
-  const log = createLogger(base.logLevel);
+  const log = createLogger(base.logLevel, { env: base.env });
   const config: AppConfig = Object.freeze({ ...base, cardHashSecret: cardHashSecret(base) });
   const resolved = await resolveDatabase(config.databaseUrl, config.dataDir);
   const db = createDb(resolved.url);

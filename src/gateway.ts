@@ -59,10 +59,11 @@ export class Gateway {
     this.clock = clock;
     this.config = opts.config;
     this.db = opts.db;
-    this.log = opts.log ?? createLogger(opts.config.logLevel);
+    this.log = opts.log ?? createLogger(opts.config.logLevel, { env: opts.config.env });
     const messaging = createMessaging(this.config);
     this.templates = messaging.templates;
-    this.dev = new DevTransport((d) => this.log.info({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
+    // Numbers and bodies: logged at debug level outside production only (see createLogger).
+    this.dev = new DevTransport((d) => this.log.debug({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
     this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
     const operators = [...(opts.transports ?? [])];
     const sm = this.config.smpp;
