@@ -51,8 +51,12 @@ export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted
   };
 }
 
-/** Loads the demo customers when the database has none; returns whether it did. */
+/**
+ * Outside production, loads the demo customers (and an agent phone that may confirm sign-ups) when
+ * the database has none; returns whether it did. Never in production: an empty database stays empty.
+ */
 export async function loadDemoIfEmpty(booted: Booted): Promise<boolean> {
+  if (booted.config.env === 'production') return false;
   const any = await booted.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
   if (any) return false;
   const doc = parseImport(readFileSync(DEMO_FILE, 'utf8'), booted.config.defaultRegion);

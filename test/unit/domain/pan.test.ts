@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { cardKeyId, cardKeyring, displayCard, isCardNumber, keyedHash, luhnValid, maskCardNumbers, maskCardNumbersIn, sameDigest } from '../../../src/domain/pan';
+import {
+  cardKeyId,
+  cardKeyring,
+  displayCard,
+  isCardNumber,
+  keyedHash,
+  luhnValid,
+  maskCardNumbers,
+  maskCardNumbersIn,
+  sameDigest,
+} from '../../../src/domain/pan';
 import { MASKING_TABLE } from '../../fixtures/card-forms';
 
 describe('luhnValid / isCardNumber', () => {
@@ -68,7 +78,9 @@ describe('maskCardNumbers', () => {
 
   it('masks every string inside a JSON-like value, leaving other values alone', () => {
     const at = new Date();
-    expect(maskCardNumbersIn({ note: 'card 4111111111111111', n: 4111111111111111, at, list: ['4111 1111 1111 1111'], deep: { x: { y: '4111111111111111' } } })).toEqual({
+    expect(
+      maskCardNumbersIn({ note: 'card 4111111111111111', n: 4111111111111111, at, list: ['4111 1111 1111 1111'], deep: { x: { y: '4111111111111111' } } }),
+    ).toEqual({
       note: 'card ************1111',
       n: 4111111111111111,
       at,

@@ -40,12 +40,12 @@ describe('createLogger', () => {
   });
 
   it('logs bodies and numbers only at debug level outside production', () => {
-    expect([bodiesLogged('debug', 'development'), bodiesLogged('trace', 'test'), bodiesLogged('info', 'development'), bodiesLogged('debug', 'production')]).toEqual([
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect([
+      bodiesLogged('debug', 'development'),
+      bodiesLogged('trace', 'test'),
+      bodiesLogged('info', 'development'),
+      bodiesLogged('debug', 'production'),
+    ]).toEqual([true, true, false, false]);
     const dev = captureLog('debug', 'development');
     dev.log.debug({ to: '+8613800138000', body: 'hello', token: 't' }, 'dev channel sent');
     expect(dev.lines()[0]).toMatchObject({ to: '+8613800138000', body: 'hello', token: '[redacted]' });
