@@ -9,6 +9,7 @@ import { importDocument, parseImport } from './domain/import/import';
 import { createLogger, type Logger } from './shared/log';
 import { projectPath } from './shared/paths';
 import { cardHashSecret } from './secret';
+import { cardKeyId, cardKeyring } from './domain/pan';
 
 /** The demo data loaded into an empty database. */
 export const DEMO_FILE = projectPath('demo', 'demo.json');
@@ -34,6 +35,12 @@ export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted
   const db = createDb(resolved.url);
   try {
     await migrateToLatest(db);
+    // Card hashes from before key ids were stored were made with the key in use: stamp its id.
+    await db
+      .updateTable('cards')
+      .set({ hash_key_id: cardKeyId(config.cardHashSecret!) })
+      .where('hash_key_id', 'is', null)
+      .execute();
   } catch (err) {
     await db.destroy();
     await resolved.stop?.();
@@ -60,6 +67,6 @@ export async function loadDemoIfEmpty(booted: Booted): Promise<boolean> {
   const any = await booted.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
   if (any) return false;
   const doc = parseImport(readFileSync(DEMO_FILE, 'utf8'), booted.config.defaultRegion);
-  await importDocument(booted.db, doc, booted.config.cardHashSecret!);
+  await importDocument(booted.db, doc, cardKeyring(booted.config.cardHashSecret!, booted.config.cardHashPreviousSecrets));
   return true;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { boot } from '../boot';
 import { readDotEnv } from '../config';
 import { ImportError, importDocument, parseImport } from '../domain/import/import';
+import { cardKeyring } from '../domain/pan';
 import { jobCommands } from './jobs';
 import { staffCommand } from './staff';
 
@@ -37,7 +38,7 @@ async function runImport(file: string | undefined): Promise<number> {
   const booted = await boot();
   try {
     const doc = parseImport(text, booted.config.defaultRegion);
-    const counts = await importDocument(booted.db, doc, booted.config.cardHashSecret!);
+    const counts = await importDocument(booted.db, doc, cardKeyring(booted.config.cardHashSecret!, booted.config.cardHashPreviousSecrets));
     process.stdout.write(
       `imported ${Object.entries(counts)
         .map(([k, v]) => `${v} ${k}`)

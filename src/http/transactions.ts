@@ -7,14 +7,15 @@ import { recordTransaction } from '../core/checks/record';
 import type { Clock } from '../shared/clock';
 import type { Notifier } from '../core/messaging/notifier';
 import type { Database } from '../db/schema';
+import { MAX_AMOUNT } from '../domain/import/import.schema';
 import { invalid, problem } from '../shared/problem';
 
 const body = z.strictObject({
   transactionId: z.string().trim().min(1).max(64),
   cardId: z.string().trim().min(1).max(64),
-  amount: z.number().positive().multipleOf(0.01, 'at most 2 decimals'),
+  amount: z.number().positive().multipleOf(0.01, 'at most 2 decimals').max(MAX_AMOUNT, 'too large'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY'),
-  merchant: z.string().trim().min(1).max(200),
+  merchant: z.string().trim().min(1).max(100), // texted in the large-transaction question
   occurredAt: z.iso.datetime({ offset: true }),
 });
 

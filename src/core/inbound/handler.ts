@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config';
 import type { Customer, Database, Db, InboundMessage, Locale, Staff } from '../../db/schema';
 import { findCustomerByMobile, type Sender, senderFrom } from '../../domain/accounts';
 import { audit, type AuditEntry } from '../../domain/audit';
+import { maskCardNumbers } from '../../domain/pan';
 import { type BatchText, type Mark, readTexts, writeOutcomes } from './batch';
 import type { Clock } from '../../shared/clock';
 import type { Command, CommandContext } from '../commands/command';
@@ -122,7 +123,7 @@ export class TextHandler {
     const now = this.deps.clock();
     await trx
       .updateTable('inbound_messages')
-      .set({ status: 'failed', error: String(err).slice(0, 500), processed_at: now })
+      .set({ status: 'failed', error: maskCardNumbers(String(err)).slice(0, 500), processed_at: now })
       .where('id', '=', id)
       .execute();
     await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);

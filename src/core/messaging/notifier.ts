@@ -74,6 +74,6 @@ export class Notifier {
 /** The templates, the outbox that writes with them and the notifier, wired once for the gateway, the CLI and benchmarks. */
 export function createMessaging(config: AppConfig): { templates: Templates; outbox: Outbox; notifier: Notifier } {
   const templates = new Templates(TEMPLATES_DIR);
-  const outbox = new Outbox(templates);
+  const outbox = new Outbox(templates, config.maxSegmentsPerMessage);
   return { templates, outbox, notifier: new Notifier(templates, outbox, config) };
 }

@@ -36,6 +36,8 @@ export interface CardsTable {
   last4: string;
   pan_hmac: string;
   activation_hmac: string;
+  /** The id of the key both hashes were made with (see cardKeyId); null only before the first start after migration 009. */
+  hash_key_id: string | null;
   product: string;
   currency: string;
   credit_limit: number;
@@ -76,6 +78,8 @@ export interface SuppressionsTable {
   mobile: string;
   reason: string;
   created_at: DefaultTimestamp;
+  /** When the opt-out was last confirmed by text (at most once per 24 h). */
+  confirmed_at: Timestamp | null;
 }
 
 /** activation_attempts table: for locking after repeated wrong codes. */

@@ -24,6 +24,8 @@ export interface InboundMessagesTable {
   command: string | null;
   processed_at: Timestamp | null;
   error: string | null;
+  /** When the retention job emptied the text. */
+  purged_at: Timestamp | null;
 }
 
 /** outbound_messages table: the transactional outbox every send goes through. */
@@ -53,6 +55,8 @@ export interface OutboundMessagesTable {
   sent_at: Timestamp | null;
   settled_at: Timestamp | null;
   handed_at: Timestamp | null;
+  /** When the retention job emptied the body. */
+  purged_at: Timestamp | null;
 }
 
 /** outbound_parts table: one row per part of a multi-part message, for receipts. */

@@ -77,7 +77,13 @@ export class SmppTransport implements SmsTransport {
     const from = sourceAddress(senderFor(msg.tier, this.s.tierSenders ?? {}, this.s.sender));
     const to = destinationAddress(msg.to);
     const ids: string[] = [];
-    for (const part of encodeOutbound(msg.body, this.ref)) {
+    let parts;
+    try {
+      parts = encodeOutbound(msg.body, this.ref);
+    } catch (err) {
+      throw new SendError('rejected', (err as Error).message);
+    }
+    for (const part of parts) {
       let resp: Pdu;
       try {
         resp = await session.submit({
