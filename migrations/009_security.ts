@@ -47,7 +47,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     ALTER TABLE cards ADD COLUMN hash_key_id text;
     ALTER TABLE staff ADD COLUMN token_issued_at timestamptz, ADD COLUMN last_used_at timestamptz;
     UPDATE staff SET token_issued_at = now() WHERE token_hash IS NOT NULL;
-    ALTER TABLE suppressions ADD COLUMN confirmed_at timestamptz;
+    -- When STOP was last answered per number: at most once in 24 hours, START or not in between.
+    CREATE TABLE stop_confirmations (
+      mobile text PRIMARY KEY,
+      confirmed_at timestamptz NOT NULL
+    );
     ALTER TABLE inbound_messages ADD COLUMN purged_at timestamptz;
     ALTER TABLE outbound_messages ADD COLUMN purged_at timestamptz;
     CREATE INDEX inbound_received_brin ON inbound_messages USING brin (received_at);
@@ -82,7 +86,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     DROP INDEX outbound_created_brin, inbound_received_brin;
     ALTER TABLE outbound_messages DROP COLUMN purged_at;
     ALTER TABLE inbound_messages DROP COLUMN purged_at;
-    ALTER TABLE suppressions DROP COLUMN confirmed_at;
+    DROP TABLE stop_confirmations;
     ALTER TABLE staff DROP COLUMN last_used_at, DROP COLUMN token_issued_at;
     ALTER TABLE cards DROP COLUMN hash_key_id;
   `.execute(db);

@@ -10,6 +10,9 @@ const USAGE = `usage: npm run cli -- <command>
   import <file.json>   load customers, cards, statements, transactions, events and staff
   staff add --id X --name N --role agent|marketing|supervisor|admin [--mobile M] [--locale L]
                        create a staff account; prints its API token once
+  staff rotate --id X  a new token for X (the old one stops working)
+  staff disable --id X remove X's token and staff phone
+  staff list           staff accounts, token expiry and last use
   job <name> [--date YYYY-MM-DD]   run a scheduled job now (as of a date)
   jobs                 list jobs with their last run, outcome and counts`;
 

@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
+import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
 import type { Clock } from '../shared/clock';
@@ -7,6 +8,7 @@ import type { InboundPipeline } from '../core/inbound/pipeline';
 import type { Database } from '../db/schema';
 import type { Logger } from '../shared/log';
 import { apiRouter } from './api';
+import { staffAuth } from './auth';
 import { devRouter } from './dev';
 import { healthRouter } from './health';
 import { problem } from '../shared/problem';
@@ -25,22 +27,38 @@ export interface AppDeps {
   webhooks: Router[];
 }
 
-/** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
+/**
+ * The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel.
+ * helmet's headers and `Cache-Control: no-store` on every answer; X-Forwarded-For believed only from
+ * TRUSTED_PROXIES (else the logged address is the peer's).
+ */
 export function createApp(deps: AppDeps): express.Express {
+  const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', config.trustedProxies.length > 0 ? [...config.trustedProxies] : false);
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
-  app.use(healthRouter(deps.db));
+  app.use(healthRouter(deps.db, { token: config.metricsToken, production: config.env === 'production' }));
   for (const webhooks of deps.webhooks) app.use(webhooks);
-  app.use(transactionsRouter(deps.db, deps.notifier, deps.config, deps.clock, deps.kick));
-  app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
+  app.use(transactionsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
+  const auth = staffAuth({ db: deps.db, log: deps.log, clock: deps.clock, tokenDays: config.staffTokenDays });
+  app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
   if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
     if (err?.type === 'entity.parse.failed') return problem(res, 400, 'Body is not valid JSON');
     if (err?.type === 'entity.too.large') return problem(res, 413, 'Body too large');
+    // PostgreSQL data exceptions (class 22: a value out of range, too long): the request's fault, never a 500.
+    if (typeof err?.code === 'string' && err.code.startsWith('22')) {
+      deps.log.warn({ err }, 'request refused by the database');
+      return problem(res, 400, 'Invalid request: a value is out of range');
+    }
     deps.log.error({ err }, 'request failed');
     problem(res, 500, 'Internal error');
   };

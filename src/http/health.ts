@@ -2,9 +2,17 @@ import { Router } from 'express';
 import { type Kysely, sql } from 'kysely';
 import client from 'prom-client';
 import type { Database } from '../db/schema';
+import { problem } from '../shared/problem';
+import { bearerToken, tokenMatches } from './bearer';
 
-/** `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics` (Prometheus). */
-export function healthRouter(db: Kysely<Database>): Router {
+/** Who may read `/metrics`: bearer `token` when set; without one, anyone outside production and no one in it. */
+export interface MetricsAccess {
+  token?: string;
+  production: boolean;
+}
+
+/** `/healthz` (the process answers), `/readyz` (the database answers) and `/metrics` (Prometheus, see MetricsAccess). */
+export function healthRouter(db: Kysely<Database>, access: MetricsAccess = { production: false }): Router {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'uplink_' });
   new client.Gauge({
@@ -50,7 +58,12 @@ export function healthRouter(db: Kysely<Database>): Router {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (!access.token && access.production) return problem(res, 404, 'Not found');
+    if (access.token && !tokenMatches(bearerToken(req), access.token)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return problem(res, 401, 'Missing or invalid token');
+    }
     res.type(registry.contentType).send(await registry.metrics());
   });
   return router;

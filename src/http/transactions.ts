@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -8,7 +7,9 @@ import type { Clock } from '../shared/clock';
 import type { Notifier } from '../core/messaging/notifier';
 import type { Database } from '../db/schema';
 import { MAX_AMOUNT } from '../domain/import/import.schema';
+import type { Logger } from '../shared/log';
 import { invalid, problem } from '../shared/problem';
+import { bearerToken, requestSource, tokenMatches } from './bearer';
 
 const body = z.strictObject({
   transactionId: z.string().trim().min(1).max(64),
@@ -19,24 +20,17 @@ const body = z.strictObject({
   occurredAt: z.iso.datetime({ offset: true }),
 });
 
-/** Constant-time comparison of a presented token with the configured one (digests of equal length). */
-function tokenMatches(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 /**
  * `POST /api/transactions`: the card system pushes an authorisation (bearer `CARD_SYSTEM_TOKEN`).
  * Idempotent by `transactionId`: 201 when recorded, 200 for a repeat, 409 for the same id with
  * other data. At or above the tier threshold the cardholder is asked within seconds.
  */
-export function transactionsRouter(db: Kysely<Database>, notifier: Notifier, config: AppConfig, clock: Clock, kick: () => void): Router {
+export function transactionsRouter(db: Kysely<Database>, notifier: Notifier, config: AppConfig, clock: Clock, kick: () => void, log: Logger): Router {
   const r = Router();
   r.post('/api/transactions', async (req, res) => {
     if (!config.cardSystemToken) return problem(res, 503, 'Card system endpoint is not configured (CARD_SYSTEM_TOKEN)');
-    const presented = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    if (!tokenMatches(presented, config.cardSystemToken)) {
+    if (!tokenMatches(bearerToken(req), config.cardSystemToken)) {
+      log.warn({ ...requestSource(req) }, 'card system: token refused (401)');
       res.set('WWW-Authenticate', 'Bearer');
       return problem(res, 401, 'Missing or invalid token');
     }

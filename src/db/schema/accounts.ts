@@ -78,8 +78,12 @@ export interface SuppressionsTable {
   mobile: string;
   reason: string;
   created_at: DefaultTimestamp;
-  /** When the opt-out was last confirmed by text (at most once per 24 h). */
-  confirmed_at: Timestamp | null;
+}
+
+/** stop_confirmations table: when a STOP was last answered, per number (at most once in 24 hours). */
+export interface StopConfirmationsTable {
+  mobile: string;
+  confirmed_at: Timestamp;
 }
 
 /** activation_attempts table: for locking after repeated wrong codes. */
