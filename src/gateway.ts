@@ -69,7 +69,8 @@ export class Gateway {
     const sm = this.config.smpp;
     if (sm && !operators.some((t) => t.name === 'smpp')) {
       const url = new URL(sm.url);
-      operators.push(new SmppTransport({ ...sm, host: url.hostname, port: Number(url.port || 2775), log: this.log.child({ transport: 'smpp' }) }));
+      const tls = sm.tls ? { ca: sm.tlsCa } : undefined; // smpps://: TLS, the certificate checked
+      operators.push(new SmppTransport({ ...sm, host: url.hostname, port: Number(url.port || 2775), tls, log: this.log.child({ transport: 'smpp' }) }));
     }
     const tw = this.config.twilio;
     if (tw && !operators.some((t) => t.name === 'twilio')) {
