@@ -136,9 +136,7 @@ export class SmppSession {
   private connect(bind: BindCommand): Promise<void> {
     return new Promise((resolve, reject) => {
       const { host, port } = this.s;
-      const socket = this.s.tls
-        ? tls.connect({ host, port, ca: this.s.tls.ca, servername: net.isIP(host) ? undefined : host })
-        : net.connect({ host, port });
+      const socket = this.s.tls ? tls.connect({ host, port, ca: this.s.tls.ca, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
       socket.once('error', reject);
       socket.once(this.s.tls ? 'secureConnect' : 'connect', () => void this.bindOn(socket, bind).then(resolve, reject));
     });
