@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { MAX_INBOUND_CHARS } from '../../../../src/core/inbound/normalize';
 import { testGateway, type TestGateway } from '../../../helpers/gateway';
 import { captureLog } from '../../../helpers/log';
 
@@ -67,6 +68,17 @@ describe('a per-minute budget for unknown senders, all together', () => {
     expect(await t.sms(unknown(7), 'HELP')).toHaveLength(1);
     const warnings = captured.lines().filter((l) => String(l.msg).startsWith('unknown senders reply budget spent'));
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('the size of an inbound text', () => {
+  it('is cut at MAX_INBOUND_CHARS after card numbers are masked, and still answered', async () => {
+    t = await testGateway();
+    const long = `PTS ${'x'.repeat(MAX_INBOUND_CHARS - 20)} 4111 1111 1111 1111 ${'y'.repeat(5000)}`;
+    expect(await t.sms(JOHN, long)).toEqual(['You have 3,150 reward points.']);
+    const [row] = await t.tdb.db.selectFrom('inbound_messages').select('text').execute();
+    expect(row.text).toHaveLength(MAX_INBOUND_CHARS);
+    expect(row.text).toMatch(/x \*{4} \*{4} \*{4}…$/); // masked first, then cut: no first digits left in clear
   });
 });
 
