@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MAX_INBOUND_PARTS } from '../../../src/core/inbound/normalize';
 import { encodePdu } from '../../../src/transport/smpp/pdu';
-import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
-import { SmscSimulator } from '../../../src/transport/smpp/simulator';
-import { testGateway, type TestGateway } from '../../helpers/gateway';
-import { smBody } from '../../helpers/smpp';
+import type { SmscSimulator } from '../../../src/transport/smpp/simulator';
+import type { TestGateway } from '../../helpers/gateway';
+import { smBody, smppGateway } from '../../helpers/smpp';
 import { waitFor } from '../../helpers/wait';
 
 // What reaches the gateway over SMPP: card numbers split across parts, sets of too many parts,
@@ -12,20 +11,15 @@ import { waitFor } from '../../helpers/wait';
 
 let t: TestGateway;
 let smsc: SmscSimulator;
-let smpp: SmppTransport;
 let seq = 5000;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  smsc = new SmscSimulator();
-  const port = await smsc.start();
-  smpp = new SmppTransport({ host: '127.0.0.1', port, systemId: 'uplink', password: 'pw', sender: { addr: '95555' }, reconnectMs: 50 });
-  t = await testGateway({ transports: [smpp] });
-  await t.gw.start(0);
-  await waitFor('bind', () => smpp.isUp());
+  ({ t, smsc, close } = await smppGateway());
 });
 afterAll(async () => {
-  await t.close();
-  await smsc.stop();
+  await close();
 });
 
 /** The inbound rows whose text matches `like`, once every text is handled. */

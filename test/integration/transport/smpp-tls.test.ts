@@ -7,6 +7,7 @@ import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
 import { SmscSimulator } from '../../../src/transport/smpp/simulator';
 import { testGateway } from '../../helpers/gateway';
 import { captureLog } from '../../helpers/log';
+import { esmeSettings } from '../../helpers/smpp';
 import { waitFor } from '../../helpers/wait';
 
 // smpps:// is TLS: against an SMSC on loopback with a throwaway certificate made here with openssl.
@@ -51,16 +52,7 @@ afterAll(async () => {
 /** An SMPP transport to the TLS simulator, logging to memory. */
 function transport(tls: { ca?: string } | undefined) {
   const captured = captureLog('info');
-  const smpp = new SmppTransport({
-    host: 'localhost',
-    port,
-    systemId: 'uplink',
-    password: 'pw',
-    sender: { addr: '95555' },
-    reconnectMs: 50,
-    tls,
-    log: captured.log,
-  });
+  const smpp = new SmppTransport(esmeSettings(port, { host: 'localhost', reconnectMs: 50, tls, log: captured.log }));
   return { smpp, captured };
 }
 

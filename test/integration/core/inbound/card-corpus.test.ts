@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { addStaff } from '../../../../src/domain/staff';
 import { MASKING_TABLE } from '../../../fixtures/card-forms';
+import { GOLF_EVENT } from '../../../fixtures/event';
 import { testGateway, type TestGateway } from '../../../helpers/gateway';
 import { captureLog, type CapturedLog } from '../../../helpers/log';
 
@@ -104,13 +105,10 @@ describe('card numbers in any form', () => {
     expect((await post(`/api/cases/${c.ref}/resolve`, { outcome: 'kept card 6011-0009-9013-9424' }, agentToken)).status).toBe(200);
     // An event whose title and venue hold numbers, and a merchant name from the card system.
     const event = {
+      ...GOLF_EVENT,
       code: 'PAN27',
       title: { en: 'Gala 4111 1111 1111 1111', 'zh-CN': '晚宴4111111111111111', 'zh-HK': '晚宴 4111.1111.1111.1111' },
       venue: 'Hall 6225 8800 1234 5675',
-      startsAt: '2027-04-01T19:00:00+08:00',
-      capacity: 10,
-      signupOpensAt: '2026-11-01T00:00:00+08:00',
-      signupClosesAt: '2027-03-01T00:00:00+08:00',
     };
     expect((await post('/api/events', event, agentToken)).status).toBe(201);
     const tx = {
