@@ -49,7 +49,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(transactionsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
   const auth = staffAuth({ db: deps.db, log: deps.log, clock: deps.clock, tokenDays: config.staffTokenDays });
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
-  if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));
+  // Never in production, whatever DEV_CHANNEL says (npm start refuses it there; this holds for any other caller).
+  if (config.devChannel && config.env !== 'production') app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
     if (err?.type === 'entity.parse.failed') return problem(res, 400, 'Body is not valid JSON');

@@ -59,16 +59,17 @@ describe('/metrics', () => {
     expect(ok.text).toContain('uplink_outbound_messages');
   });
 
-  it('is off in production without a token, and open outside production without one', async () => {
+  it('is off in production without a token, and open outside production without one; so is the dev channel, whatever DEV_CHANNEL says', async () => {
     const strong = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8';
     for (const [env, status] of [
-      [{ NODE_ENV: 'production', CARD_HASH_SECRET: strong }, 404],
-      [{}, 200],
+      [{ NODE_ENV: 'production', CARD_HASH_SECRET: strong, DEV_CHANNEL: 'true' }, 404],
+      [{ DEV_CHANNEL: 'true' }, 200],
     ] as const) {
       const other = await testGateway({ env });
       try {
-        const r = await call('GET', '/metrics', undefined, undefined, {}, `http://127.0.0.1:${await other.gw.start(0)}`);
-        expect(r.status).toBe(status);
+        const at = `http://127.0.0.1:${await other.gw.start(0)}`;
+        expect((await call('GET', '/metrics', undefined, undefined, {}, at)).status).toBe(status);
+        expect((await call('POST', '/dev/sms', undefined, { from: '13800138000', text: 'BAL' }, {}, at)).status).toBe(status);
       } finally {
         await other.close();
       }
