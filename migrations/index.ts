@@ -7,6 +7,7 @@ import * as m005 from './005_route_blocks';
 import * as m006 from './006_inbound_parts';
 import * as m007 from './007_pending_by_sender';
 import * as m008 from './008_lease_index';
+import * as m009 from './009_security';
 import * as m010 from './010_unknown_texts';
 import * as m012 from './012_reliability';
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '006_inbound_parts': m006,
   '007_pending_by_sender': m007,
   '008_lease_index': m008,
+  '009_security': m009,
   '010_unknown_texts': m010,
   '012_reliability': m012,
 };

@@ -9,6 +9,7 @@ import { importDocument, parseImport } from './domain/import/import';
 import { createLogger, type Logger } from './shared/log';
 import { projectPath } from './shared/paths';
 import { cardHashSecret } from './secret';
+import { cardKeyId, cardKeyring } from './domain/pan';
 
 /** The demo data loaded into an empty database. */
 export const DEMO_FILE = projectPath('demo', 'demo.json');
@@ -28,13 +29,19 @@ export interface Booted {
  */
 export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted> {
   const base = loadConfig(env);
-  const log = createLogger(base.logLevel);
+  const log = createLogger(base.logLevel, { env: base.env });
   const config: AppConfig = Object.freeze({ ...base, cardHashSecret: cardHashSecret(base) });
   const resolved = await resolveDatabase(config.databaseUrl, config.dataDir);
   // Migrations run without the statement timeout (an index on a large table may take a while).
   const migrator = createDb(resolved.url, 1);
   try {
     await migrateToLatest(migrator);
+    // Card hashes from before key ids were stored were made with the key in use: stamp its id.
+    await migrator
+      .updateTable('cards')
+      .set({ hash_key_id: cardKeyId(config.cardHashSecret!) })
+      .where('hash_key_id', 'is', null)
+      .execute();
   } catch (err) {
     await resolved.stop?.();
     throw err;
@@ -54,11 +61,15 @@ export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted
   };
 }
 
-/** Loads the demo customers when the database has none; returns whether it did. */
+/**
+ * Outside production, loads the demo customers (and an agent phone that may confirm sign-ups) when
+ * the database has none; returns whether it did. Never in production: an empty database stays empty.
+ */
 export async function loadDemoIfEmpty(booted: Booted): Promise<boolean> {
+  if (booted.config.env === 'production') return false;
   const any = await booted.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
   if (any) return false;
   const doc = parseImport(readFileSync(DEMO_FILE, 'utf8'), booted.config.defaultRegion);
-  await importDocument(booted.db, doc, booted.config.cardHashSecret!);
+  await importDocument(booted.db, doc, cardKeyring(booted.config.cardHashSecret!, booted.config.cardHashPreviousSecrets));
   return true;
 }

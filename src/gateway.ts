@@ -19,7 +19,8 @@ import { DevTransport } from './transport/dev/dev.transport';
 import { SmppTransport } from './transport/smpp/smpp.transport';
 import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport, TransportSink } from './transport/types';
-import { flushStaleParts, storePart } from './core/inbound/reassembly';
+import { PartSets } from './core/inbound/reassembly';
+import { capInboundPart } from './core/inbound/normalize';
 import { recordReport } from './core/outbox/receipts';
 import { DatabaseWatch } from './core/outage';
 
@@ -42,6 +43,8 @@ export class Gateway {
   readonly dev: DevTransport;
   readonly transports: Map<string, SmsTransport>;
   readonly pipeline: InboundPipeline;
+  /** Parts of long texts until their set is complete. */
+  readonly parts: PartSets;
   readonly dispatcher: Dispatcher;
   readonly routes: RouteTable;
   readonly outbox: Outbox;
@@ -50,7 +53,6 @@ export class Gateway {
   readonly scheduler: Scheduler;
   /** Where operator transports hand received texts, parts and receipts. */
   readonly sink: TransportSink;
-  private readonly clock: Clock;
   private server: Server | null = null;
   private recovery: NodeJS.Timeout | null = null;
   private sweeping = false;
@@ -59,20 +61,22 @@ export class Gateway {
 
   constructor(opts: GatewayOptions) {
     const clock = opts.clock ?? systemClock;
-    this.clock = clock;
+
     this.config = opts.config;
     this.db = opts.db;
-    this.log = opts.log ?? createLogger(opts.config.logLevel);
+    this.log = opts.log ?? createLogger(opts.config.logLevel, { env: opts.config.env });
     const messaging = createMessaging(this.config);
     this.templates = messaging.templates;
     this.sweepWatch = new DatabaseWatch(this.log, 'inbound recovery');
-    this.dev = new DevTransport((d) => this.log.info({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
+    // Numbers and bodies: logged at debug level outside production only (see createLogger).
+    this.dev = new DevTransport((d) => this.log.debug({ to: d.to, providerId: d.providerId, body: d.body }, 'dev channel sent'));
     this.transports = new Map<string, SmsTransport>([['dev', this.dev]]);
     const operators = [...(opts.transports ?? [])];
     const sm = this.config.smpp;
     if (sm && !operators.some((t) => t.name === 'smpp')) {
       const url = new URL(sm.url);
-      operators.push(new SmppTransport({ ...sm, host: url.hostname, port: Number(url.port || 2775), log: this.log.child({ transport: 'smpp' }) }));
+      const tls = sm.tls ? { ca: sm.tlsCa } : undefined; // smpps://: TLS, the certificate checked
+      operators.push(new SmppTransport({ ...sm, host: url.hostname, port: Number(url.port || 2775), tls, log: this.log.child({ transport: 'smpp' }) }));
     }
     const tw = this.config.twilio;
     if (tw && !operators.some((t) => t.name === 'twilio')) {
@@ -103,12 +107,14 @@ export class Gateway {
       handOff: this.dispatcher,
       onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
+    this.parts = new PartSets(this.db, this.pipeline, clock, this.config.cardHashSecret ?? '');
     this.sink = {
       inbound: async (sms) => {
         await this.pipeline.ingest(sms);
       },
       inboundPart: async (part) => {
-        await storePart(this.db, this.pipeline, part, clock);
+        const capped = capInboundPart(part);
+        if (capped) await this.parts.store(capped);
       },
       report: (r) => recordReport(this.db, r),
     };
@@ -163,7 +169,7 @@ export class Gateway {
     this.sweeping = true;
     try {
       await this.pipeline.recoverPending(10_000);
-      await flushStaleParts(this.db, this.pipeline, this.clock, 5 * 60_000);
+      await this.parts.flushStale(5 * 60_000);
       this.sweepWatch.ok();
     } catch (err) {
       if (this.sweepWatch.failed(err) === null) this.log.error({ err }, 'inbound recovery failed');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { boot } from '../boot';
 import { readDotEnv } from '../config';
 import { ImportError, importDocument, parseImport } from '../domain/import/import';
+import { cardKeyring } from '../domain/pan';
 import { jobCommands } from './jobs';
 import { staffCommand } from './staff';
 import { unknownsCommand } from './unknowns';
@@ -10,6 +11,9 @@ const USAGE = `usage: npm run cli -- <command>
   import <file.json>   load customers, cards, statements, transactions, events and staff
   staff add --id X --name N --role agent|marketing|supervisor|admin [--mobile M] [--locale L]
                        create a staff account; prints its API token once
+  staff rotate --id X  a new token for X (the old one stops working)
+  staff disable --id X remove X's token and staff phone
+  staff list           staff accounts, token expiry and last use
   job <name> [--date YYYY-MM-DD]   run a scheduled job now (as of a date)
   jobs                 list jobs with their last run, outcome and counts
   unknowns [--since 7d|2026-11-01] [--limit 20]
@@ -41,7 +45,7 @@ async function runImport(file: string | undefined): Promise<number> {
   const booted = await boot();
   try {
     const doc = parseImport(text, booted.config.defaultRegion);
-    const counts = await importDocument(booted.db, doc, booted.config.cardHashSecret!);
+    const counts = await importDocument(booted.db, doc, cardKeyring(booted.config.cardHashSecret!, booted.config.cardHashPreviousSecrets));
     process.stdout.write(
       `imported ${Object.entries(counts)
         .map(([k, v]) => `${v} ${k}`)

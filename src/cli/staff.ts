@@ -3,18 +3,29 @@ import { z } from 'zod';
 import type { Booted } from '../boot';
 import { formatPath } from '../shared/field-path';
 import { mobileE164 } from '../domain/phone';
-import { addStaff } from '../domain/staff';
+import { addStaff, disableStaff, listStaff, rotateStaffToken } from '../domain/staff';
 
-const USAGE =
-  'usage: npm run cli -- staff add --id <external id> --name <name> --role agent|marketing|supervisor|admin [--mobile <number>] [--locale en|zh-CN|zh-HK]';
+const USAGE = `usage: npm run cli -- staff add --id <external id> --name <name> --role agent|marketing|supervisor|admin [--mobile <number>] [--locale en|zh-CN|zh-HK]
+       npm run cli -- staff rotate --id <external id>    a new token; the old one stops working
+       npm run cli -- staff disable --id <external id>   no token, no staff phone (staff add enables again)
+       npm run cli -- staff list`;
 
-/** `staff add …`: creates (or re-keys) a staff account and prints its API token once. */
+/** Writes the usage (after `problem`) and returns the exit code of bad arguments. */
+function usage(problem?: string): number {
+  process.stderr.write(`${problem ? `${problem}\n` : ''}${USAGE}\n`);
+  return 2;
+}
+
+/** `staff add|rotate|disable|list`: staff accounts and their API tokens (shown once, stored hashed). */
 export async function staffCommand(args: string[], boot: () => Promise<Booted>): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'add') {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (sub === 'add') return add(rest, boot);
+  if (sub === 'rotate' || sub === 'disable') return byId(sub, rest, boot);
+  if (sub === 'list' && rest.length === 0) return list(boot);
+  return usage();
+}
+
+async function add(rest: string[], boot: () => Promise<Booted>): Promise<number> {
   let values;
   try {
     values = parseArgs({
@@ -22,8 +33,7 @@ export async function staffCommand(args: string[], boot: () => Promise<Booted>):
       options: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, mobile: { type: 'string' }, locale: { type: 'string' } },
     }).values;
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
+    return usage((err as Error).message);
   }
   const parsed = z
     .strictObject({
@@ -34,11 +44,7 @@ export async function staffCommand(args: string[], boot: () => Promise<Booted>):
       locale: z.enum(['en', 'zh-CN', 'zh-HK']).default('zh-CN'),
     })
     .safeParse(values);
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) process.stderr.write(`--${formatPath(i.path)}: ${i.message}\n`);
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (!parsed.success) return usage(parsed.error.issues.map((i) => `--${formatPath(i.path)}: ${i.message}`).join('\n'));
   const booted = await boot();
   try {
     let mobile: string | null = null;
@@ -57,7 +63,7 @@ export async function staffCommand(args: string[], boot: () => Promise<Booted>):
       mobile,
       locale: parsed.data.locale,
     });
-    process.stdout.write(`staff ${staff.external_id} (${staff.role}${mobile ? `, ${mobile}` : ''}) saved\ntoken (shown once, store it now): ${token}\n`);
+    process.stdout.write(`staff ${staff.external_id} (${staff.role}${mobile ? `, ${mobile}` : ''}) saved\n${tokenLine(token, booted)}`);
     return 0;
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
@@ -68,4 +74,55 @@ export async function staffCommand(args: string[], boot: () => Promise<Booted>):
   } finally {
     await booted.close();
   }
+}
+
+/** `rotate --id X` and `disable --id X`. */
+async function byId(sub: 'rotate' | 'disable', rest: string[], boot: () => Promise<Booted>): Promise<number> {
+  let id: string | undefined;
+  try {
+    id = parseArgs({ args: rest, options: { id: { type: 'string' } } }).values.id?.trim();
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+  if (!id) return usage('--id: required');
+  const booted = await boot();
+  try {
+    if (sub === 'rotate') {
+      const rotated = await rotateStaffToken(booted.db, id);
+      if (!rotated) {
+        process.stderr.write(`--id: no active staff member ${id}\n`);
+        return 1;
+      }
+      process.stdout.write(`staff ${id}: new token issued; the old one no longer works\n${tokenLine(rotated.token, booted)}`);
+      return 0;
+    }
+    if (!(await disableStaff(booted.db, id))) {
+      process.stderr.write(`--id: no staff member ${id}\n`);
+      return 1;
+    }
+    process.stdout.write(`staff ${id} disabled: token removed, phone no longer a staff phone\n`);
+    return 0;
+  } finally {
+    await booted.close();
+  }
+}
+
+/** One line per staff member: role, state, token expiry and last use. */
+async function list(boot: () => Promise<Booted>): Promise<number> {
+  const booted = await boot();
+  try {
+    const days = booted.config.staffTokenDays;
+    for (const s of await listStaff(booted.db)) {
+      const expires = s.token_hash && s.token_issued_at ? new Date(s.token_issued_at.getTime() + days * 86_400_000).toISOString() : '-';
+      const state = !s.active ? 'disabled' : s.token_hash ? `token expires ${expires}` : 'no token';
+      process.stdout.write(`${s.external_id.padEnd(12)} ${s.role.padEnd(10)} ${state.padEnd(40)} last used ${s.last_used_at?.toISOString() ?? 'never'}\n`);
+    }
+    return 0;
+  } finally {
+    await booted.close();
+  }
+}
+
+function tokenLine(token: string, booted: Booted): string {
+  return `token (shown once, store it now; valid ${booted.config.staffTokenDays} days): ${token}\n`;
 }

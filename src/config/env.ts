@@ -1,6 +1,8 @@
 // Every environment variable Uplink and its tools read, each defined once here (zod); .env.example
 // lists the same names (a test holds them equal) and config/index.ts turns them into AppConfig.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { productionProblems, proxyEntryProblem } from './production';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -44,6 +46,33 @@ function json<T extends z.ZodType>(schema: T) {
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
+/** A comma-separated list, entries trimmed, empty ones dropped. */
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+/** A PEM file read at start (the CA of a private SMSC certificate). */
+const pemFile = z.string().transform((file, ctx) => {
+  try {
+    const pem = readFileSync(file, 'utf8');
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+    ctx.addIssue({ code: 'custom', message: `${file}: no PEM certificate in it` });
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+  }
+  return z.NEVER;
+});
+
+const proxies = list.superRefine((entries, ctx) => {
+  for (const e of entries) {
+    const problem = proxyEntryProblem(e);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+});
+
 /** Every environment variable Uplink reads, validated once at start. */
 export const envSchema = z
   .object({
@@ -62,9 +91,18 @@ export const envSchema = z
     DEFAULT_REGION: z.string().length(2).default('CN'),
     DEFAULT_TIME_ZONE: z.string().default('Asia/Shanghai'),
     CARD_HASH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    CARD_HASH_PREVIOUS_SECRETS: list.pipe(z.array(z.string().min(32, 'each at least 32 characters'))).optional(),
+    PROGRAM_NAME: z.string().trim().min(1).max(40).default('Uplink'),
     HOTLINE: z.string().default('400-820-8888'),
     PLATINUM_HOTLINE: z.string().default('400-820-8000'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    REPLIES_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).default(50),
+    UNKNOWN_SENDER_REPLIES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    MAX_SEGMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(255).default(10),
+    MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    STAFF_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+    TRUSTED_PROXIES: proxies.optional(),
     ACTIVATION_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     DEV_CHANNEL: bool.optional(),
     QUIET_HOURS_START: hhmm.default('21:00'),
@@ -102,8 +140,9 @@ export const envSchema = z
     SCHEDULER_BACKFILL_HOURS: z.coerce.number().int().min(0).max(168).default(24),
     SMPP_URL: z
       .string()
-      .regex(/^smpps?:\/\//, 'expected smpp://host:port')
+      .regex(/^smpps?:\/\//, 'expected smpp://host:port, or smpps://host:port for TLS')
       .optional(),
+    SMPP_TLS_CA: pemFile.optional(),
     SMPP_SYSTEM_ID: z.string().optional(),
     SMPP_PASSWORD: z.string().optional(),
     SMPP_SOURCE_ADDR: z.string().optional(),
@@ -120,6 +159,9 @@ export const envSchema = z
     TWILIO_FROM: z.string().optional(),
     TWILIO_MESSAGING_SERVICE_SID: z.string().optional(),
     TWILIO_API_URL: z.url().optional(),
+  })
+  .superRefine((e, ctx) => {
+    for (const p of productionProblems(e)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
   })
   .refine((e) => e.NODE_ENV !== 'production' || e.CARD_HASH_SECRET, {
     message: 'required in production',

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { envSchema, type retentionSchema, type thresholdSchema } from './env';
 
 export { envSchema, simulatorEnvSchema, smsToolEnvSchema } from './env';
+export { gatewayRefusals } from './production';
 
 /** An SMPP sender address, with TON/NPI when they must not be inferred. */
 export type SmppSender = { addr: string; ton?: number; npi?: number };
@@ -39,9 +40,27 @@ function toConfig(e: z.output<typeof envSchema>) {
     defaultRegion: e.DEFAULT_REGION.toUpperCase(),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     cardHashSecret: e.CARD_HASH_SECRET,
+    /** Keys of card hashes being rotated out: hashes stored under them still verify. */
+    cardHashPreviousSecrets: (e.CARD_HASH_PREVIOUS_SECRETS ?? []) as readonly string[],
+    /** The program's name in the HELP reply (CTIA: name, help contact, frequency, rates, STOP). */
+    programName: e.PROGRAM_NAME,
     hotline: e.HOTLINE,
     platinumHotline: e.PLATINUM_HOTLINE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    /** Texts from one number answered in 24 hours; past it, silence (reply loops, SMS pumping). */
+    repliesPerNumberPerDay: e.REPLIES_PER_NUMBER_PER_DAY,
+    /** Texts from unknown numbers answered per minute, all together, per process. */
+    unknownSenderRepliesPerMinute: e.UNKNOWN_SENDER_REPLIES_PER_MINUTE,
+    /** The longest message sent, in segments; a longer body is cut with `…`. */
+    maxSegmentsPerMessage: e.MAX_SEGMENTS_PER_MESSAGE,
+    /** Message bodies older than this many days are purged by the `message-retention` job. */
+    messageRetentionDays: e.MESSAGE_RETENTION_DAYS,
+    /** A staff API token stops working this many days after it was issued. */
+    staffTokenDays: e.STAFF_TOKEN_DAYS,
+    /** Bearer token for GET /metrics; unset: open outside production, off in production. */
+    metricsToken: e.METRICS_TOKEN,
+    /** Proxies whose X-Forwarded-For is believed (express `trust proxy`); unset: none. */
+    trustedProxies: (e.TRUSTED_PROXIES ?? []) as readonly string[],
     activationMaxFailures: e.ACTIVATION_MAX_FAILURES,
     devChannel: e.DEV_CHANNEL ?? e.NODE_ENV !== 'production',
     quietHours: Object.freeze({ start: e.QUIET_HOURS_START, end: e.QUIET_HOURS_END }),
@@ -70,6 +89,9 @@ function toConfig(e: z.output<typeof envSchema>) {
     smpp: e.SMPP_URL
       ? Object.freeze({
           url: e.SMPP_URL,
+          /** smpps://: the link is TLS, the SMSC's certificate checked (against SMPP_TLS_CA when set). */
+          tls: e.SMPP_URL.startsWith('smpps://'),
+          tlsCa: e.SMPP_TLS_CA,
           systemId: e.SMPP_SYSTEM_ID ?? '',
           password: e.SMPP_PASSWORD ?? '',
           /** The default sender, with TON/NPI when configured (else inferred from the address). */
@@ -102,14 +124,19 @@ function toConfig(e: z.output<typeof envSchema>) {
 /** Validated, frozen configuration. */
 export type AppConfig = ReturnType<typeof toConfig>;
 
-/** Reads and validates the environment; throws one error listing every bad variable. */
+/** A configuration refused: one line per bad variable (`NAME: why`). */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws a ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   return toConfig(parsed.data);
 }
 

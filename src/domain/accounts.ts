@@ -89,6 +89,19 @@ export async function optOutOfMarketing(db: Db, mobile: string, reason: string):
     .execute();
 }
 
+/**
+ * Whether a STOP from this number is to be answered now: true at most once in 24 hours per number
+ * (a START in between changes nothing), so a loop or a flood of STOPs gets one confirmation.
+ */
+export async function takeStopConfirmation(db: Db, mobile: string, now: Date): Promise<boolean> {
+  const { rows } = await sql<{ mobile: string }>`
+    INSERT INTO stop_confirmations AS s (mobile, confirmed_at) VALUES (${mobile}, ${now})
+    ON CONFLICT (mobile) DO UPDATE SET confirmed_at = EXCLUDED.confirmed_at
+     WHERE s.confirmed_at <= ${new Date(now.getTime() - 86_400_000)}
+    RETURNING s.mobile`.execute(db);
+  return rows.length > 0;
+}
+
 /** Records a marketing opt-in (START): the number leaves the suppression list. */
 export async function optInToMarketing(db: Db, mobile: string): Promise<void> {
   await db.deleteFrom('suppressions').where('mobile', '=', mobile).execute();

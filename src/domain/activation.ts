@@ -1,5 +1,5 @@
 import type { Card, Db } from '../db/schema';
-import { keyedHash, sameDigest } from './pan';
+import { type CardKeyring, keyedHash, sameDigest } from './pan';
 
 /** The HMAC purpose for a card's activation code (its last 6 digits), bound to the card. */
 export function activationPurpose(cardExternalId: string): string {
@@ -8,13 +8,15 @@ export function activationPurpose(cardExternalId: string): string {
 
 /**
  * The card whose last 6 digits match `code`, compared in constant time against every card so the
- * time taken does not tell which card (or whether any) matched.
+ * time taken does not tell which card (or whether any) matched. Each card's hash is checked with the
+ * key it was made with (`hash_key_id`); a card whose key has left the ring cannot match.
  */
-export function matchActivationCode(secret: string, cards: Card[], code: string): Card | undefined {
+export function matchActivationCode(keys: CardKeyring, cards: Card[], code: string): Card | undefined {
   let match: Card | undefined;
   for (const card of cards) {
-    const digest = keyedHash(secret, activationPurpose(card.external_id), code);
-    if (sameDigest(digest, card.activation_hmac) && !match) match = card;
+    const secret = keys.byId.get(card.hash_key_id ?? keys.currentId);
+    const digest = keyedHash(secret ?? keys.current, activationPurpose(card.external_id), code);
+    if (secret !== undefined && sameDigest(digest, card.activation_hmac) && !match) match = card;
   }
   return match;
 }

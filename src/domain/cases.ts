@@ -1,4 +1,5 @@
 import type { CaseRow, Db } from '../db/schema';
+import { maskCardNumbers } from './pan';
 import { withFreshRef } from './refs';
 
 /** A new case for agents. `source` makes opening idempotent (e.g. `txn:<id>` for a fraud check). */
@@ -87,22 +88,25 @@ export async function claimCase(db: Db, ref: string, staffId: number, now: Date)
   return { kind: 'done', case: updated };
 }
 
-/** Adds an agent's note to a case. */
+/** Adds an agent's note to a case (card numbers in it masked). */
 export async function noteCase(db: Db, ref: string, staffId: number, note: string): Promise<CaseAction> {
   const c = await db.selectFrom('cases').selectAll().where('ref', '=', ref).executeTakeFirst();
   if (!c) return { kind: 'unknown' };
-  await db.insertInto('case_notes').values({ case_id: c.id, staff_id: staffId, note }).execute();
+  await db
+    .insertInto('case_notes')
+    .values({ case_id: c.id, staff_id: staffId, note: maskCardNumbers(note) })
+    .execute();
   return { kind: 'done', case: c };
 }
 
-/** Resolves a case with its outcome; a resolved case stays resolved. */
+/** Resolves a case with its outcome (card numbers in it masked); a resolved case stays resolved. */
 export async function resolveCase(db: Db, ref: string, staffId: number, outcome: string, now: Date): Promise<CaseAction> {
   const c = await db.selectFrom('cases').selectAll().where('ref', '=', ref).forUpdate().executeTakeFirst();
   if (!c) return { kind: 'unknown' };
   if (c.status === 'resolved') return { kind: 'conflict', case: c };
   const updated = await db
     .updateTable('cases')
-    .set({ status: 'resolved', outcome, resolved_at: now, assigned_to: c.assigned_to ?? staffId })
+    .set({ status: 'resolved', outcome: maskCardNumbers(outcome), resolved_at: now, assigned_to: c.assigned_to ?? staffId })
     .where('id', '=', c.id)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -1,4 +1,5 @@
 import type { Card, Db, TransactionChecksTable } from '../db/schema';
+import { maskCardNumbers } from './pan';
 import type { Insertable } from 'kysely';
 
 /** A card authorisation as stored. */
@@ -26,7 +27,7 @@ export async function insertTransaction(
       card_id: t.cardId,
       amount: t.amount,
       currency: t.currency,
-      merchant: t.merchant,
+      merchant: maskCardNumbers(t.merchant), // free text from the card system: stored and sent masked
       occurred_at: t.occurredAt,
       created_at: t.createdAt,
     })

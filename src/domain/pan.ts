@@ -1,45 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { luhnValid } from '../shared/card-mask';
 
-/** True when a digit string passes the Luhn check. */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { luhnValid, maskCardNumbers, maskCardNumbersIn } from '../shared/card-mask';
 
 /** True when a string is a plausible card number: 13–19 digits, Luhn-valid. */
 export function isCardNumber(digits: string): boolean {
   return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
-}
-
-// Runs of ASCII or full-width digits, optionally grouped by single spaces or dashes ("4111 1111 …").
-const DIGIT_RUN = /[0-9０-９](?:[ -]?[0-9０-９])+/g;
-
-/**
- * Masks every Luhn-valid 13–19 digit number in a text, keeping only its last 4 digits, so the text
- * can be stored and logged. Full-width digits are recognised too.
- */
-export function maskCardNumbers(text: string): string {
-  return text.replace(DIGIT_RUN, (run) => {
-    const digits = run.normalize('NFKC').replace(/[ -]/g, '');
-    if (!isCardNumber(digits)) return run;
-    let keep = 4;
-    const chars = [...run];
-    for (let i = chars.length - 1; i >= 0; i--) {
-      if (/[ -]/.test(chars[i])) continue;
-      if (keep > 0) keep--;
-      else chars[i] = '*';
-    }
-    return chars.join('');
-  });
 }
 
 /** `****1234`, the only way a card number is ever shown. */
@@ -57,4 +23,32 @@ export function sameDigest(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/** The keys of card hashes: the one new hashes are made with, and every key a stored hash may name. */
+export interface CardKeyring {
+  /** The id stored with each new hash (`cards.hash_key_id`). */
+  currentId: string;
+  current: string;
+  /** Every usable key by its id: the current one and those being rotated out. */
+  byId: ReadonlyMap<string, string>;
+}
+
+/** A key's id: a short fingerprint of it (HMAC of a fixed label), stored with each hash; it does not reveal the key. */
+export function cardKeyId(secret: string): string {
+  return createHmac('sha256', secret).update('uplink card-hash key id').digest('hex').slice(0, 16);
+}
+
+const keyrings = new Map<string, CardKeyring>();
+
+/** The keyring of a current key and the previous keys still accepted (`CARD_HASH_PREVIOUS_SECRETS`). */
+export function cardKeyring(current: string, previous: readonly string[] = []): CardKeyring {
+  const cacheKey = [current, ...previous].join('\u0000');
+  let ring = keyrings.get(cacheKey);
+  if (!ring) {
+    const currentId = cardKeyId(current);
+    ring = { currentId, current, byId: new Map([...previous.map((k) => [cardKeyId(k), k] as const), [currentId, current]]) };
+    keyrings.set(cacheKey, ring);
+  }
+  return ring;
 }

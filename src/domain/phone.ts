@@ -1,4 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { alphanumericSender, isAlphanumericSender } from '../shared/sender';
 
 /** Why a number was refused. */
 export type PhoneProblem = 'not a phone number' | 'not a mobile number';
@@ -21,12 +22,18 @@ export function mobileE164(raw: string, region: string): { e164: string } | { pr
   return { e164: parsed.number };
 }
 
+// What a phone number may be written with: digits of any script, +, spaces, dashes, dots, brackets.
+const NUMERIC = /^[\p{Nd}+\s\-.()]*$/u;
+
 /**
- * Best-effort E.164 for an inbound sender: a valid number is normalised, anything else (short
- * codes, alphanumeric senders) is kept as sent, trimmed, so it can still be recorded and answered.
+ * Best-effort E.164 for an inbound sender: a valid number is normalised; a short code is kept as
+ * sent, trimmed; a sender with letters or symbols, or one a transport marked alphanumeric (SMPP
+ * TON 5), is recorded as `alnum:<as sent>`, so it never matches a customer's or a staff phone.
  */
 export function senderAddress(raw: string, region: string): string {
-  return toE164(raw, region) ?? raw.trim();
+  const trimmed = raw.trim();
+  if (isAlphanumericSender(trimmed) || !NUMERIC.test(trimmed.normalize('NFKC'))) return alphanumericSender(trimmed);
+  return toE164(trimmed, region) ?? trimmed;
 }
 
 function parse(raw: string, region: string) {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Clock } from '../shared/clock';
@@ -10,7 +10,7 @@ import { type CaseAction, caseNotes, claimCase, listCases, noteCase, resolveCase
 import { listRegistrations } from '../domain/registrations';
 import { conversation, searchAudit } from '../domain/history';
 import { parseSince, unknownTexts } from '../core/inbound/unknowns';
-import { requireStaff, staffOf } from './auth';
+import { type StaffAuth, staffOf } from './auth';
 import { eventsRouter } from './events';
 import { invalid, problem } from '../shared/problem';
 
@@ -18,18 +18,25 @@ const AGENTS = ['agent', 'supervisor', 'admin'] as const;
 const limit = z.coerce.number().int().min(1).max(500).default(50);
 const refParam = z.string().regex(/^C?\d{4,8}$/);
 
-/** The staff API under `/api`: registrations, cases, events, conversation history, audit trail, texts not understood. */
-export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock, kick: () => void): Router {
+/**
+ * The staff API under `/api`: registrations, cases, events, conversation history, audit trail, texts
+ * not understood. Reads of customer data are audited like writes (who read what, when).
+ */
+export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock, kick: () => void, auth: StaffAuth): Router {
   const r = Router();
-  const agents = requireStaff(db, AGENTS);
-  r.use('/api/events', eventsRouter(db));
+  const agents = auth(AGENTS);
+  const audited = (res: Response, action: string, subject: string | null, details: Record<string, unknown>) =>
+    audit(db, { actorType: 'staff', actorId: staffOf(res).id, channel: 'api', action, subject, details });
+  r.use('/api/events', eventsRouter(db, auth));
 
   r.get('/api/registrations', agents, async (req, res) => {
     const q = z
       .strictObject({ status: z.enum(['pending', 'confirmed', 'declined', 'waitlisted', 'withdrawn']).optional(), event: z.string().max(16).optional(), limit })
       .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
-    res.json({ registrations: await listRegistrations(db, q.data) });
+    const registrations = await listRegistrations(db, q.data);
+    await audited(res, 'registrations.read', null, { query: q.data, count: registrations.length });
+    res.json({ registrations });
   });
 
   const decide = (action: 'confirm' | 'decline') =>
@@ -59,7 +66,9 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
       .strictObject({ status: z.enum(['open', 'claimed', 'resolved']).optional(), kind: z.enum(['retention', 'fraud']).optional(), limit })
       .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
-    res.json({ cases: await listCases(db, q.data) });
+    const cases = await listCases(db, q.data);
+    await audited(res, 'cases.read', null, { query: q.data, count: cases.length });
+    res.json({ cases });
   });
 
   const caseAction = (
@@ -92,12 +101,15 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
   r.get('/api/customers/:externalId/messages', agents, async (req, res) => {
     const q = z.strictObject({ limit }).safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
-    const messages = await conversation(db, String(req.params.externalId), q.data.limit);
+    const customer = String(req.params.externalId).slice(0, 64);
+    const messages = await conversation(db, customer, q.data.limit);
+    // A look-up of a customer who does not exist is audited too (someone may be trying ids).
+    await audited(res, 'customer.messages.read', `customer:${customer}`, { found: Boolean(messages), count: messages?.length ?? 0 });
     if (!messages) return problem(res, 404, 'No such customer');
     res.json({ customer: req.params.externalId, messages });
   });
 
-  r.get('/api/audit', requireStaff(db, ['supervisor', 'admin']), async (req, res) => {
+  r.get('/api/audit', auth(['supervisor', 'admin']), async (req, res) => {
     const q = z
       .strictObject({
         actorType: z.enum(['customer', 'staff', 'system', 'unknown']).optional(),
@@ -108,11 +120,13 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
       })
       .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
-    res.json({ entries: await searchAudit(db, q.data) });
+    const entries = await searchAudit(db, q.data);
+    await audited(res, 'audit.read', null, { query: q.data, count: entries.length });
+    res.json({ entries });
   });
 
   // The texts cardholders sent that were not understood, most frequent first: what to add as phrasings.
-  r.get('/api/unknowns', requireStaff(db, ['supervisor', 'admin']), async (req, res) => {
+  r.get('/api/unknowns', auth(['supervisor', 'admin']), async (req, res) => {
     const q = z.strictObject({ since: z.string().max(40).default('7d'), limit }).safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
     const since = parseSince(q.data.since, clock());

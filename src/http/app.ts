@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
+import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
 import type { Clock } from '../shared/clock';
@@ -9,6 +10,7 @@ import { webhookRejected } from '../shared/metrics';
 import type { Database } from '../db/schema';
 import type { Logger } from '../shared/log';
 import { apiRouter } from './api';
+import { staffAuth } from './auth';
 import { devRouter } from './dev';
 import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
@@ -31,12 +33,19 @@ export interface AppDeps {
   stopping: () => boolean;
 }
 
-/** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
+/**
+ * The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel.
+ * helmet's headers and `Cache-Control: no-store` on every answer; X-Forwarded-For believed only from
+ * TRUSTED_PROXIES (else the logged address is the peer's).
+ */
 export function createApp(deps: AppDeps): express.Express {
+  const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', config.trustedProxies.length > 0 ? [...config.trustedProxies] : false);
+  app.use(helmet());
   app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
     if (!deps.stopping()) return next();
     // A keep-alive connection would carry new requests for ever: refuse them and close it, so the
     // caller (Twilio retries a 503) goes to another instance or comes back after the restart.
@@ -45,11 +54,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
-  app.use(healthRouter(deps.db, deps.transports));
+  app.use(healthRouter(deps.db, deps.transports, { token: config.metricsToken, production: config.env === 'production' }));
   for (const webhooks of deps.webhooks) app.use(webhooks);
-  app.use(transactionsRouter(deps.db, deps.notifier, deps.config, deps.clock, deps.kick));
-  app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick));
-  if (deps.config.devChannel) app.use(devRouter(deps.db, deps.pipeline, deps.kick));
+  app.use(transactionsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
+  const auth = staffAuth({ db: deps.db, log: deps.log, clock: deps.clock, tokenDays: config.staffTokenDays });
+  app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
+  // Never in production, whatever DEV_CHANNEL says (npm start refuses it there; this holds for any other caller).
+  if (config.devChannel && config.env !== 'production') app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     if (err?.type === 'entity.parse.failed') return problem(res, 400, 'Body is not valid JSON');
@@ -60,6 +71,11 @@ export function createApp(deps: AppDeps): express.Express {
       res.set('Retry-After', '5');
       if (req.path.startsWith('/webhooks/')) webhookRejected.inc({ reason: 'unavailable' });
       return problem(res, 503, 'Service unavailable: the database cannot be reached; try again');
+    }
+    // PostgreSQL data exceptions (class 22: a value out of range, too long): the request's fault, never a 500.
+    if (typeof err?.code === 'string' && err.code.startsWith('22')) {
+      deps.log.warn({ err }, 'request refused by the database');
+      return problem(res, 400, 'Invalid request: a value is out of range');
     }
     deps.log.error({ err }, 'request failed');
     problem(res, 500, 'Internal error');

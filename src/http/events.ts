@@ -4,16 +4,16 @@ import type { Database } from '../db/schema';
 import { audit } from '../domain/audit';
 import { upsertEvent } from '../domain/events';
 import { eventSchema } from '../domain/import/import.schema';
-import { requireStaff, staffOf } from './auth';
+import { type StaffAuth, staffOf } from './auth';
 import { invalid } from '../shared/problem';
 
 /** `GET /api/events` (any staff) and `POST /api/events` (marketing, supervisor, admin: create or update by code). */
-export function eventsRouter(db: Kysely<Database>): Router {
+export function eventsRouter(db: Kysely<Database>, auth: StaffAuth): Router {
   const r = Router();
-  r.get('/', requireStaff(db, ['agent', 'marketing', 'supervisor', 'admin']), async (_req, res) => {
+  r.get('/', auth(['agent', 'marketing', 'supervisor', 'admin']), async (_req, res) => {
     res.json({ events: await db.selectFrom('events').selectAll().orderBy('starts_at').execute() });
   });
-  r.post('/', requireStaff(db, ['marketing', 'supervisor', 'admin']), async (req, res) => {
+  r.post('/', auth(['marketing', 'supervisor', 'admin']), async (req, res) => {
     const body = eventSchema.safeParse(req.body ?? {});
     if (!body.success) return invalid(res, body.error);
     const event = await db.transaction().execute(async (trx) => {

@@ -3,9 +3,17 @@ import { type Kysely, sql } from 'kysely';
 import { migrations } from '../../migrations/index';
 import type { Database } from '../db/schema';
 import { type QueueDepth, registry, watchQueue } from '../shared/metrics';
+import { problem } from '../shared/problem';
+import { bearerToken, tokenMatches } from './bearer';
 
 /** How long /readyz waits for the database: a load balancer gets its answer well within 2 s. */
 const READY_TIMEOUT_MS = 1_500;
+
+/** Who may read `/metrics`: bearer `token` when set; without one, anyone outside production and no one in it. */
+export interface MetricsAccess {
+  token?: string;
+  production: boolean;
+}
 
 const CLASS_BY_RANK = ['security', 'transactional', 'service', 'marketing'];
 
@@ -47,9 +55,10 @@ async function queueDepths(db: Kysely<Database>): Promise<QueueDepth[]> {
 /**
  * `/healthz` (the process answers), `/readyz` (what a load balancer asks: the database answers in
  * time, its migrations are current, every configured transport is up) and `/metrics` (Prometheus,
- * kept up as things happen; the queue gauges read one indexed query at most every 5 s).
+ * kept up as things happen; the queue gauges read one indexed query at most every 5 s; behind
+ * METRICS_TOKEN, see MetricsAccess).
  */
-export function healthRouter(db: Kysely<Database>, transports: () => TransportState[] = () => []): Router {
+export function healthRouter(db: Kysely<Database>, transports: () => TransportState[] = () => [], access: MetricsAccess = { production: false }): Router {
   watchQueue(() => queueDepths(db));
   const router = Router();
   router.get('/healthz', (_req, res) => {
@@ -68,7 +77,12 @@ export function healthRouter(db: Kysely<Database>, transports: () => TransportSt
       transports: Object.fromEntries(transports().map((t) => [t.name, t.up === false ? 'down' : 'up'])),
     });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (!access.token && access.production) return problem(res, 404, 'Not found');
+    if (access.token && !tokenMatches(bearerToken(req), access.token)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return problem(res, 401, 'Missing or invalid token');
+    }
     res.type(registry.contentType).send(await registry.metrics());
   });
   return router;

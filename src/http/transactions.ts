@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -7,35 +6,31 @@ import { recordTransaction } from '../core/checks/record';
 import type { Clock } from '../shared/clock';
 import type { Notifier } from '../core/messaging/notifier';
 import type { Database } from '../db/schema';
+import { MAX_AMOUNT } from '../domain/import/import.schema';
+import type { Logger } from '../shared/log';
 import { invalid, problem } from '../shared/problem';
+import { bearerToken, requestSource, tokenMatches } from './bearer';
 
 const body = z.strictObject({
   transactionId: z.string().trim().min(1).max(64),
   cardId: z.string().trim().min(1).max(64),
-  amount: z.number().positive().multipleOf(0.01, 'at most 2 decimals'),
+  amount: z.number().positive().multipleOf(0.01, 'at most 2 decimals').max(MAX_AMOUNT, 'too large'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY'),
-  merchant: z.string().trim().min(1).max(200),
+  merchant: z.string().trim().min(1).max(100), // texted in the large-transaction question
   occurredAt: z.iso.datetime({ offset: true }),
 });
-
-/** Constant-time comparison of a presented token with the configured one (digests of equal length). */
-function tokenMatches(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /**
  * `POST /api/transactions`: the card system pushes an authorisation (bearer `CARD_SYSTEM_TOKEN`).
  * Idempotent by `transactionId`: 201 when recorded, 200 for a repeat, 409 for the same id with
  * other data. At or above the tier threshold the cardholder is asked within seconds.
  */
-export function transactionsRouter(db: Kysely<Database>, notifier: Notifier, config: AppConfig, clock: Clock, kick: () => void): Router {
+export function transactionsRouter(db: Kysely<Database>, notifier: Notifier, config: AppConfig, clock: Clock, kick: () => void, log: Logger): Router {
   const r = Router();
   r.post('/api/transactions', async (req, res) => {
     if (!config.cardSystemToken) return problem(res, 503, 'Card system endpoint is not configured (CARD_SYSTEM_TOKEN)');
-    const presented = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    if (!tokenMatches(presented, config.cardSystemToken)) {
+    if (!tokenMatches(bearerToken(req), config.cardSystemToken)) {
+      log.warn({ ...requestSource(req) }, 'card system: token refused (401)');
       res.set('WWW-Authenticate', 'Bearer');
       return problem(res, 401, 'Missing or invalid token');
     }

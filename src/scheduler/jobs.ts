@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { jobRuns } from '../shared/metrics';
 import { escalateUnanswered, sweepUnasked } from '../core/checks/sweep';
 import type { Db } from '../db/schema';
+import { purgeMessageBodies } from '../domain/retention';
 import type { JobContext } from '../core/notices/batches';
 import { birthdayGreetings } from '../core/notices/birthday';
 import { paymentReminders, renewalReminders } from '../core/notices/reminders';
@@ -51,6 +52,14 @@ export function jobDefinitions(defaultTimeZone: string): JobDefinition[] {
       backfill: 'latest',
       description: 'ask about large transactions stored but never asked',
       run: async (ctx, asOf) => ({ asked: await sweepUnasked(ctx.db, ctx.notifier, ctx.config, asOf) }),
+    },
+    {
+      name: 'message-retention',
+      cron: '30 3 * * *',
+      timeZone: defaultTimeZone,
+      backfill: 'latest',
+      description: 'empty message bodies older than MESSAGE_RETENTION_DAYS',
+      run: async (ctx, asOf) => ({ ...(await purgeMessageBodies(ctx.db, new Date(asOf.getTime() - ctx.config.messageRetentionDays * 86_400_000), asOf)) }),
     },
     {
       name: 'txcheck-escalate',

@@ -58,7 +58,7 @@ export async function testGateway(
   const doc = parseImport(readFileSync(opts.data ?? DEMO_FILE, 'utf8'), config.defaultRegion);
   await importDocument(tdb.db, doc, TEST_SECRET);
   const clock = opts.clock ?? new TestClock();
-  const gw = new Gateway({ ...opts, config, db: opts.db ?? tdb.db, clock: clock.now, log: createLogger('silent') });
+  const gw = new Gateway({ ...opts, config, db: opts.db ?? tdb.db, clock: clock.now, log: opts.log ?? createLogger('silent') });
   return {
     gw,
     tdb,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { setCardStatus } from '../../domain/accounts';
 import { activationLocked, matchActivationCode, recordActivationAttempt } from '../../domain/activation';
-import { displayCard } from '../../domain/pan';
+import { cardKeyring, displayCard } from '../../domain/pan';
 import { defineCommand } from './command';
 
 /**
@@ -20,8 +20,8 @@ export const activate = defineCommand({
     const max = ctx.config.activationMaxFailures;
     if (await activationLocked(ctx.db, by, ctx.now, max)) return ctx.reply('act.locked');
     const cards = ctx.cards;
-    const secret = ctx.config.cardHashSecret ?? '';
-    const card = matchActivationCode(secret, cards, code);
+    const keys = cardKeyring(ctx.config.cardHashSecret ?? '', ctx.config.cardHashPreviousSecrets);
+    const card = matchActivationCode(keys, cards, code);
     if (card?.status === 'active') return ctx.reply('act.already', { card: displayCard(card.last4) });
     if (card?.status === 'inactive') {
       await setCardStatus(ctx.db, card.id, 'active');

@@ -1,9 +1,10 @@
-import { optInToMarketing, optOutOfMarketing } from '../../domain/accounts';
+import { optInToMarketing, optOutOfMarketing, takeStopConfirmation } from '../../domain/accounts';
 import { anyWords, defineCommand } from './command';
 
 /**
  * STOP / TD / T / 退订: no more marketing (service and security texts continue). CANCEL, END, QUIT,
  * UNSUBSCRIBE and STOPALL are carrier opt-out words and mean the same, never a business command.
+ * Every STOP is honoured and audited; the confirmation is sent at most once in 24 hours per number.
  */
 export const stop = defineCommand({
   name: 'stop',
@@ -26,8 +27,9 @@ export const stop = defineCommand({
   usage: 'consent.stopped',
   async run(ctx) {
     await optOutOfMarketing(ctx.db, ctx.sender, `sms:${ctx.keyword}`);
-    await ctx.audit('consent.opt_out', ctx.sender, { keyword: ctx.keyword });
-    ctx.reply('consent.stopped');
+    const confirm = await takeStopConfirmation(ctx.db, ctx.sender, ctx.now);
+    await ctx.audit('consent.opt_out', ctx.sender, { keyword: ctx.keyword, confirmed: confirm });
+    if (confirm) ctx.reply('consent.stopped');
   },
 });
 

@@ -7,14 +7,33 @@ import { type AuditEntry, auditRow } from '../../domain/audit';
 import type { ClaimedMessage } from '../outbox/claim';
 import type { Outbox, OutgoingMessage } from '../outbox/outbox';
 
-/** A recorded text as a batch reads it: with its rate-limit count and its sender's accounts. */
+/** A recorded text as a batch reads it: with its rate-limit counts and its sender's accounts. */
 export type BatchText = InboundMessage &
   SenderColumns & {
     /** Texts from this number in the last minute up to this one. */
     recent: number;
+    /** Texts from this number in the last 24 hours up to this one, counted to `dayCap` at most. */
+    today: number;
     /** Whether an earlier text from this number, outside this batch, is still unhandled (read only without the lock). */
     behind: boolean;
   };
+
+/** The rate limits' windows: the start of the minute and of the day, and how far a day's count need go. */
+export interface RateWindows {
+  minute: Date;
+  day: Date;
+  /** The daily budget plus one: past it, the exact count no longer matters (and is not read). */
+  dayCap: number;
+}
+
+/**
+ * Texts from `m`'s number in the 24 hours before `w.day` with ids up to `m`'s (`<=`) or before it
+ * (`<`), counted to `w.dayCap` at most: the range read stays small whatever a number sends.
+ */
+export function textsToday(w: RateWindows, upTo: '<' | '<=') {
+  return sql`(SELECT count(*)::int FROM (SELECT 1 FROM inbound_messages d
+               WHERE d.from_number = m.from_number AND d.received_at > ${w.day} AND d.id ${sql.raw(upTo)} m.id LIMIT ${w.dayCap}) c)`;
+}
 
 /** What handling one text decided: its mark. */
 export type Mark = Pick<InboundMessage, 'id' | 'customer_id' | 'staff_id' | 'status' | 'command'>;
@@ -25,7 +44,7 @@ export type Mark = Pick<InboundMessage, 'id' | 'customer_id' | 'staff_id' | 'sta
  * and the texts are row-locked: one sender's texts are handled one at a time (activation attempts
  * and LANG stay exact). Without, nothing waits (answers that write nothing).
  */
-export async function readTexts(db: Db, ids: readonly number[], since: Date, lock: boolean): Promise<BatchText[]> {
+export async function readTexts(db: Db, ids: readonly number[], w: RateWindows, lock: boolean): Promise<BatchText[]> {
   const idList = [...ids];
   const locks = lock
     ? sql`WITH locks AS MATERIALIZED (
@@ -36,7 +55,8 @@ export async function readTexts(db: Db, ids: readonly number[], since: Date, loc
   const { rows } = await sql<BatchText>`
     ${locks}
     SELECT m.*, (SELECT count(*)::int FROM inbound_messages i
-                  WHERE i.from_number = m.from_number AND i.received_at > ${since} AND i.id <= m.id) AS recent,
+                  WHERE i.from_number = m.from_number AND i.received_at > ${w.minute} AND i.id <= m.id) AS recent,
+           ${textsToday(w, '<=')} AS today,
            ${
              lock
                ? sql`false`

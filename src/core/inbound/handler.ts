@@ -3,8 +3,12 @@ import type { AppConfig } from '../../config';
 import type { Customer, Database, Db, InboundMessage, Locale, Staff } from '../../db/schema';
 import { findCustomerByMobile, type Sender, senderFrom } from '../../domain/accounts';
 import { audit, type AuditEntry } from '../../domain/audit';
-import { type BatchText, type Mark, readTexts, writeOutcomes } from './batch';
+import { maskCardNumbers } from '../../domain/pan';
+import { type BatchText, type Mark, type RateWindows, readTexts, writeOutcomes } from './batch';
+import { SlidingMinuteBudget } from './budget';
 import type { Clock } from '../../shared/clock';
+import type { Logger } from '../../shared/log';
+import { isAlphanumericSender } from '../../shared/sender';
 import type { Command, CommandContext } from '../commands/command';
 import { guessLocale } from './normalize';
 import type { Notifier } from '../messaging/notifier';
@@ -23,6 +27,7 @@ export interface HandlerDeps {
   clock: Clock;
   /** The dispatcher replies are handed to as they commit; without, they are queued for a claim. */
   handOff?: HandOff;
+  log?: Logger;
 }
 
 /** The outcome of handling a batch of recorded texts. */
@@ -46,9 +51,12 @@ export class TextHandler {
   private readonly customerParser: KeywordParser;
   private readonly staffParser: KeywordParser;
   private readonly byName: Map<string, Command>;
+  /** Answers to unknown numbers per minute, all together (SMS pumping). */
+  private readonly unknownBudget: SlidingMinuteBudget;
 
   constructor(private readonly deps: HandlerDeps) {
     const { commands } = deps;
+    this.unknownBudget = new SlidingMinuteBudget(deps.config.unknownSenderRepliesPerMinute);
     this.byName = new Map(commands.map((c) => [c.name, c]));
     this.customerParser = new KeywordParser(commands.filter((c) => c.audience === 'customer'));
     // Agents type their keywords exactly; staff texts are never read loosely.
@@ -73,7 +81,7 @@ export class TextHandler {
    * transaction with each sender locked: each text's writes, replies and mark commit together.
    */
   async handle(trx: Transaction<Database>, ids: readonly number[]): Promise<Handled> {
-    return this.run(trx, await readTexts(trx, ids, this.since(), true), []);
+    return this.run(trx, await readTexts(trx, ids, this.windows(), true), []);
   }
 
   /**
@@ -83,7 +91,7 @@ export class TextHandler {
    * Texts already read (by `recordTexts`) are given as `read`.
    */
   async answer(db: Kysely<Database>, ids: readonly number[], read: readonly BatchText[] = []): Promise<Handled> {
-    const rows = [...read, ...(ids.length > 0 ? await readTexts(db, ids, this.since(), false) : [])].sort((a, b) => a.id - b.id);
+    const rows = [...read, ...(ids.length > 0 ? await readTexts(db, ids, this.windows(), false) : [])].sort((a, b) => a.id - b.id);
     const ready = rows.filter((m) => !m.behind && !m.incomplete && this.answersOnly(m.text));
     const ok = new Set(ready);
     return this.run(
@@ -93,9 +101,10 @@ export class TextHandler {
     );
   }
 
-  /** The start of the rate-limit minute. */
-  since(): Date {
-    return new Date(this.deps.clock().getTime() - 60_000);
+  /** The rate limits' windows now: the last minute, the last 24 hours (counted to the daily budget plus one). */
+  windows(): RateWindows {
+    const now = this.deps.clock().getTime();
+    return { minute: new Date(now - 60_000), day: new Date(now - 86_400_000), dayCap: this.deps.config.repliesPerNumberPerDay + 1 };
   }
 
   private async run(db: Db, rows: BatchText[], deferred: number[]): Promise<Handled> {
@@ -108,11 +117,11 @@ export class TextHandler {
     const now = this.deps.clock();
     const batch = { marks: [] as Mark[], audits: [] as { inboundId: number; entry: AuditEntry }[], replies: [] as OutgoingMessage[] };
     for (const msg of msgs) {
-      const { recent, behind: _behind, customer, staff, cards, ...text } = msg;
-      const out = await this.one(db, text, now, senderFrom({ customer, staff, cards }), recent);
+      const { recent, today, behind: _behind, customer, staff, cards, ...text } = msg;
+      const out = await this.one(db, text, now, senderFrom({ customer, staff, cards }), { recent, today });
       batch.marks.push(out.mark);
       if (out.audit) batch.audits.push({ inboundId: msg.id, entry: out.audit });
-      batch.replies.push(...out.replies);
+      batch.replies.push(...out.replies.filter((r) => !isAlphanumericSender(r.to))); // it cannot be texted back
     }
     const lease = this.deps.handOff?.lease(now) ?? null;
     const queued = await writeOutcomes(db, this.deps.outbox, batch, now, lease);
@@ -129,24 +138,28 @@ export class TextHandler {
     const now = this.deps.clock();
     await trx
       .updateTable('inbound_messages')
-      .set({ status: 'failed', error: String(err).slice(0, 500), processed_at: now })
+      .set({ status: 'failed', error: maskCardNumbers(String(err)).slice(0, 500), processed_at: now })
       .where('id', '=', id)
       .execute();
+    if (isAlphanumericSender(msg.from_number)) return;
     await this.deps.outbox.enqueue(trx, [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.error', {})], now);
     inboundTotal.inc({ channel: msg.channel, command: 'failed' });
   }
 
-  private async one(trx: Db, msg: InboundMessage, now: Date, who: Sender, recent: number) {
+  private async one(trx: Db, msg: InboundMessage, now: Date, who: Sender, { recent, today }: { recent: number; today: number }) {
     const { customer, staff } = who;
     const mark = { id: msg.id, customer_id: customer?.id ?? null, staff_id: staff?.id ?? null };
     const parsed = this.parse(msg.text, staff);
     const limit = this.deps.config.rateLimitPerMinute;
-    // Past the per-number rate: one "slow down", then silence (reply loops, SMS pumping); an
-    // opt-out is still honoured.
-    if (recent > limit && !(parsed.kind === 'command' && parsed.name === 'stop')) {
+    const stop = parsed.kind === 'command' && parsed.name === 'stop';
+    const limited = { mark: { ...mark, status: 'rate_limited' as const, command: null }, audit: null };
+    // Past the per-number rate: one "slow down", then silence (reply loops, SMS pumping); past the
+    // daily budget or the unknown senders' budget, silence. An opt-out is still honoured.
+    if (recent > limit && !stop) {
       const slowDown = recent === limit + 1 ? [this.replyTo(msg, customer, customer?.locale ?? guessLocale(msg.text), 'common.slow_down', {})] : [];
-      return { mark: { ...mark, status: 'rate_limited' as const, command: null }, audit: null, replies: slowDown };
+      return { ...limited, replies: slowDown };
     }
+    if (!stop && this.overBudget(today, !customer && !staff, now)) return { ...limited, replies: [] };
     if (msg.incomplete) {
       // Parts of it never came: what arrived is not read as a command, and the sender is asked to send it again.
       const locale = customer?.locale ?? staff?.locale ?? guessLocale(msg.text);
@@ -188,6 +201,19 @@ export class TextHandler {
       details: { inboundId: msg.id, replies: replies.map((r) => r.template), ...understood },
     };
     return { mark: { ...mark, status: 'processed' as const, command: name }, audit: entry, replies };
+  }
+
+  /** True past the number's daily budget, or for an unknown number past the unknown senders' budget. */
+  private overBudget(today: number, unknown: boolean, now: Date): boolean {
+    if (today > this.deps.config.repliesPerNumberPerDay) return true;
+    if (!unknown || this.unknownBudget.take(now)) return false;
+    if (this.unknownBudget.warnNow(now)) {
+      this.deps.log?.warn(
+        { perMinute: this.unknownBudget.perMinute },
+        'unknown senders reply budget spent: texts from unknown numbers go unanswered this minute',
+      );
+    }
+    return true;
   }
 
   /** Staff phones get the agents' keywords first; everyone gets the cardholder keywords. */

@@ -63,7 +63,7 @@ export class InboundPipeline {
     this.handler = new TextHandler(deps);
     this.recorder = new Batcher(
       (items) =>
-        recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), items.length <= READ_WHILE_RECORDING_MAX ? this.handler.since() : undefined),
+        recordTexts(deps.db, items, deps.config.defaultRegion, deps.clock(), items.length <= READ_WHILE_RECORDING_MAX ? this.handler.windows() : undefined),
       { max: 500, concurrency: 2 },
     );
     this.worker = new Batcher<Scheduled, void>(
@@ -88,6 +88,7 @@ export class InboundPipeline {
     const accepted = await this.recorder.push(sms);
     if (accepted.duplicate) return { ...accepted, handled: Promise.resolve() };
     const { id, text, read } = accepted;
+    this.deps.log.debug({ inboundId: id, channel: sms.channel, from: sms.from, text }, 'text received'); // as recorded: masked
     // A long text with parts missing is never read as a command (see TextHandler.one).
     const readOnly = !sms.incomplete && this.handler.answersOnly(text);
     const handled = this.worker.push({ id, readOnly, read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));

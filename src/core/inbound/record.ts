@@ -5,39 +5,40 @@ import type { Db } from '../../db/schema';
 import { senderColumns } from '../../domain/accounts';
 import { maskCardNumbers } from '../../domain/pan';
 import { senderAddress } from '../../domain/phone';
-import type { BatchText } from './batch';
-import { sanitizeText } from './normalize';
+import { type BatchText, type RateWindows, textsToday } from './batch';
+import { capInboundText, sanitizeText } from './normalize';
 import type { InboundText } from '../../transport/types';
 
 /**
  * Whether a text was recorded now or had been already (same channel and provider id), and its
- * text as recorded; a text recorded now with `readSince` comes back as a batch reads it, ready to
+ * text as recorded; a text recorded now with `read` windows comes back as a batch reads it, ready to
  * be answered.
  */
 export type Accepted = { id: number; duplicate: boolean; text: string; read?: BatchText };
 
 /**
- * Records texts (card numbers masked, unstorable characters replaced) in one statement. Given
- * `readSince` (the start of the rate-limit minute), each new text is returned as `readTexts` reads
- * it, in the same statement: its sender's accounts, whether an earlier text of theirs is still
- * unhandled and its rate-limit count (the statement sees the table as it was before it, so this
- * batch's own texts are counted here).
+ * Records texts (card numbers masked, unstorable characters replaced, cut at MAX_INBOUND_CHARS) in one
+ * statement. Given `read` (the rate limits' windows), each new text is returned as `readTexts`
+ * reads it, in the same statement: its sender's accounts, whether an earlier text of theirs is
+ * still unhandled and its rate-limit counts (the statement sees the table as it was before it, so
+ * this batch's own texts are counted here).
  */
-export async function recordTexts(db: Db, items: InboundText[], defaultRegion: string, now: Date, readSince?: Date): Promise<Accepted[]> {
+export async function recordTexts(db: Db, items: InboundText[], defaultRegion: string, now: Date, read?: RateWindows): Promise<Accepted[]> {
   const rows = items.map((sms) => ({
     channel: sms.channel,
     provider_id: sms.providerId,
     from_number: senderAddress(sanitizeText(sms.from), defaultRegion),
     to_number: sanitizeText(sms.to),
-    text: maskCardNumbers(sanitizeText(sms.text)),
+    text: capInboundText(maskCardNumbers(sanitizeText(sms.text))),
     received_at: sms.receivedAt ?? now,
     incomplete: sms.incomplete ?? false,
   }));
   const key = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
   const col = columns(rows);
-  const reading = readSince
+  const reading = read
     ? sql`m.*, (SELECT count(*)::int FROM inbound_messages i
-                 WHERE i.from_number = m.from_number AND i.received_at > ${readSince} AND i.id < m.id) AS recent,
+                 WHERE i.from_number = m.from_number AND i.received_at > ${read.minute} AND i.id < m.id) AS recent,
+          ${textsToday(read, '<')} AS today,
           EXISTS (SELECT 1 FROM inbound_messages p WHERE p.from_number = m.from_number AND p.status = 'received') AS behind,
           ${senderColumns('m.from_number')}`
     : sql`m.id, m.channel, m.provider_id`;
@@ -47,7 +48,7 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
                          ${col('to_number')}::text[], ${col('text')}::text[], ${col('received_at')}::timestamptz[], ${col('incomplete')}::boolean[])
     ON CONFLICT (channel, provider_id) DO NOTHING
     RETURNING ${reading}`.execute(db);
-  if (readSince) countBatch(inserted, readSince);
+  if (read) countBatch(inserted, read);
   const fresh = new Map(inserted.map((r) => [key(r.channel, r.provider_id), r]));
   const missing = rows.filter((r) => !fresh.has(key(r.channel, r.provider_id)));
   const existing = new Map<string, number>();
@@ -66,18 +67,20 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
     if (row !== undefined) {
       fresh.delete(k);
       existing.set(k, row.id);
-      return { id: row.id, duplicate: false, text: r.text, read: readSince ? row : undefined };
+      return { id: row.id, duplicate: false, text: r.text, read: read ? row : undefined };
     }
     return { id: existing.get(k)!, duplicate: true, text: r.text };
   });
 }
 
-/** Adds to each text's rate-limit count the texts of this batch from its sender up to it. */
-function countBatch(rows: BatchText[], since: Date): void {
-  const seen = new Map<string, number>();
+/** Adds to each text's rate-limit counts the texts of this batch from its sender up to it. */
+function countBatch(rows: BatchText[], w: RateWindows): void {
+  const seen = new Map<string, { minute: number; day: number }>();
   for (const r of [...rows].sort((a, b) => a.id - b.id)) {
-    const n = (seen.get(r.from_number) ?? 0) + (r.received_at > since ? 1 : 0);
+    const before = seen.get(r.from_number) ?? { minute: 0, day: 0 };
+    const n = { minute: before.minute + (r.received_at > w.minute ? 1 : 0), day: before.day + (r.received_at > w.day ? 1 : 0) };
     seen.set(r.from_number, n);
-    r.recent += n;
+    r.recent += n.minute;
+    r.today = Math.min(w.dayCap, r.today + n.day);
   }
 }

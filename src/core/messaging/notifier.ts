@@ -20,11 +20,11 @@ export class Notifier {
     private readonly config: AppConfig,
   ) {}
 
-  /** A template in a locale, with the tier and the tier's hotline available to it. */
+  /** A template in a locale, with the tier, the tier's hotline and the program's name available to it. */
   render(locale: Locale, tier: Tier | null, template: string, values: TemplateValues = {}): string {
     const t = tier ?? 'standard';
     const hotline = t === 'platinum' ? this.config.platinumHotline : this.config.hotline;
-    return this.templates.render(locale, template, { tier: t, hotline, ...values });
+    return this.templates.render(locale, template, { tier: t, hotline, program: this.config.programName, ...values });
   }
 
   /** Queues a message to a customer in their language. Returns the new id (none when deduplicated). */
@@ -74,6 +74,6 @@ export class Notifier {
 /** The templates, the outbox that writes with them and the notifier, wired once for the gateway, the CLI and benchmarks. */
 export function createMessaging(config: AppConfig): { templates: Templates; outbox: Outbox; notifier: Notifier } {
   const templates = new Templates(TEMPLATES_DIR);
-  const outbox = new Outbox(templates);
+  const outbox = new Outbox(templates, config.maxSegmentsPerMessage);
   return { templates, outbox, notifier: new Notifier(templates, outbox, config) };
 }

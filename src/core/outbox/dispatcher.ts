@@ -4,7 +4,6 @@ import type { Logger } from '../../shared/log';
 import { Batcher } from '../batcher';
 import { DatabaseWatch } from '../outage';
 import { throttleEvents } from '../../shared/metrics';
-import { isDatabaseUnavailable } from '../../db/errors';
 import { SendError, type SmsTransport } from '../../transport/types';
 import type { Clock } from '../../shared/clock';
 import { type ClaimedMessage, claimDue } from './claim';
@@ -51,8 +50,6 @@ export class Dispatcher implements HandOff {
   private readonly handing = new Set<Promise<void>>();
   private readonly sentMarks: Batcher<SentResult[], void>;
   private readonly held: HeldRows;
-  /** Replies handed over while the database was away, not yet back in the queue. */
-  private readonly stranded: number[] = [];
   private readonly watch: DatabaseWatch;
 
   constructor(
@@ -98,7 +95,7 @@ export class Dispatcher implements HandOff {
     for (const wake of this.wakers.keys()) wake();
     await Promise.all([...this.loops, ...this.handing]);
     this.held.stop();
-    if (this.stranded.length > 0) await this.requeueStranded().catch((err) => this.log.warn({ err: (err as Error).message }, 'replies left to their lease'));
+    await this.held.requeueStranded().catch((err) => this.log.warn({ err: (err as Error).message }, 'replies left to their lease'));
   }
 
   /** The lease of replies queued already claimed for this dispatcher; none once stopped. */
@@ -120,10 +117,11 @@ export class Dispatcher implements HandOff {
           )
     )
       .catch((err) => {
-        // The database went away before they were handed over: they go back to the queue as soon
-        // as it answers again, rather than when their lease runs out.
-        if (isDatabaseUnavailable(err)) this.stranded.push(...rows.map((r) => r.id));
-        else this.log.error({ err, ids: rows.map((r) => r.id) }, 'sending handed-off replies failed');
+        try {
+          this.held.strand(rows, err);
+        } catch {
+          this.log.error({ err, ids: rows.map((r) => r.id) }, 'sending handed-off replies failed');
+        }
       })
       .finally(() => this.handing.delete(done));
     this.handing.add(done);
@@ -174,7 +172,7 @@ export class Dispatcher implements HandOff {
       minPriority: lane.min,
       maxPriority: lane.max,
     });
-    if (rows.length > 0) await this.process(rows);
+    if (rows.length > 0) await this.process(rows).catch((err) => this.held.strand(rows, err));
     return rows.length;
   }
 
@@ -184,7 +182,7 @@ export class Dispatcher implements HandOff {
       let pause: number | null = null;
       try {
         if (lane.name === 'urgent' && this.clock().getTime() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
-        if (this.stranded.length > 0) await this.requeueStranded();
+        await this.held.requeueStranded();
         claimed = await this.runLane(lane);
         this.watch.ok();
       } catch (err) {
@@ -228,19 +226,6 @@ export class Dispatcher implements HandOff {
       const sent: SentResult[] = [];
       await Promise.all(routed.map(({ row, channel }) => this.sendOne(row, channel, sent)));
       if (sent.length > 0) await this.sentMarks.push(sent);
-    });
-  }
-
-  /** Puts back in the queue the hand-offs a database outage stopped before they were handed over. */
-  private async requeueStranded(): Promise<void> {
-    const ids = this.stranded.splice(0);
-    const notBefore = this.clock();
-    await requeueMany(
-      this.db,
-      ids.map((id) => ({ id, notBefore, reason: 'database unavailable before sending', refund: true })),
-    ).catch((err) => {
-      this.stranded.push(...ids);
-      throw err;
     });
   }
 

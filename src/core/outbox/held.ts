@@ -2,15 +2,20 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/log';
+import { isDatabaseUnavailable } from '../../db/errors';
 import { extendLeases } from './recover';
+import { requeueMany } from './settle';
 
 /**
  * The rows this process has handed to transports and not yet settled. Their lease is renewed while
  * they are held (a message may wait long in a slow throttle), so no lease sweep — of this process
- * or another — takes one for abandoned and marks it `unknown` while it is still being sent.
+ * or another — takes one for abandoned and marks it `unknown` while it is still being sent. Rows a
+ * database outage cut off before they were handed over are kept too, and go back to the queue as
+ * soon as the database answers, not when their lease runs out.
  */
 export class HeldRows {
   private readonly ids = new Set<number>();
+  private readonly stranded: number[] = [];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -49,5 +54,25 @@ export class HeldRows {
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'extending leases failed');
     }
+  }
+
+  /** Keeps rows whose processing failed because the database went away (before any was handed over); any other error is thrown on. */
+  strand(rows: readonly { id: number }[], err: unknown): void {
+    if (!isDatabaseUnavailable(err)) throw err;
+    this.stranded.push(...rows.map((r) => r.id));
+  }
+
+  /** Puts the stranded rows back in the queue (those still `sending`; the attempt is given back). */
+  async requeueStranded(): Promise<void> {
+    if (this.stranded.length === 0) return;
+    const ids = this.stranded.splice(0);
+    const notBefore = this.clock();
+    await requeueMany(
+      this.db,
+      ids.map((id) => ({ id, notBefore, reason: 'database unavailable before sending', refund: true })),
+    ).catch((err) => {
+      this.stranded.push(...ids);
+      throw err;
+    });
   }
 }

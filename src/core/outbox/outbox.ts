@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { columns } from '../../db/columns';
 import type { Db, Locale, MessageClass, Tier } from '../../db/schema';
-import { measure } from '../../transport/codec/gsm7';
+import { fitSegments, measure } from '../../transport/codec/gsm7';
 import type { Templates } from '../messaging/templates';
 import { CLAIMED_COLUMNS, type ClaimedMessage } from './claim';
 
@@ -45,7 +45,11 @@ export interface HandOff {
 
 /** Writes messages to the outbound queue: the one way anything is sent. */
 export class Outbox {
-  constructor(private readonly templates: Templates) {}
+  constructor(
+    private readonly templates: Templates,
+    /** The most segments one message may take; a longer body is cut (its opt-out line kept). */
+    private readonly maxSegments = 10,
+  ) {}
 
   /**
    * Queues messages in the caller's transaction (the transactional outbox). Marketing gets the
@@ -85,7 +89,7 @@ export class Outbox {
 
   private rows(messages: OutgoingMessage[], now: Date) {
     return messages.map((m) => {
-      const body = m.class === 'marketing' ? this.withOptOut(m.body, m.locale) : m.body;
+      const body = m.class === 'marketing' ? this.withOptOut(m.body, m.locale) : fitSegments(m.body, this.maxSegments);
       const { encoding, segments } = measure(body);
       return {
         to_number: m.to,
@@ -107,9 +111,10 @@ export class Outbox {
     });
   }
 
-  /** A marketing text with its opt-out line (`回复TD退订`, `Reply STOP to opt out`). */
+  /** A marketing text with its opt-out line (`回复TD退订`, `Reply STOP to opt out`), cut to the segment cap before the line. */
   withOptOut(body: string, locale: Locale): string {
     const line = this.templates.render(locale, 'consent.unsubscribe');
-    return body.includes(line) ? body : `${body}${locale === 'en' ? ' ' : ''}${line}`;
+    if (body.includes(line)) return fitSegments(body, this.maxSegments);
+    return fitSegments(body, this.maxSegments, `${locale === 'en' ? ' ' : ''}${line}`);
   }
 }

@@ -1,6 +1,7 @@
 import type { Db, EventRow, Registration, Staff } from '../../db/schema';
 import { customerById } from '../../domain/accounts';
 import { audit } from '../../domain/audit';
+import { maskCardNumbers } from '../../domain/pan';
 import { lockRegistration, promoteFromWaitlist, setRegistrationStatus } from '../../domain/registrations';
 import type { Notifier } from '../messaging/notifier';
 
@@ -36,7 +37,8 @@ export async function confirmRegistration(db: Db, notifier: Notifier, ref: strin
 }
 
 /** Declines a pending or waitlisted registration (politely, with the reason if given); a freed place goes to the waitlist. */
-export async function declineRegistration(db: Db, notifier: Notifier, ref: string, reason: string | null, actor: Actor, now: Date): Promise<Decision> {
+export async function declineRegistration(db: Db, notifier: Notifier, ref: string, typed: string | null, actor: Actor, now: Date): Promise<Decision> {
+  const reason = typed === null ? null : maskCardNumbers(typed); // stored, audited and texted to the customer
   const found = await lockRegistration(db, ref);
   if (!found) return { kind: 'unknown' };
   if (found.registration.status !== 'pending' && found.registration.status !== 'waitlisted') return { kind: 'conflict', registration: found.registration };

@@ -36,6 +36,8 @@ export interface CardsTable {
   last4: string;
   pan_hmac: string;
   activation_hmac: string;
+  /** The id of the key both hashes were made with (see cardKeyId); null only before the first start after migration 009. */
+  hash_key_id: string | null;
   product: string;
   currency: string;
   credit_limit: number;
@@ -76,6 +78,12 @@ export interface SuppressionsTable {
   mobile: string;
   reason: string;
   created_at: DefaultTimestamp;
+}
+
+/** stop_confirmations table: when a STOP was last answered, per number (at most once in 24 hours). */
+export interface StopConfirmationsTable {
+  mobile: string;
+  confirmed_at: Timestamp;
 }
 
 /** activation_attempts table: for locking after repeated wrong codes. */

@@ -1,6 +1,14 @@
 // The database as Kysely sees it: every table by area, and the row types the code passes around.
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { CustomersTable, CardsTable, StatementsTable, TransactionsTable, SuppressionsTable, ActivationAttemptsTable } from './accounts';
+import type {
+  CustomersTable,
+  CardsTable,
+  StatementsTable,
+  TransactionsTable,
+  SuppressionsTable,
+  ActivationAttemptsTable,
+  StopConfirmationsTable,
+} from './accounts';
 import type {
   InboundMessagesTable,
   OutboundMessagesTable,
@@ -27,6 +35,7 @@ export interface Database {
   events: EventsTable;
   staff: StaffTable;
   suppressions: SuppressionsTable;
+  stop_confirmations: StopConfirmationsTable;
   inbound_messages: InboundMessagesTable;
   outbound_messages: OutboundMessagesTable;
   outbound_parts: OutboundPartsTable;

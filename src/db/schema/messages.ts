@@ -26,6 +26,8 @@ export interface InboundMessagesTable {
   error: string | null;
   /** Taken in after its timeout with parts missing (answered "part of your message was lost"). */
   incomplete: Generated<boolean>;
+  /** When the retention job emptied the text. */
+  purged_at: Timestamp | null;
 }
 
 /** outbound_messages table: the transactional outbox every send goes through. */
@@ -57,6 +59,8 @@ export interface OutboundMessagesTable {
   handed_at: Timestamp | null;
   /** Concatenation reference of a long message partly accepted: its other parts go again with it. */
   concat_ref: number | null;
+  /** When the retention job emptied the body. */
+  purged_at: Timestamp | null;
 }
 
 /** outbound_parts table: one row per part of a multi-part message, for receipts. */

@@ -29,6 +29,10 @@ export interface StaffTable {
   active: Generated<boolean>;
   locale: Generated<Locale>;
   created_at: DefaultTimestamp;
+  /** When the current token was issued; it stops working STAFF_TOKEN_DAYS later. */
+  token_issued_at: Timestamp | null;
+  /** When the token last authenticated a request (to the minute). */
+  last_used_at: Timestamp | null;
 }
 
 /** Registration states. */

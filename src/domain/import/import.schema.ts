@@ -9,7 +9,16 @@ const day = z.string().superRefine((d, ctx) => {
   }
 });
 const moment = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
-const money = z.number({ message: 'expected a number' }).finite().multipleOf(0.01, 'at most 2 decimals');
+/** The largest amount a numeric(14,2) column holds. */
+export const MAX_AMOUNT = 999_999_999_999.99;
+/** The largest integer column value (points, capacity). */
+const MAX_INT = 2_147_483_647;
+const money = z
+  .number({ message: 'expected a number' })
+  .finite()
+  .multipleOf(0.01, 'at most 2 decimals')
+  .min(-MAX_AMOUNT, 'too large')
+  .max(MAX_AMOUNT, 'too large');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY');
 const id = z.string().trim().min(1, 'required').max(64);
 const tier = z.enum(['standard', 'gold', 'platinum']);
@@ -50,7 +59,7 @@ const transaction = z.strictObject({
   externalId: id,
   amount: money,
   currency: currency.optional(),
-  merchant: z.string().min(1).max(200),
+  merchant: z.string().min(1).max(100),
   occurredAt: moment,
 });
 
@@ -79,23 +88,26 @@ function customer(region: string) {
     timeZone: timeZone().default('Asia/Shanghai'),
     tier: tier.default('standard'),
     birthday: day.optional(),
-    points: z.number().int().min(0).default(0),
+    points: z.number().int().min(0).max(MAX_INT).default(0),
     marketingConsent: z.boolean().default(false),
     greetingsOptOut: z.boolean().default(false),
     cards: z.array(card).default([]),
   });
 }
 
-/** An event, as imported or posted to the staff API. */
+/** Title and venue go into texts: bounded so a reply stays a few segments (and under the UDH's 255 parts). */
+const eventText = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
+
+/** An event, as imported or posted to the staff API; every field bounded. */
 export const eventSchema = z
   .strictObject({
     code: z.string().regex(/^[A-Z0-9]{2,16}$/, 'expected 2–16 capital letters or digits'),
-    title: z.strictObject({ en: z.string().min(1), 'zh-CN': z.string().min(1), 'zh-HK': z.string().min(1) }),
-    venue: z.string().min(1).max(200),
+    title: z.strictObject({ en: eventText(80), 'zh-CN': eventText(40), 'zh-HK': eventText(40) }),
+    venue: eventText(100),
     startsAt: moment,
-    capacity: z.number().int().min(0),
-    eligibleTiers: z.array(tier).default([]),
-    eligibleProducts: z.array(z.string().min(1)).default([]),
+    capacity: z.number().int().min(0).max(100_000, 'at most 100,000'),
+    eligibleTiers: z.array(tier).max(3).default([]),
+    eligibleProducts: z.array(z.string().min(1).max(64)).max(20).default([]),
     signupOpensAt: moment,
     signupClosesAt: moment,
   })

@@ -4,7 +4,7 @@ import { activationPurpose } from '../activation';
 import { upsertEvent } from '../events';
 import { formatPath } from '../../shared/field-path';
 import { type ImportDocument, importSchema } from './import.schema';
-import { keyedHash } from '../pan';
+import { type CardKeyring, cardKeyring, keyedHash, maskCardNumbers } from '../pan';
 
 /** One problem in an import file, by path (`customers[3].mobile`). */
 export interface ImportProblem {
@@ -47,11 +47,13 @@ export function parseImport(json: string, region: string): ImportDocument {
 
 /**
  * Writes a validated document in one transaction, upserting by external id, so a re-import
- * updates rather than duplicates. Full card numbers are reduced to last 4 and keyed hashes here.
+ * updates rather than duplicates. Full card numbers are reduced to last 4 and keyed hashes here,
+ * made with the current key (`key`: a keyring, or one key) and stamped with its id.
  */
-export async function importDocument(db: Kysely<Database>, doc: ImportDocument, secret: string): Promise<ImportCounts> {
+export async function importDocument(db: Kysely<Database>, doc: ImportDocument, key: CardKeyring | string): Promise<ImportCounts> {
+  const keys = typeof key === 'string' ? cardKeyring(key) : key;
   return db.transaction().execute(async (trx) => {
-    await refuseConflicts(trx, doc, secret);
+    await refuseConflicts(trx, doc, keys);
     const counts: ImportCounts = { customers: 0, cards: 0, statements: 0, transactions: 0, events: 0, staff: 0 };
     for (const c of doc.customers) {
       const values = {
@@ -78,8 +80,9 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
           external_id: k.externalId,
           customer_id: customerId,
           last4: k.pan.slice(-4),
-          pan_hmac: keyedHash(secret, 'pan', k.pan),
-          activation_hmac: keyedHash(secret, activationPurpose(k.externalId), k.pan.slice(-6)),
+          pan_hmac: keyedHash(keys.current, 'pan', k.pan),
+          activation_hmac: keyedHash(keys.current, activationPurpose(k.externalId), k.pan.slice(-6)),
+          hash_key_id: keys.currentId,
           product: k.product,
           currency: k.currency,
           credit_limit: k.creditLimit,
@@ -118,7 +121,7 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
             card_id: cardId,
             amount: t.amount,
             currency: t.currency ?? k.currency,
-            merchant: t.merchant,
+            merchant: maskCardNumbers(t.merchant),
             occurred_at: t.occurredAt,
           };
           await trx
@@ -147,8 +150,8 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
   });
 }
 
-/** Refuses a document whose mobiles or card numbers already belong to other records in the database. */
-async function refuseConflicts(db: Db, doc: ImportDocument, secret: string): Promise<void> {
+/** Refuses a document whose mobiles or card numbers (under any key of the ring) already belong to other records in the database. */
+async function refuseConflicts(db: Db, doc: ImportDocument, keys: CardKeyring): Promise<void> {
   const problems: ImportProblem[] = [];
   for (const [i, c] of doc.customers.entries()) {
     const holder = await db
@@ -162,7 +165,11 @@ async function refuseConflicts(db: Db, doc: ImportDocument, secret: string): Pro
       const other = await db
         .selectFrom('cards')
         .select('external_id')
-        .where('pan_hmac', '=', keyedHash(secret, 'pan', k.pan))
+        .where(
+          'pan_hmac',
+          'in',
+          [...keys.byId.values()].map((secret) => keyedHash(secret, 'pan', k.pan)),
+        )
         .where('external_id', '!=', k.externalId)
         .executeTakeFirst();
       if (other) problems.push({ path: `customers[${i}].cards[${j}].pan`, message: `already registered as card ${other.external_id}` });

@@ -80,6 +80,24 @@ export function measure(text: string): { encoding: SmsEncoding; segments: number
   return { encoding, segments: parts.length };
 }
 
+/**
+ * A text cut to at most `max` segments: the longest start of it, then `...` (GSM-7) or `…` (UCS-2),
+ * then `suffix` (an opt-out line, never cut). A text that fits is returned whole with its suffix.
+ */
+export function fitSegments(text: string, max: number, suffix = ''): string {
+  if (measure(text + suffix).segments <= max) return text + suffix;
+  const ellipsis = encodingOf(text + suffix) === 'GSM-7' ? '...' : '…';
+  const chars = [...text];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(chars.slice(0, mid).join('') + ellipsis + suffix).segments <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return chars.slice(0, lo).join('').trimEnd() + ellipsis + suffix;
+}
+
 /** Unpacked GSM-7 septets (one per byte, as SMPP data_coding 0 carries them) for a GSM text. */
 export function encodeGsm7(text: string): Buffer {
   const out: number[] = [];

@@ -1,3 +1,5 @@
+import { alphanumericSender } from '../../shared/sender';
+
 /** An SMPP address with its type of number (TON) and numbering plan indicator (NPI). */
 export interface SmppAddress {
   addr: string;
@@ -37,7 +39,12 @@ export function destinationAddress(e164: string): SmppAddress {
   return { addr: e164.replace(/^\+/, ''), ton: TON.international, npi: 1 };
 }
 
-/** A sender address from a deliver_sm, as the core reads it: international numbers get their `+`. */
+/**
+ * A sender address from a deliver_sm, as the core reads it: international numbers get their `+`;
+ * an alphanumeric address (TON 5) is marked as not a phone number, whatever it looks like, so
+ * `8613800138000` sent as TON 5 is never read as that customer's phone.
+ */
 export function receivedAddress(addr: string, ton: number): string {
+  if (ton === TON.alphanumeric) return alphanumericSender(addr);
   return ton === TON.international && /^\d+$/.test(addr) ? `+${addr}` : addr;
 }

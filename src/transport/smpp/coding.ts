@@ -40,9 +40,12 @@ export function encodeUcs2(text: string): Buffer {
 /**
  * A text as the submit_sm parts it is sent in: GSM-7 when every character fits, else UCS-2, with
  * data_coding always explicit; long texts carry a concatenation UDH (UDHI in esm_class) with `ref`.
+ * More than 255 parts throws a RangeError (the outbox caps messages far below: MAX_SEGMENTS_PER_MESSAGE).
  */
 export function encodeOutbound(text: string, ref: number): OutboundPart[] {
   const { encoding, parts } = splitSegments(text);
+  // The concatenation UDH counts parts in one octet.
+  if (parts.length > 255) throw new RangeError(`a text of ${parts.length} parts: the UDH allows 255 at most`);
   const dataCoding = encoding === 'GSM-7' ? 0 : 8;
   const encode = (s: string) => (dataCoding === 0 ? encodeGsm7(s) : encodeUcs2(s));
   if (parts.length === 1) return [{ dataCoding, esmClass: 0, shortMessage: encode(parts[0]) }];

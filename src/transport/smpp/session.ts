@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Logger } from '../../shared/log';
 import { smppBinds, smppWindowInUse } from '../../shared/metrics';
 import { SmppLink } from './link';
@@ -18,6 +19,11 @@ export interface SessionSettings {
   enquireLinkMs?: number;
   /** First reconnect delay; doubles up to 30 s, with jitter. */
   reconnectMs?: number;
+  /**
+   * TLS (`smpps://`): the SMSC's certificate is verified against `ca` (a private CA, PEM) or the
+   * system's CAs, and its name against `host`. Unset: plain TCP.
+   */
+  tls?: { ca?: string };
   log?: Logger;
 }
 
@@ -137,9 +143,10 @@ export class SmppSession {
 
   private connect(bind: BindCommand): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: this.s.host, port: this.s.port });
+      const { host, port } = this.s;
+      const socket = this.s.tls ? tls.connect({ host, port, ca: this.s.tls.ca, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
       socket.once('error', reject);
-      socket.once('connect', () => void this.bindOn(socket, bind).then(resolve, reject));
+      socket.once(this.s.tls ? 'secureConnect' : 'connect', () => void this.bindOn(socket, bind).then(resolve, reject));
     });
   }
 

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeShortMessage, encodeOutbound } from './coding';
 import { SmppLink } from './link';
 import { encodePdu, type Pdu, STATUS } from './pdu';
@@ -58,14 +59,17 @@ export class SmscSimulator {
       statusFor?: (n: number) => number;
       /** Called for each accepted submit (benchmarks watch replies arrive). */
       onSubmit?: (submit: SimSubmit) => void;
+      /** Listen with TLS (an `smpps://` SMSC) with this key and certificate (PEM). */
+      tls?: { key: string; cert: string };
     } = {},
   ) {
     this.bucket.tokens = opts.maxPerSecond ?? 0;
   }
 
-  /** Listens on 127.0.0.1 (port 0: any free port). */
+  /** Listens on 127.0.0.1 (port 0: any free port), with TLS when configured so. */
   async start(port = 0): Promise<number> {
-    this.server = net.createServer((socket) => this.accept(socket));
+    const accept = (socket: net.Socket) => this.accept(socket);
+    this.server = this.opts.tls ? tls.createServer(this.opts.tls, accept) : net.createServer(accept);
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', () => resolve()));
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;

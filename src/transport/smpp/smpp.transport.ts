@@ -89,7 +89,12 @@ export class SmppTransport implements SmsTransport {
     const ref = msg.resume?.ref ?? (this.ref = (this.ref + 1) % 256);
     const from = sourceAddress(senderFor(msg.tier, this.s.tierSenders ?? {}, this.s.sender));
     const to = destinationAddress(msg.to);
-    const parts = encodeOutbound(msg.body, ref);
+    let parts;
+    try {
+      parts = encodeOutbound(msg.body, ref);
+    } catch (err) {
+      throw new SendError('rejected', (err as Error).message); // more parts than a UDH can number
+    }
     const ids = new Map(msg.resume?.accepted ?? []);
     for (const [i, part] of parts.entries()) {
       const partNo = i + 1;

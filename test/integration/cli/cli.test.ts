@@ -81,7 +81,7 @@ describe('npm run cli -- staff add', () => {
       env,
     );
     expect(r.code).toBe(0);
-    const token = /token \(shown once, store it now\): (upl_[A-Za-z0-9_-]{43})\n$/.exec(r.stdout)?.[1];
+    const token = /token \(shown once, store it now; valid 90 days\): (upl_[A-Za-z0-9_-]{43})\n$/.exec(r.stdout)?.[1];
     expect(r.stdout).toMatch(/^staff A-77 \(agent, \+8613700137077\) saved\n/);
     expect(token).toBeDefined();
     const row = await tdb.db.selectFrom('staff').selectAll().where('external_id', '=', 'A-77').executeTakeFirstOrThrow();
@@ -95,6 +95,39 @@ describe('npm run cli -- staff add', () => {
     expect(r.stderr).toMatch(/^--role: Invalid option: expected one of "agent"\|"marketing"\|"supervisor"\|"admin"\n/);
     const m = await runTs('src/cli/index.ts', ['staff', 'add', '--id', 'A-78', '--name', 'X', '--role', 'agent', '--mobile', '010-12345678'], env);
     expect(m).toMatchObject({ code: 2, stderr: '--mobile: not a mobile number\n' });
+  });
+});
+
+describe('npm run cli -- staff rotate / disable / list', () => {
+  it('rotates a token (the old hash is gone), disables an account (no token, no staff phone) and lists both', async () => {
+    const added = await runTs('src/cli/index.ts', ['staff', 'add', '--id', 'A-80', '--name', 'Agent Sun', '--role', 'agent', '--mobile', '13700137080'], env);
+    expect(added.code).toBe(0);
+    const before = await tdb.db.selectFrom('staff').selectAll().where('external_id', '=', 'A-80').executeTakeFirstOrThrow();
+    const rotated = await runTs('src/cli/index.ts', ['staff', 'rotate', '--id', 'A-80'], env);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(
+      /^staff A-80: new token issued; the old one no longer works\ntoken \(shown once, store it now; valid 90 days\): upl_[A-Za-z0-9_-]{43}\n$/,
+    );
+    const after = await tdb.db.selectFrom('staff').selectAll().where('external_id', '=', 'A-80').executeTakeFirstOrThrow();
+    expect(after.token_hash).not.toBe(before.token_hash);
+    expect(after.token_issued_at!.getTime()).toBeGreaterThanOrEqual(before.token_issued_at!.getTime());
+
+    const disabled = await runTs('src/cli/index.ts', ['staff', 'disable', '--id', 'A-80'], env);
+    expect(disabled).toMatchObject({ code: 0, stdout: 'staff A-80 disabled: token removed, phone no longer a staff phone\n' });
+    expect(await tdb.db.selectFrom('staff').select(['active', 'token_hash']).where('external_id', '=', 'A-80').executeTakeFirstOrThrow()).toEqual({
+      active: false,
+      token_hash: null,
+    });
+    const list = await runTs('src/cli/index.ts', ['staff', 'list'], env);
+    expect(list.stdout).toMatch(/^A-80\s+agent\s+disabled\s+last used never$/m);
+    expect(list.stdout).toMatch(/^A-77\s+agent\s+token expires \d{4}-\d\d-\d\dT\S+\s+last used never$/m);
+  });
+
+  it('refuses an unknown or disabled id, and a missing one', async () => {
+    expect(await runTs('src/cli/index.ts', ['staff', 'rotate', '--id', 'A-80'], env)).toMatchObject({ code: 1, stderr: '--id: no active staff member A-80\n' });
+    const missing = await runTs('src/cli/index.ts', ['staff', 'disable'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^--id: required\nusage: /);
   });
 });
 

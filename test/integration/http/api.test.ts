@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addStaff } from '../../../src/domain/staff';
+import { GOLF_EVENT } from '../../fixtures/event';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
 
 let t: TestGateway;
@@ -43,10 +44,10 @@ describe('authentication and roles', () => {
     }
   });
 
-  it('refuses a staff token with the wrong role', async () => {
+  it('refuses a staff token with the wrong role, naming no role that would be allowed', async () => {
     const r = await call('POST', '/api/registrations/123456/confirm', tokens.marketing, {});
     expect(r.status).toBe(403);
-    expect(r.body).toMatchObject({ title: 'Role marketing may not do this', allowed: ['agent', 'supervisor', 'admin'] });
+    expect(r.body).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403 });
     expect((await call('GET', '/api/audit', tokens.agent)).status).toBe(403);
   });
 
@@ -129,16 +130,7 @@ describe('history, audit, events', () => {
   });
 
   it('lets marketing create an event and refuses a bad one field by field', async () => {
-    const event = {
-      code: 'GOLF27',
-      title: { en: 'Golf day', 'zh-CN': '高尔夫日', 'zh-HK': '高爾夫日' },
-      venue: 'Shanghai Links',
-      startsAt: '2027-04-01T09:00:00+08:00',
-      capacity: 20,
-      eligibleTiers: ['platinum'],
-      signupOpensAt: '2026-11-01T00:00:00+08:00',
-      signupClosesAt: '2027-03-01T00:00:00+08:00',
-    };
+    const event = { ...GOLF_EVENT, eligibleTiers: ['platinum'] };
     expect(await call('POST', '/api/events', tokens.marketing, event)).toMatchObject({ status: 201, body: { code: 'GOLF27', capacity: 20 } });
     const bad = await call('POST', '/api/events', tokens.marketing, { ...event, code: 'golf 27', capacity: -1 });
     expect(bad.status).toBe(400);

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { flushStaleParts } from '../../../src/core/inbound/reassembly';
 import { encodeGsm7 } from '../../../src/transport/codec/gsm7';
 import { encodePdu, STATUS } from '../../../src/transport/smpp/pdu';
 import { SmppTransport } from '../../../src/transport/smpp/smpp.transport';
@@ -65,7 +64,7 @@ describe('parts of long texts', () => {
     await waitFor('the answer', async () => (await repliesTo(t, JOHN)).length === 1);
     expect(await sim.injectParts(JOHN, '95555', ['P', 'T', 'S'], 77, [3])).toEqual([0]); // the SMSC delivers part 3 again
     expect(await t.tdb.db.selectFrom('inbound_parts').selectAll().execute()).toEqual([]); // no new set begun
-    expect(await flushStaleParts(t.tdb.db, t.gw.pipeline, t.clock.now, 0)).toBe(0);
+    expect(await t.gw.parts.flushStale(0)).toBe(0);
     expect(await inbound(t)).toEqual([{ text: 'PTS', status: 'processed', command: 'points', incomplete: false }]);
     expect(await repliesTo(t, JOHN)).toEqual(['You have 3,150 reward points.']);
     // The same reference later with other text is a new set, not a copy.
@@ -77,7 +76,7 @@ describe('parts of long texts', () => {
     const sim = new SmscSimulator({ receipts: false });
     const t = await boundTo(sim);
     expect(await sim.injectParts(JOHN, '95555', ['BAL', 'ANCE P', 'LEASE'], 78, [1, 2])).toEqual([0, 0]);
-    expect(await flushStaleParts(t.tdb.db, t.gw.pipeline, t.clock.now, 0)).toBe(1);
+    expect(await t.gw.parts.flushStale(0)).toBe(1);
     expect(await inbound(t)).toEqual([{ text: 'BALANCE P…', status: 'processed', command: 'incomplete', incomplete: true }]);
     await waitFor('the answer', async () => (await repliesTo(t, JOHN)).length === 1);
     expect(await repliesTo(t, JOHN)).toEqual(['Part of your message was lost on the way, so we could not read it. Please send it again.']);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../src/config';
 
+/** A secret as `openssl rand -hex 32` makes one. */
+const STRONG = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+
 describe('loadConfig', () => {
   it('applies defaults and freezes', () => {
     const c = loadConfig({});
@@ -20,7 +23,7 @@ describe('loadConfig', () => {
 
   it('requires CARD_HASH_SECRET in production and turns the dev channel off there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CARD_HASH_SECRET: required in production/);
-    const c = loadConfig({ NODE_ENV: 'production', CARD_HASH_SECRET: 'x'.repeat(32) });
+    const c = loadConfig({ NODE_ENV: 'production', CARD_HASH_SECRET: STRONG });
     expect(c.devChannel).toBe(false);
   });
 

@@ -33,9 +33,23 @@ describe('mobileE164', () => {
 });
 
 describe('senderAddress', () => {
-  it('keeps short codes and alphanumeric senders as sent', () => {
+  it('keeps short codes as sent and marks alphanumeric senders as no phone', () => {
     expect(senderAddress(' 95555 ', 'CN')).toBe('95555');
-    expect(senderAddress('BANK', 'CN')).toBe('BANK');
+    expect(senderAddress('BANK', 'CN')).toBe('alnum:BANK');
     expect(senderAddress('13800138000', 'CN')).toBe('+8613800138000');
+    expect(senderAddress('+86 138-0013-8000', 'CN')).toBe('+8613800138000');
+  });
+});
+
+describe('senderAddress never reads a non-numeric or TON 5 sender as a phone', () => {
+  it.each([
+    ['alnum:8613800138000', 'alnum:8613800138000'], // an SMPP TON 5 address, marked by the transport
+    ['alnum:+8613800138000', 'alnum:+8613800138000'],
+    ['8613800138000x', 'alnum:8613800138000x'],
+    ['+8613800138000#', 'alnum:+8613800138000#'],
+    ['tel:+8613800138000', 'alnum:tel:+8613800138000'],
+    ['１３８００１３８０００', '+8613800138000'], // full-width digits are still digits
+  ])('%j → %j', (raw, expected) => {
+    expect(senderAddress(raw, 'CN')).toBe(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeGsm7, encodeGsm7, encodingOf, measure, septetLength, splitSegments } from '../../../src/transport/codec/gsm7';
+import { decodeGsm7, encodeGsm7, encodingOf, fitSegments, measure, septetLength, splitSegments } from '../../../src/transport/codec/gsm7';
 
 describe('encodingOf / measure', () => {
   it.each([
@@ -71,5 +71,26 @@ describe('GSM-7 bytes', () => {
     expect(decodeGsm7(Uint8Array.from([0x61, 0x00, 0x62]))).toBe('a@b');
     expect(decodeGsm7(Uint8Array.from([0x61, 0x1b]))).toBe('a ');
     expect(decodeGsm7(Uint8Array.from([0x1b, 0x41]))).toBe('A');
+  });
+});
+
+describe('fitSegments', () => {
+  it.each([
+    ['a text that fits is whole', 'short', 1, '', 'short'],
+    ['160 GSM-7 characters are one segment', 'x'.repeat(160), 1, '', 'x'.repeat(160)],
+    ['161 are cut to one segment with ...', 'x'.repeat(161), 1, '', `${'x'.repeat(157)}...`],
+    ['UCS-2 is cut with …', '中'.repeat(71), 1, '', `${'中'.repeat(69)}…`],
+    ['a suffix is kept whole', 'y'.repeat(400), 2, ' Reply STOP to opt out', `${'y'.repeat(306 - 3 - 22)}... Reply STOP to opt out`],
+  ])('%s', (_what, text, max, suffix, expected) => {
+    const fitted = fitSegments(text, max, suffix);
+    expect(fitted).toBe(expected);
+    expect(measure(fitted).segments).toBeLessThanOrEqual(max);
+  });
+
+  it('cuts a text of hundreds of segments to the cap', () => {
+    const huge = '活动'.repeat(20_000);
+    const fitted = fitSegments(huge, 10);
+    expect(measure(fitted)).toEqual({ encoding: 'UCS-2', segments: 10 });
+    expect(fitted.endsWith('…')).toBe(true);
   });
 });

@@ -44,6 +44,8 @@ describe('destination and received addresses', () => {
     ['13800138000', 0, '13800138000'],
     ['13800138000', 2, '13800138000'],
     ['ALPHA', 1, 'ALPHA'],
+    ['BANK', 5, 'alnum:BANK'],
+    ['8613800138000', 5, 'alnum:8613800138000'],
   ])('received %s with TON %d reads %s', (addr, ton, expected) => {
     expect(receivedAddress(addr, ton)).toBe(expected);
   });

@@ -59,6 +59,11 @@ describe('decodeShortMessage', () => {
 });
 
 describe('encodeOutbound', () => {
+  it('refuses more than 255 parts, which the one-octet UDH cannot count', () => {
+    expect(encodeOutbound('x'.repeat(153 * 255), 1)).toHaveLength(255);
+    expect(() => encodeOutbound('x'.repeat(153 * 255 + 1), 1)).toThrow('a text of 256 parts: the UDH allows 255 at most');
+  });
+
   it('sends GSM text as data_coding 0 in one part', () => {
     expect(encodeOutbound('Balance €12 {ok}', 1)).toEqual([{ dataCoding: 0, esmClass: 0, shortMessage: expect.any(Buffer) }]);
   });

@@ -157,8 +157,8 @@ describe('STOP / START', () => {
 describe('HELP and unknown texts', () => {
   it('names the platinum line to platinum customers only', async () => {
     expect((await t.sms(LI, '帮助'))[0]).toContain('白金专线：400-820-8000');
-    expect((await t.sms(JOHN, 'HELP'))[0]).toContain('Hotline: 400-820-8888');
-    expect((await t.sms(JOHN, 'INFO'))[0]).toContain('Hotline: 400-820-8888');
+    expect((await t.sms(JOHN, 'HELP'))[0]).toContain('Help: 400-820-8888');
+    expect((await t.sms(JOHN, 'INFO'))[0]).toContain('Help: 400-820-8888');
   });
 
   it('suggests the nearest command', async () => {

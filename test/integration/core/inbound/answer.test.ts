@@ -126,19 +126,21 @@ describe('texts naming read-only commands are answered without a transaction', (
   it('recording a batch reads each new text as a batch would: rate-limit count, earlier text unhandled, sender', async () => {
     const WANG = '+8613900139000';
     await record('LANG ZH', WANG); // still unhandled
-    const since = new Date(t.clock.now().getTime() - 60_000);
+    const since = { minute: new Date(t.clock.now().getTime() - 60_000), day: new Date(t.clock.now().getTime() - 86_400_000), dayCap: 51 };
     const sms = (from: string, text: string, providerId: string = randomUUID()) => ({ channel: 'dev', providerId, from, to: 'UPLINK', text });
     const batch = [sms(LI, 'PTS'), sms(LI, 'BAL'), sms(WANG, 'BAL'), sms(LI, 'PTS', 'p-1'), sms(LI, 'PTS', 'p-1')];
     const out = await recordTexts(t.tdb.db, batch, 'CN', t.clock.now(), since);
     expect(out.map((a) => a.duplicate)).toEqual([false, false, false, false, true]);
     expect(out.map((a) => a.read?.recent)).toEqual([1, 2, 2, 3, undefined]);
+    expect(out.map((a) => a.read?.today)).toEqual([1, 2, 2, 3, undefined]);
     expect(out.map((a) => a.read?.behind)).toEqual([false, false, true, false, undefined]);
     // What a batch reading them afterwards sees (its own earlier texts are in the batch, not behind).
     const ids = out.slice(0, 4).map((a) => a.id);
     const again = await readTexts(t.tdb.db, ids, since, false);
-    const fields = (r: { id: number; recent: number; customer: unknown; cards: unknown; staff: unknown }) => ({
+    const fields = (r: { id: number; recent: number; today: number; customer: unknown; cards: unknown; staff: unknown }) => ({
       id: r.id,
       recent: r.recent,
+      today: r.today,
       customer: r.customer,
       cards: r.cards,
       staff: r.staff,

@@ -78,8 +78,8 @@ describe('odd input', () => {
   });
 
   it.each([
-    ['empty', '', /^Uplink commands:/],
-    ['spaces only', '   ', /^Uplink commands:/],
+    ['empty', '', /^Uplink: BAL balance/],
+    ['spaces only', '   ', /^Uplink: BAL balance/],
     ['2,000 characters', 'x'.repeat(2000), /did not understand/],
     ['control characters', 'B\u0001A\u0002L', /^As of/],
     ['NUL inside', 'BAL\u0000', /^As of/],

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { flushStaleParts, storePart } from '../../../../src/core/inbound/reassembly';
+import { PartSets } from '../../../../src/core/inbound/reassembly';
 import type { ReceivedPart } from '../../../../src/transport/types';
-import { testGateway, type TestGateway, testPipeline } from '../../../helpers/gateway';
+import { testGateway, type TestGateway, testPipeline, TEST_SECRET } from '../../../helpers/gateway';
 
 const LI = '+8613800138000';
 let t: TestGateway;
@@ -25,7 +25,7 @@ const part = (seq: number, text: string, extra: { ref?: number; total?: number; 
 
 /** Stores a part; when it completes its set, waits until the whole text is handled. */
 async function store(p: ReceivedPart, pipeline = t.gw.pipeline) {
-  const outcome = await storePart(t.tdb.db, pipeline, p, t.clock.now);
+  const outcome = await new PartSets(t.tdb.db, pipeline, t.clock.now, TEST_SECRET).store(p);
   if (outcome.complete) await outcome.handled;
   return outcome;
 }
@@ -63,9 +63,9 @@ describe('concatenated inbound texts', () => {
   it('processes an incomplete set after the timeout with what arrived, never silently dropped', async () => {
     await store(part(1, 'BAL'));
     await store(part(3, '5675'));
-    expect(await flushStaleParts(t.tdb.db, t.gw.pipeline, t.clock.now, 60_000)).toBe(0);
+    expect(await t.gw.parts.flushStale(60_000)).toBe(0);
     t.clock.advance(61_000);
-    expect(await flushStaleParts(t.tdb.db, t.gw.pipeline, t.clock.now, 60_000)).toBe(1);
+    expect(await t.gw.parts.flushStale(60_000)).toBe(1);
     expect(await inbound()).toEqual([{ text: 'BAL…5675', status: 'processed', provider_id: 'p1#42/3' }]);
     expect(await t.tdb.db.selectFrom('inbound_parts').selectAll().execute()).toEqual([]);
   });
