@@ -7,6 +7,7 @@ import * as m005 from './005_route_blocks';
 import * as m006 from './006_inbound_parts';
 import * as m007 from './007_pending_by_sender';
 import * as m008 from './008_lease_index';
+import * as m011 from './011_account_sync';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006_inbound_parts': m006,
   '007_pending_by_sender': m007,
   '008_lease_index': m008,
+  '011_account_sync': m011,
 };

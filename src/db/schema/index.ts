@@ -1,6 +1,6 @@
 // The database as Kysely sees it: every table by area, and the row types the code passes around.
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { CustomersTable, CardsTable, StatementsTable, TransactionsTable, SuppressionsTable, ActivationAttemptsTable } from './accounts';
+import type { CustomersTable, CardsTable, StatementsTable, TransactionsTable, SuppressionsTable, ActivationAttemptsTable, ImportRunsTable } from './accounts';
 import type { InboundMessagesTable, OutboundMessagesTable, OutboundPartsTable, DeliveryReportsTable, RouteBlocksTable, InboundPartsTable } from './messages';
 import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
 import type { JobLeasesTable, JobRunsTable } from './jobs';
@@ -33,6 +33,7 @@ export interface Database {
   transaction_checks: TransactionChecksTable;
   route_blocks: RouteBlocksTable;
   inbound_parts: InboundPartsTable;
+  import_runs: ImportRunsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */
