@@ -74,7 +74,9 @@ async function importJson(booted: Booted, file: string, text: string, opts: { as
   try {
     const doc = parseImport(text, booted.config.defaultRegion);
     if (opts.check) {
-      process.stdout.write(`${file}: ${doc.customers.length} customers, ${doc.events.length} events, ${doc.staff.length} staff; no problems (nothing written)\n`);
+      process.stdout.write(
+        `${file}: ${doc.customers.length} customers, ${doc.events.length} events, ${doc.staff.length} staff; no problems (nothing written)\n`,
+      );
       return 0;
     }
     const counts = await importDocument(booted.db, doc, booted.config.cardHashSecret!, { asOf: opts.asOf });
@@ -112,7 +114,8 @@ async function importNdjson(booted: Booted, file: string, opts: { asOf?: Date; c
       ...opts,
       signal: stop.signal,
       onStart: (s) => {
-        if (s.resumedAfter !== null) process.stderr.write(`${file}: resuming after line ${s.resumedAfter.toLocaleString('en')} (an earlier run stopped there)\n`);
+        if (s.resumedAfter !== null)
+          process.stderr.write(`${file}: resuming after line ${s.resumedAfter.toLocaleString('en')} (an earlier run stopped there)\n`);
         progress.begin(s);
       },
       onProgress: (p) => progress.update(p),
@@ -151,7 +154,8 @@ export function summary(file: string, r: SyncResult, seconds: number): string {
     else out.push(`not in this file: ${what}; --snapshot closes them`);
   }
   const lines = `${n(r.lines)} lines in ${seconds.toFixed(1)} s`;
-  if (r.stopped) out.push(`${file}: stopped after line ${n(r.lines)}; ${r.mode === 'batches' ? 'run the same command again to resume' : 'nothing was imported'}`);
+  if (r.stopped)
+    out.push(`${file}: stopped after line ${n(r.lines)}; ${r.mode === 'batches' ? 'run the same command again to resume' : 'nothing was imported'}`);
   else if (r.mode === 'check') out.push(`${file}: checked ${lines}; nothing written (--check)`);
   else if (!r.written) out.push(`${file}: ${lines}; nothing was imported (all-or-nothing: fix the refused lines and run it again)`);
   else out.push(`${file}: imported ${lines} (${r.mode}${r.resumedAfter !== null ? `, resumed after line ${n(r.resumedAfter)}` : ''})`);

@@ -83,7 +83,18 @@ export async function mergeCustomers(db: Db, run: number | null): Promise<MergeC
   );
 }
 
-const CARD = ['customer_id', 'last4', 'pan_hmac', 'activation_hmac', 'product', 'currency', 'credit_limit', 'balance', 'available_credit', 'expires_on'] as const;
+const CARD = [
+  'customer_id',
+  'last4',
+  'pan_hmac',
+  'activation_hmac',
+  'product',
+  'currency',
+  'credit_limit',
+  'balance',
+  'available_credit',
+  'expires_on',
+] as const;
 
 /**
  * Merges staged cards. A status Uplink set itself after the file's moment (an activation or LOST by

@@ -16,20 +16,7 @@ export function stageRows(c: ImportCustomer, line: number, secret: string, asOf:
   const customerAsOf = c.asOf ?? asOf;
   const rows: StagedRows = {
     stage_customers: [
-      [
-        line,
-        c.externalId,
-        c.name,
-        c.mobile,
-        c.locale,
-        c.timeZone,
-        c.tier,
-        c.birthday ?? null,
-        c.points,
-        c.marketingConsent,
-        c.greetingsOptOut,
-        customerAsOf,
-      ],
+      [line, c.externalId, c.name, c.mobile, c.locale, c.timeZone, c.tier, c.birthday ?? null, c.points, c.marketingConsent, c.greetingsOptOut, customerAsOf],
     ],
     stage_cards: [],
     stage_statements: [],
