@@ -11,6 +11,7 @@ import { devRouter } from './dev';
 import { healthRouter } from './health';
 import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
+import { changesRouter } from './changes';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -25,11 +26,13 @@ export interface AppDeps {
   webhooks: Router[];
 }
 
-/** The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel. */
+/** The express app: health, metrics, Twilio webhooks, the card system (transactions, account changes), the staff API, the dev channel. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  // Before the body parsers: it reads its own, larger body (after the token is checked).
+  app.use(changesRouter(deps.db, deps.config));
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db));

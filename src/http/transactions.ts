@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -8,6 +7,7 @@ import type { Clock } from '../shared/clock';
 import type { Notifier } from '../core/messaging/notifier';
 import type { Database } from '../db/schema';
 import { invalid, problem } from '../shared/problem';
+import { requireCardSystem } from './card-system';
 
 const body = z.strictObject({
   transactionId: z.string().trim().min(1).max(64),
@@ -18,13 +18,6 @@ const body = z.strictObject({
   occurredAt: z.iso.datetime({ offset: true }),
 });
 
-/** Constant-time comparison of a presented token with the configured one (digests of equal length). */
-function tokenMatches(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 /**
  * `POST /api/transactions`: the card system pushes an authorisation (bearer `CARD_SYSTEM_TOKEN`).
  * Idempotent by `transactionId`: 201 when recorded, 200 for a repeat, 409 for the same id with
@@ -32,13 +25,7 @@ function tokenMatches(presented: string, expected: string): boolean {
  */
 export function transactionsRouter(db: Kysely<Database>, notifier: Notifier, config: AppConfig, clock: Clock, kick: () => void): Router {
   const r = Router();
-  r.post('/api/transactions', async (req, res) => {
-    if (!config.cardSystemToken) return problem(res, 503, 'Card system endpoint is not configured (CARD_SYSTEM_TOKEN)');
-    const presented = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    if (!tokenMatches(presented, config.cardSystemToken)) {
-      res.set('WWW-Authenticate', 'Bearer');
-      return problem(res, 401, 'Missing or invalid token');
-    }
+  r.post('/api/transactions', requireCardSystem(config), async (req, res) => {
     const parsed = body.safeParse(req.body ?? {});
     if (!parsed.success) return invalid(res, parsed.error);
     const outcome = await db.transaction().execute((trx) => recordTransaction(trx, notifier, config, parsed.data, clock()));

@@ -11,16 +11,23 @@ function realDay(d: string): boolean {
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
   return days !== undefined && da >= 1 && da <= days;
 }
-const day = z.string().superRefine((d, ctx) => {
+/** A calendar date, YYYY-MM-DD. */
+export const day = z.string().superRefine((d, ctx) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) ctx.addIssue({ code: 'custom', message: 'expected YYYY-MM-DD' });
   else if (!realDay(d)) ctx.addIssue({ code: 'custom', message: 'not a real date' });
 });
-const moment = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
-const money = z.number({ message: 'expected a number' }).finite().multipleOf(0.01, 'at most 2 decimals');
-const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY');
-const id = z.string().trim().min(1, 'required').max(64);
-const tier = z.enum(['standard', 'gold', 'platinum']);
-const locale = z.enum(['en', 'zh-CN', 'zh-HK']);
+/** A moment, ISO 8601 with its offset. */
+export const moment = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
+/** An amount with at most 2 decimals. */
+export const money = z.number({ message: 'expected a number' }).finite().multipleOf(0.01, 'at most 2 decimals');
+/** An ISO 4217 currency code. */
+export const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY');
+/** An external id (the card system's). */
+export const id = z.string().trim().min(1, 'required').max(64);
+/** A service tier. */
+export const tier = z.enum(['standard', 'gold', 'platinum']);
+/** A reply language. */
+export const locale = z.enum(['en', 'zh-CN', 'zh-HK']);
 
 // Building an Intl.DateTimeFormat costs ~150 µs: a file names a few zones a million times.
 const knownZones = new Map<string, boolean>();
@@ -38,11 +45,13 @@ function validZone(tz: string): boolean {
   return ok;
 }
 
-function timeZone() {
+/** An IANA time zone name. */
+export function timeZone() {
   return z.string().refine(validZone, 'not an IANA time zone');
 }
 
-function mobile(region: string) {
+/** A mobile number in any common form, as E.164. */
+export function mobile(region: string) {
   return z.string().transform((raw, ctx) => {
     const r = mobileE164(raw, region);
     if ('problem' in r) {
