@@ -63,6 +63,9 @@ export interface Session {
  */
 export async function openSession(url: string): Promise<Session> {
   const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
+  client.on('error', () => {
+    // The connection died (server restart, terminated): the statement in flight rejects with it.
+  });
   await client.connect();
   const pooled = Object.assign(client, { release: () => {} });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => pooled, end: async () => {} } }) });

@@ -86,8 +86,18 @@ class Totals {
   }
 }
 
-/** Imports an NDJSON file through `session` (its own connection, for COPY). */
+/** Imports an NDJSON file through `session` (its own connection, for COPY); one import at a time per database. */
 export async function syncFile(session: Session, opts: SyncOptions): Promise<SyncResult> {
+  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext('uplink:import')) AS locked`.execute(session.db);
+  if (!rows[0].locked) throw new Error('another import is running against this database; wait for it to finish');
+  try {
+    return await syncLocked(session, opts);
+  } finally {
+    await sql`SELECT pg_advisory_unlock(hashtext('uplink:import'))`.execute(session.db).catch(() => {});
+  }
+}
+
+async function syncLocked(session: Session, opts: SyncOptions): Promise<SyncResult> {
   const { db } = session;
   const fingerprint = await fileFingerprint(opts.file);
   const { size } = await stat(opts.file);
@@ -95,8 +105,6 @@ export async function syncFile(session: Session, opts: SyncOptions): Promise<Syn
   await sql`SET temp_buffers = '64MB'`.execute(db);
   // A batch and its checkpoint commit together, so a server crash loses both or neither.
   await sql`SET synchronous_commit = off`.execute(db);
-  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext('uplink:import')) AS locked`.execute(db);
-  if (!rows[0].locked) throw new Error('another import is running against this database; wait for it to finish');
   await createStaging(db);
   const done = (t: Totals, r: Partial<SyncResult>): SyncResult => ({
     mode,
@@ -177,8 +185,7 @@ async function streamFile(
   const size = opts.batchLines ?? 5000;
   let batch = new StageBatch();
   let writing: Promise<void> = Promise.resolve();
-  const hand = async () => {
-    await writing;
+  const hand = () => {
     const full = batch;
     batch = new StageBatch();
     writing = write(full).then(() => {
@@ -195,15 +202,17 @@ async function streamFile(
       // Checking is synchronous work: let the previous batch's statements go out between slices of it.
       if (l.line % 64 === 0) await new Promise(setImmediate);
       if (batch.lines >= size) {
-        await hand();
-        if (opts.signal?.aborted) break;
+        await writing;
+        if (opts.signal?.aborted) break; // the batch in hand is read again by the run that resumes
+        hand();
       }
     }
   } finally {
     input.destroy();
   }
+  await writing;
   const stopped = !!opts.signal?.aborted;
-  if (!stopped && batch.lines > 0) await hand();
+  if (!stopped && batch.lines > 0) hand();
   await writing;
   return stopped;
 }
