@@ -44,9 +44,45 @@ const UNIQUE: { table: StageTable; column: string; path: (row: unknown[]) => str
   { table: 'stage_transactions', column: 'external_id', path: () => 'transactions', what: 'transaction' },
 ];
 
+/**
+ * COPY text kept in buffers outside the JavaScript heap: a batch lives for several garbage
+ * collections, and as strings it was promoted to the old generation and let the heap grow with the
+ * file (RSS 300 MB for 100,000 lines); as bytes it is freed with the batch.
+ */
+export class CopyText {
+  private readonly chunks: Buffer[] = [];
+  private current = Buffer.allocUnsafe(0);
+  private used = 0;
+
+  /** Appends text. */
+  append(text: string): void {
+    if (this.current.length - this.used < text.length * 3) {
+      if (this.used > 0) this.chunks.push(this.current.subarray(0, this.used));
+      this.current = Buffer.allocUnsafe(Math.max(256 * 1024, text.length * 3));
+      this.used = 0;
+    }
+    this.used += this.current.write(text, this.used);
+  }
+
+  /** The bytes so far, in order. */
+  bytes(): Buffer[] {
+    return this.used > 0 ? [...this.chunks, this.current.subarray(0, this.used)] : [...this.chunks];
+  }
+
+  /** True when nothing was appended. */
+  get empty(): boolean {
+    return this.used === 0 && this.chunks.length === 0;
+  }
+}
+
 /** The staged lines of one batch as COPY text per table, and the lines it refused. */
 export class StageBatch {
-  readonly copy: Record<StageTable, string> = { stage_customers: '', stage_cards: '', stage_statements: '', stage_transactions: '' };
+  readonly copy: Record<StageTable, CopyText> = {
+    stage_customers: new CopyText(),
+    stage_cards: new CopyText(),
+    stage_statements: new CopyText(),
+    stage_transactions: new CopyText(),
+  };
   readonly refused: LineProblem[] = [];
   /** Lines read into the batch (accepted or refused) and the byte offset after the last. */
   lines = 0;
@@ -69,7 +105,7 @@ export class StageBatch {
       const col = STAGE[u.table].indexOf(u.column as never);
       for (const r of rows[u.table]) this.seen[i].set(r[col], line);
     });
-    for (const table of Object.keys(rows) as StageTable[]) for (const r of rows[table]) this.copy[table] += copyLine(r);
+    for (const table of Object.keys(rows) as StageTable[]) for (const r of rows[table]) this.copy[table].append(copyLine(r));
     return [];
   }
 

@@ -15,7 +15,7 @@ const LF = 0x0a;
  * Splits a byte stream into lines. `from` continues a file read from a checkpoint: the line number
  * and byte offset the stream starts at. A byte-order mark at the start of the file is dropped.
  */
-export async function* fileLines(input: AsyncIterable<Buffer | string>, from = { line: 0, offset: 0 }): AsyncGenerator<FileLine> {
+export async function* fileLines(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, from = { line: 0, offset: 0 }): AsyncGenerator<FileLine> {
   let carry: Buffer = Buffer.alloc(0);
   let offset = from.offset;
   let line = from.line;

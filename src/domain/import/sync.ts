@@ -220,7 +220,7 @@ async function streamFile(
 /** COPYs a batch into the staging tables, refuses lines the live data conflicts with, merges the rest. */
 async function writeBatch(db: Db, session: Session, batch: StageBatch, run: number, totals: Totals, onProblem?: (p: LineProblem) => void): Promise<void> {
   for (const table of Object.keys(STAGE) as StageTable[]) {
-    if (batch.copy[table]) await copyInto(session, table, batch.copy[table]);
+    if (!batch.copy[table].empty) await copyInto(session, table, batch.copy[table].bytes());
   }
   const conflicts = await stagedConflicts(db, run);
   if (conflicts.length > 0) {
@@ -232,7 +232,7 @@ async function writeBatch(db: Db, session: Session, batch: StageBatch, run: numb
   await clearStaging(db);
 }
 
-async function copyInto(session: Session, table: StageTable, text: string): Promise<void> {
+async function copyInto(session: Session, table: StageTable, bytes: Buffer[]): Promise<void> {
   const stream = session.client.query(copyFrom(`COPY ${table} (${STAGE[table].join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from([text]), stream);
+  await pipeline(Readable.from(bytes), stream);
 }
