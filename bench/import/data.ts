@@ -2,19 +2,12 @@
 // number) and a statement; `round` changes every balance, so a second file updates every record.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { luhnValid } from '../../src/domain/pan';
 
 /** The Luhn check digit that completes `body`. */
 export function luhnDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = body.charCodeAt(body.length - 1 - i) - 48;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
+  for (let d = 0; d < 9; d++) if (luhnValid(`${body}${d}`)) return String(d);
+  return '9';
 }
 
 /** Customer `i`'s line of round `round`. */

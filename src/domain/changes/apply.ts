@@ -27,6 +27,11 @@ export async function applyChanges(db: Db, changes: AccountChange[]): Promise<Ch
   return outcomes;
 }
 
+/** The fields every change row carries: its index, the record's external id and its (asOf, version). */
+function stamped(c: Indexed<AccountChange>, ext: string) {
+  return { i: c.i, ext, as_of: c.asOf, v: c.version };
+}
+
 const OUTCOME = sql.raw(`CASE WHEN rec_id IS NULL THEN 'unknown'
   WHEN (as_of, v) > (cur_as_of, cur_v) THEN 'applied'
   WHEN (as_of, v) = (cur_as_of, cur_v) THEN 'repeated' ELSE 'stale' END`);
@@ -44,10 +49,7 @@ const CARD: Record<string, string> = { balance: 'numeric', available_credit: 'nu
 async function applyCards(db: Db, items: Indexed<Of<'card'>>[]): Promise<{ i: number; outcome: ChangeOutcome }[]> {
   if (items.length === 0) return [];
   const rows = items.map((c) => ({
-    i: c.i,
-    ext: c.cardId,
-    as_of: c.asOf,
-    v: c.version,
+    ...stamped(c, c.cardId),
     balance: c.balance ?? null,
     available_credit: c.availableCredit ?? null,
     credit_limit: c.creditLimit ?? null,
@@ -90,10 +92,7 @@ const PROFILE: Record<string, string> = {
 async function applyCustomers(db: Db, items: Indexed<Of<'customer'>>[]): Promise<{ i: number; outcome: ChangeOutcome }[]> {
   if (items.length === 0) return [];
   const rows = items.map((c) => ({
-    i: c.i,
-    ext: c.customerId,
-    as_of: c.asOf,
-    v: c.version,
+    ...stamped(c, c.customerId),
     name: c.name ?? null,
     mobile: c.mobile ?? null,
     locale: c.locale ?? null,
@@ -129,7 +128,7 @@ async function applyCustomers(db: Db, items: Indexed<Of<'customer'>>[]): Promise
 
 async function applyPoints(db: Db, items: Indexed<Of<'points'>>[]): Promise<{ i: number; outcome: ChangeOutcome }[]> {
   if (items.length === 0) return [];
-  const rows = items.map((c) => ({ i: c.i, ext: c.customerId, as_of: c.asOf, v: c.version, points: c.points }));
+  const rows = items.map((c) => ({ ...stamped(c, c.customerId), points: c.points }));
   const { rows: out } = await sql<{ i: number; outcome: ChangeOutcome }>`
     WITH ch AS (
       SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(i int, ext text, as_of timestamptz, v bigint, points int)
@@ -149,11 +148,8 @@ async function applyPoints(db: Db, items: Indexed<Of<'points'>>[]): Promise<{ i:
 async function applyStatements(db: Db, items: Indexed<Of<'statement'>>[]): Promise<{ i: number; outcome: ChangeOutcome }[]> {
   if (items.length === 0) return [];
   const rows = items.map((c) => ({
-    i: c.i,
-    ext: c.statementId,
+    ...stamped(c, c.statementId),
     card: c.cardId,
-    as_of: c.asOf,
-    v: c.version,
     closing_date: c.closingDate,
     due_date: c.dueDate,
     balance: c.balance,
