@@ -21,24 +21,30 @@ export interface StagedProblem {
 
 /**
  * Lines whose mobile or card number belongs to another record, or (with a run) whose customer or
- * card an earlier line of the same run already carried.
+ * card an earlier line of the same run already carried. Each staged record is looked up once by its
+ * external id; the mobile and card-number indexes are asked only when the value is new for it (on a
+ * nightly update, almost never).
  */
 export async function stagedConflicts(db: Db, run: number | null): Promise<StagedProblem[]> {
-  const repeat = run
-    ? sql`UNION ALL
-      SELECT s.line, 'externalId', 'customer ' || s.external_id || ' is on an earlier line of this file'
-        FROM stage_customers s JOIN customers c ON c.external_id = s.external_id AND c.import_run = ${run}
-      UNION ALL
-      SELECT s.line, 'cards[' || s.pos || '].externalId', 'card ' || s.external_id || ' is on an earlier line of this file'
-        FROM stage_cards s JOIN cards k ON k.external_id = s.external_id AND k.import_run = ${run}`
-    : sql``;
   const { rows } = await sql<StagedProblem>`
-    SELECT s.line, 'mobile' AS path, 'already registered to customer ' || c.external_id AS message
-      FROM stage_customers s JOIN customers c ON c.mobile = s.mobile AND c.external_id <> s.external_id
+    WITH cu AS MATERIALIZED (
+      SELECT s.line, s.external_id, s.mobile, mine.import_run AS run, mine.mobile AS had
+        FROM stage_customers s LEFT JOIN customers mine ON mine.external_id = s.external_id
+    ), ca AS MATERIALIZED (
+      SELECT s.line, s.pos, s.external_id, s.pan_hmac, mine.import_run AS run, mine.pan_hmac AS had
+        FROM stage_cards s LEFT JOIN cards mine ON mine.external_id = s.external_id
+    )
+    SELECT cu.line, 'mobile' AS path, 'already registered to customer ' || o.external_id AS message
+      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had IS DISTINCT FROM cu.mobile
     UNION ALL
-    SELECT s.line, 'cards[' || s.pos || '].pan', 'already registered as card ' || k.external_id
-      FROM stage_cards s JOIN cards k ON k.pan_hmac = s.pan_hmac AND k.external_id <> s.external_id
-    ${repeat}`.execute(db);
+    SELECT ca.line, 'cards[' || ca.pos || '].pan', 'already registered as card ' || o.external_id
+      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had IS DISTINCT FROM ca.pan_hmac
+    UNION ALL
+    SELECT line, 'externalId', 'customer ' || external_id || ' is on an earlier line of this file' FROM cu WHERE run = ${run}::int
+    UNION ALL
+    SELECT line, 'cards[' || pos || '].externalId', 'card ' || external_id || ' is on an earlier line of this file' FROM ca WHERE run = ${run}::int`.execute(
+    db,
+  );
   return rows;
 }
 

@@ -105,6 +105,11 @@ async function syncLocked(session: Session, opts: SyncOptions): Promise<SyncResu
   await sql`SET temp_buffers = '64MB'`.execute(db);
   // A batch and its checkpoint commit together, so a server crash loses both or neither.
   await sql`SET synchronous_commit = off`.execute(db);
+  // Each statement joins a batch of 5,000 staged rows to tables of millions by unique keys. Without
+  // statistics on the staging tables the planner hashed the whole live table for every batch (a
+  // scan of millions of rows, 400 times a file); index lookups are what these joins are.
+  await sql`SET enable_hashjoin = off`.execute(db);
+  await sql`SET enable_mergejoin = off`.execute(db);
   await createStaging(db);
   const done = (t: Totals, r: Partial<SyncResult>): SyncResult => ({
     mode,
@@ -160,6 +165,9 @@ async function syncLocked(session: Session, opts: SyncOptions): Promise<SyncResu
 
 /** The end of a run: what a snapshot lacks (closed when asked and nothing was refused), and the run marked done. */
 async function finish(db: Db, run: number, asOf: Date, totals: Totals, opts: SyncOptions): Promise<Partial<SyncResult>> {
+  // These read whole tables: hashing is right again (for the rest of this transaction).
+  await sql`SET LOCAL enable_hashjoin = on`.execute(db);
+  await sql`SET LOCAL enable_mergejoin = on`.execute(db);
   const missing = await missingFrom(db, run, asOf);
   const closed = !!opts.snapshot && totals.refused === 0 && missing.customers + missing.cards > 0;
   if (closed) await closeMissing(db, run, asOf);
