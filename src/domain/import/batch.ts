@@ -35,14 +35,16 @@ function issues(line: number, error: z.ZodError): LineProblem[] {
 }
 
 /** Which staged column makes a record unique within a batch, and how a repeat is named. */
-const UNIQUE: { table: StageTable; column: string; path: (row: unknown[]) => string; what: string }[] = [
-  { table: 'stage_customers', column: 'external_id', path: () => 'externalId', what: 'customer' },
-  { table: 'stage_customers', column: 'mobile', path: () => 'mobile', what: 'mobile' },
-  { table: 'stage_cards', column: 'external_id', path: (r) => `cards[${r[1] as number}].externalId`, what: 'card' },
-  { table: 'stage_cards', column: 'pan_hmac', path: (r) => `cards[${r[1] as number}].pan`, what: 'card number' },
-  { table: 'stage_statements', column: 'external_id', path: () => 'statements', what: 'statement' },
-  { table: 'stage_transactions', column: 'external_id', path: () => 'transactions', what: 'transaction' },
-];
+const UNIQUE = (
+  [
+    { table: 'stage_customers', column: 'external_id', path: () => 'externalId', what: 'customer' },
+    { table: 'stage_customers', column: 'mobile', path: () => 'mobile', what: 'mobile' },
+    { table: 'stage_cards', column: 'external_id', path: (r) => `cards[${r[1] as number}].externalId`, what: 'card' },
+    { table: 'stage_cards', column: 'pan_hmac', path: (r) => `cards[${r[1] as number}].pan`, what: 'card number' },
+    { table: 'stage_statements', column: 'external_id', path: () => 'statements', what: 'statement' },
+    { table: 'stage_transactions', column: 'external_id', path: () => 'transactions', what: 'transaction' },
+  ] as { table: StageTable; column: string; path: (row: unknown[]) => string; what: string }[]
+).map((u) => ({ ...u, col: (STAGE[u.table] as readonly string[]).indexOf(u.column) }));
 
 /**
  * COPY text kept in buffers outside the JavaScript heap: a batch lives for several garbage
@@ -102,8 +104,7 @@ export class StageBatch {
     }
     const { rows } = checked as { rows: StagedRows };
     UNIQUE.forEach((u, i) => {
-      const col = STAGE[u.table].indexOf(u.column as never);
-      for (const r of rows[u.table]) this.seen[i].set(r[col], line);
+      for (const r of rows[u.table]) this.seen[i].set(r[u.col], line);
     });
     for (const table of Object.keys(rows) as StageTable[]) for (const r of rows[table]) this.copy[table].append(copyLine(r));
     return [];
@@ -119,13 +120,12 @@ export class StageBatch {
   private repeats(rows: StagedRows, line: number): LineProblem[] {
     const problems: LineProblem[] = [];
     UNIQUE.forEach((u, i) => {
-      const col = STAGE[u.table].indexOf(u.column as never);
-      const here = new Set<unknown>();
-      for (const r of rows[u.table]) {
-        const earlier = this.seen[i].get(r[col]);
-        if (earlier !== undefined) problems.push({ line, path: u.path(r), message: `same ${u.what} as line ${earlier}` });
-        else if (here.has(r[col])) problems.push({ line, path: u.path(r), message: `${u.what} repeated on this line` });
-        here.add(r[col]);
+      const rs = rows[u.table];
+      for (let j = 0; j < rs.length; j++) {
+        const v = rs[j][u.col];
+        const earlier = this.seen[i].get(v);
+        if (earlier !== undefined) problems.push({ line, path: u.path(rs[j]), message: `same ${u.what} as line ${earlier}` });
+        else if (rs.slice(0, j).some((r) => r[u.col] === v)) problems.push({ line, path: u.path(rs[j]), message: `${u.what} repeated on this line` });
       }
     });
     return problems;
