@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { openSession, type Session } from '../../../../src/db/connection';
 import type { LineProblem } from '../../../../src/domain/import/batch';
@@ -55,6 +56,13 @@ describe('NDJSON import', () => {
     const card = await tdb.db.selectFrom('cards').selectAll().where('external_id', '=', 'BK-7').executeTakeFirstOrThrow();
     expect(card.last4).toBe(JSON.parse(customerLine(7, 0)).cards[0].pan.slice(-4));
     expect(card.pan_hmac).toMatch(/^[0-9a-f]{64}$/);
+    const pan = JSON.parse(customerLine(7, 0)).cards[0].pan as string;
+    const { rows } = await sql<{ hits: number }>`
+      SELECT count(*)::int AS hits FROM (
+        SELECT row_to_json(t)::text AS r FROM customers t UNION ALL SELECT row_to_json(t)::text FROM cards t
+        UNION ALL SELECT row_to_json(t)::text FROM statements t UNION ALL SELECT row_to_json(t)::text FROM import_runs t
+      ) all_rows WHERE r LIKE ${`%${pan.slice(0, 12)}%`}`.execute(tdb.db);
+    expect(rows[0].hits).toBe(0);
 
     const second = await sync(ndjson([...customers(10, 1), ...customers(20, 0, 11)]), { allOrNothing: false, batchLines: 8 });
     expect(second.result).toMatchObject({ mode: 'batches', lines: 30, refused: 0 });
