@@ -9,6 +9,7 @@ import * as m007 from './007_pending_by_sender';
 import * as m008 from './008_lease_index';
 import * as m009 from './009_security';
 import * as m010 from './010_unknown_texts';
+import * as m011 from './011_account_sync';
 import * as m012 from './012_reliability';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '008_lease_index': m008,
   '009_security': m009,
   '010_unknown_texts': m010,
+  '011_account_sync': m011,
   '012_reliability': m012,
 };

@@ -18,6 +18,8 @@ export const DEMO_FILE = projectPath('demo', 'demo.json');
 export interface Booted {
   config: AppConfig;
   db: Kysely<Database>;
+  /** The database URL, for a job that needs a connection of its own (an import's COPY). */
+  url: string;
   log: Logger;
   embedded: boolean;
   close(): Promise<void>;
@@ -52,6 +54,7 @@ export async function boot(env: NodeJS.ProcessEnv = process.env): Promise<Booted
   return {
     config,
     db,
+    url: resolved.url,
     log,
     embedded: resolved.embedded,
     async close() {

@@ -116,6 +116,7 @@ export const envSchema = z
     CARD_SYSTEM_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
     LARGE_TX_THRESHOLDS: json(thresholdSchema).optional(),
     CHECK_WINDOW_MINUTES: z.coerce.number().int().min(1).default(30),
+    STALE_AFTER_HOURS: z.coerce.number().positive().default(24),
     BIRTHDAY_HOUR: z.coerce.number().int().min(0).max(23).default(9),
     BIRTHDAY_TIERS: z
       .string()

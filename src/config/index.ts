@@ -77,6 +77,8 @@ function toConfig(e: z.output<typeof envSchema>) {
     /** Amount at or above which a transaction is checked with the cardholder, per tier and currency (`*`: any other). */
     largeTxThresholds: e.LARGE_TX_THRESHOLDS ?? DEFAULT_THRESHOLDS,
     checkWindowMinutes: e.CHECK_WINDOW_MINUTES,
+    /** A figure older than this (by its as-of at the card system) is said to be old in a reply. */
+    staleAfterHours: e.STALE_AFTER_HOURS,
     birthdayHour: e.BIRTHDAY_HOUR,
     birthdayTiers: e.BIRTHDAY_TIERS as readonly TierName[],
     renewalOffsets: e.RENEWAL_OFFSETS as readonly number[],

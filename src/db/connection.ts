@@ -91,3 +91,32 @@ export function createDb(url: string, max = 10, timeouts: DbTimeouts = {}): Kyse
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
+
+/** A Kysely handle on one dedicated connection, and that connection's pg client (for COPY). */
+export interface Session {
+  db: Kysely<Database>;
+  client: pg.Client;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens one connection for a long job that streams with COPY between its statements (an import):
+ * Kysely and the raw client share it, so a COPY runs inside the Kysely transaction around it.
+ */
+export async function openSession(url: string): Promise<Session> {
+  const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
+  client.on('error', () => {
+    // The connection died (server restart, terminated): the statement in flight rejects with it.
+  });
+  await client.connect();
+  const pooled = Object.assign(client, { release: () => {} });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => pooled, end: async () => {} } }) });
+  return {
+    db,
+    client,
+    async close() {
+      await db.destroy();
+      await client.end();
+    },
+  };
+}

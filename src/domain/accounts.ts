@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Card, Customer, Db, Locale, Staff } from '../db/schema';
 
-/** The customer whose registered mobile is this E.164 number, if any. */
+/** The customer whose registered mobile is this E.164 number, if any (one closed by a snapshot is not). */
 export async function findCustomerByMobile(db: Db, mobile: string): Promise<Customer | undefined> {
-  return db.selectFrom('customers').selectAll().where('mobile', '=', mobile).executeTakeFirst();
+  return db.selectFrom('customers').selectAll().where('mobile', '=', mobile).where('closed_at', 'is', null).executeTakeFirst();
 }
 
 /** A customer's cards, oldest first, closed cards left out. */
@@ -16,7 +16,7 @@ export type Sender = { customer: Customer | null; cards: Card[]; staff: Staff | 
 
 /** Rows read as JSON get their timestamps back as Dates (dates and numbers already match the driver's). */
 function revive<T>(row: Record<string, unknown>): T {
-  for (const [k, v] of Object.entries(row)) if (k.endsWith('_at') && typeof v === 'string') row[k] = new Date(v);
+  for (const [k, v] of Object.entries(row)) if ((k.endsWith('_at') || k.endsWith('as_of')) && typeof v === 'string') row[k] = new Date(v);
   return row as T;
 }
 
@@ -31,11 +31,11 @@ export type SenderColumns = { customer: Record<string, unknown> | null; staff: R
  */
 export function senderColumns(mobile: string) {
   const ref = sql.ref(mobile);
-  return sql`(SELECT to_json(c) FROM customers c WHERE c.mobile = ${ref}) AS customer,
+  return sql`(SELECT to_json(c) FROM customers c WHERE c.mobile = ${ref} AND c.closed_at IS NULL) AS customer,
              (SELECT to_json(t) FROM staff t WHERE t.mobile = ${ref} AND t.active) AS staff,
              (SELECT coalesce(json_agg(to_json(k) ORDER BY k.id), '[]'::json)
                 FROM cards k JOIN customers c ON c.id = k.customer_id
-               WHERE c.mobile = ${ref} AND k.status <> 'closed') AS cards`;
+               WHERE c.mobile = ${ref} AND c.closed_at IS NULL AND k.status <> 'closed') AS cards`;
 }
 
 /** The Sender read by senderColumns. */
@@ -52,11 +52,11 @@ export function pickCards(cards: Card[], last4?: string): Card[] {
   return last4 ? cards.filter((c) => c.last4 === last4) : cards;
 }
 
-/** Sets a card's status and stamps the change. */
+/** Sets a card's status (Uplink's own doing: an older file from the card system will not undo it) and stamps the change. */
 export async function setCardStatus(db: Db, cardId: number, status: Card['status']): Promise<void> {
   await db
     .updateTable('cards')
-    .set({ status, updated_at: sql`now()` })
+    .set({ status, local_status_at: sql`now()`, updated_at: sql`now()` })
     .where('id', '=', cardId)
     .execute();
 }

@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { alphanumericSender, isAlphanumericSender } from '../shared/sender';
+import { parsePhoneNumberFromString as parseWithMobileMetadata } from 'libphonenumber-js/mobile';
 
 /** Why a number was refused. */
 export type PhoneProblem = 'not a phone number' | 'not a mobile number';
@@ -15,6 +16,10 @@ export function toE164(raw: string, region: string): string | null {
 
 /** Normalises a number that must be a mobile; returns the E.164 form or the problem. */
 export function mobileE164(raw: string, region: string): { e164: string } | { problem: PhoneProblem } {
+  // The mobile-only metadata answers "a mobile of a country" in half the time of the full one (an
+  // import checks millions); anything else is asked again of the full metadata for its verdict.
+  const quick = parse(raw, region, parseWithMobileMetadata);
+  if (quick?.country && quick.isValid()) return { e164: quick.number };
   const parsed = parse(raw, region);
   if (!parsed?.isValid()) return { problem: 'not a phone number' };
   const type = parsed.getType();
@@ -36,10 +41,10 @@ export function senderAddress(raw: string, region: string): string {
   return toE164(trimmed, region) ?? trimmed;
 }
 
-function parse(raw: string, region: string) {
+function parse(raw: string, region: string, parser: typeof parsePhoneNumberFromString = parsePhoneNumberFromString) {
   let s = raw.normalize('NFKC').trim();
   // "00" (ITU) and "011" (NANP) international prefixes: libphonenumber only knows them per region.
   if (/^00[1-9]/.test(s)) s = `+${s.slice(2)}`;
   else if (/^011[1-9]/.test(s) && region !== 'US' && region !== 'CA') s = `+${s.slice(3)}`;
-  return parsePhoneNumberFromString(s, region as CountryCode);
+  return parser(s, region as CountryCode);
 }

@@ -13,7 +13,7 @@ export async function birthdayCandidates(
   const { rows } = await sql<Customer & { local_day: string }>`
     SELECT c.*, to_char(${q.date ? sql`${q.date}::date` : sql`(${q.asOf}::timestamptz AT TIME ZONE c.time_zone)::date`}, 'YYYY-MM-DD') AS local_day
       FROM customers c
-     WHERE c.birthday IS NOT NULL
+     WHERE c.birthday IS NOT NULL AND c.closed_at IS NULL
        AND (extract(month from c.birthday) * 100 + extract(day from c.birthday)) = ANY(${q.keys}::int[])
        AND c.tier = ANY(${[...q.tiers]}::text[])
        AND NOT c.greetings_opt_out

@@ -15,6 +15,7 @@ import { devRouter } from './dev';
 import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
+import { changesRouter } from './changes';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -34,9 +35,9 @@ export interface AppDeps {
 }
 
 /**
- * The express app: health, metrics, Twilio webhooks, the card system, the staff API, the dev channel.
- * helmet's headers and `Cache-Control: no-store` on every answer; X-Forwarded-For believed only from
- * TRUSTED_PROXIES (else the logged address is the peer's).
+ * The express app: health, metrics, Twilio webhooks, the card system (transactions, account
+ * changes), the staff API, the dev channel. helmet's headers and `Cache-Control: no-store` on every
+ * answer; X-Forwarded-For believed only from TRUSTED_PROXIES (else the logged address is the peer's).
  */
 export function createApp(deps: AppDeps): express.Express {
   const { config } = deps;
@@ -52,6 +53,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.set('Connection', 'close').set('Retry-After', '5');
     problem(res, 503, 'Service unavailable: stopping; try again');
   });
+  // Before the body parsers: it reads its own, larger body (after the token is checked).
+  app.use(changesRouter(deps.db, deps.config, deps.log));
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db, deps.transports, { token: config.metricsToken, production: config.env === 'production' }));

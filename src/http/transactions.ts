@@ -9,7 +9,7 @@ import type { Database } from '../db/schema';
 import { MAX_AMOUNT } from '../domain/import/import.schema';
 import type { Logger } from '../shared/log';
 import { invalid, problem } from '../shared/problem';
-import { bearerToken, requestSource, tokenMatches } from './bearer';
+import { requireCardSystem } from './card-system';
 
 const body = z.strictObject({
   transactionId: z.string().trim().min(1).max(64),
@@ -27,13 +27,7 @@ const body = z.strictObject({
  */
 export function transactionsRouter(db: Kysely<Database>, notifier: Notifier, config: AppConfig, clock: Clock, kick: () => void, log: Logger): Router {
   const r = Router();
-  r.post('/api/transactions', async (req, res) => {
-    if (!config.cardSystemToken) return problem(res, 503, 'Card system endpoint is not configured (CARD_SYSTEM_TOKEN)');
-    if (!tokenMatches(bearerToken(req), config.cardSystemToken)) {
-      log.warn({ ...requestSource(req) }, 'card system: token refused (401)');
-      res.set('WWW-Authenticate', 'Bearer');
-      return problem(res, 401, 'Missing or invalid token');
-    }
+  r.post('/api/transactions', requireCardSystem(config, log), async (req, res) => {
     const parsed = body.safeParse(req.body ?? {});
     if (!parsed.success) return invalid(res, parsed.error);
     const outcome = await db.transaction().execute((trx) => recordTransaction(trx, notifier, config, parsed.data, clock()));

@@ -56,8 +56,9 @@ export async function testGateway(
   const tdb = await freshDatabase();
   const config = testConfig(opts.env);
   const doc = parseImport(readFileSync(opts.data ?? DEMO_FILE, 'utf8'), config.defaultRegion);
-  await importDocument(tdb.db, doc, TEST_SECRET);
   const clock = opts.clock ?? new TestClock();
+  // The demo figures were true at the card system when the test's clock starts.
+  await importDocument(tdb.db, doc, TEST_SECRET, { asOf: clock.now() });
   const gw = new Gateway({ ...opts, config, db: opts.db ?? tdb.db, clock: clock.now, log: opts.log ?? createLogger('silent') });
   return {
     gw,

@@ -23,6 +23,8 @@ export const activate = defineCommand({
     const keys = cardKeyring(ctx.config.cardHashSecret ?? '', ctx.config.cardHashPreviousSecrets);
     const card = matchActivationCode(keys, cards, code);
     if (card?.status === 'active') return ctx.reply('act.already', { card: displayCard(card.last4) });
+    // The right code for a frozen card (LOST, a denied check, the card system): said so, not counted as a failure.
+    if (card?.status === 'frozen') return ctx.reply('act.frozen', { card: displayCard(card.last4) });
     if (card?.status === 'inactive') {
       await setCardStatus(ctx.db, card.id, 'active');
       await recordActivationAttempt(ctx.db, { ...by, success: true, at: ctx.now });

@@ -1,9 +1,10 @@
 import { pickCards } from '../../domain/accounts';
 import { displayCard } from '../../domain/pan';
-import { formatMoment, formatMoney } from '../messaging/templates';
+import { formatMoney } from '../messaging/templates';
+import { figureValues } from './as-of';
 import { defineCommand, optionalLast4 } from './command';
 
-/** BAL [last4] / 余额 / 餘額 (pinyin YE, CXYE): balance and available credit of one card or of each card. */
+/** BAL [last4] / 余额 / 餘額 (pinyin YE, CXYE): balance and available credit of one card or of each card, as of when the card system last said. */
 export const balance = defineCommand({
   name: 'balance',
   audience: 'customer',
@@ -19,14 +20,14 @@ export const balance = defineCommand({
   async run(ctx, { last4 }) {
     const cards = pickCards(ctx.cards, last4);
     if (cards.length === 0) return ctx.reply('common.not_found');
-    const lines = cards.map((c) =>
-      ctx.render('bal.line', {
+    const figures = cards.map((c) => ({
+      line: ctx.render('bal.line', {
         card: displayCard(c.last4),
         balance: formatMoney(c.balance, c.currency, ctx.locale),
-        available: formatMoney(Math.max(0, c.credit_limit - c.balance), c.currency, ctx.locale),
+        available: formatMoney(c.available_credit ?? Math.max(0, c.credit_limit - c.balance), c.currency, ctx.locale),
       }),
-    );
-    const asOf = formatMoment(ctx.now, ctx.customer!.time_zone, ctx.locale);
-    ctx.reply('bal.report', { asOf, lines: lines.join('\n') });
+      asOf: c.as_of,
+    }));
+    ctx.reply('bal.report', figureValues(ctx, figures));
   },
 });

@@ -1,6 +1,7 @@
 import { latestStatement, pickCards } from '../../domain/accounts';
 import { displayCard } from '../../domain/pan';
 import { formatDay, formatMoney } from '../messaging/templates';
+import { type Figure, figureValues } from './as-of';
 import { defineCommand, optionalLast4 } from './command';
 
 /** BILL [last4] / 账单 / 賬單 (pinyin ZD): the latest statement of one card or of each card; reads, never writes. */
@@ -19,11 +20,12 @@ export const bill = defineCommand({
   async run(ctx, { last4 }) {
     const cards = pickCards(ctx.cards, last4);
     if (cards.length === 0) return ctx.reply('common.not_found');
-    const lines: string[] = [];
+    const figures: Figure[] = [];
     for (const card of cards) {
       const st = await latestStatement(ctx.db, card.id);
-      lines.push(
-        st
+      figures.push({
+        asOf: st?.as_of ?? null,
+        line: st
           ? ctx.render('bill.line', {
               card: displayCard(card.last4),
               closing: formatDay(st.closing_date, ctx.locale),
@@ -32,8 +34,8 @@ export const bill = defineCommand({
               minimum: formatMoney(Math.max(0, st.minimum_due - st.paid_amount), st.currency, ctx.locale),
             })
           : ctx.render('bill.none', { card: displayCard(card.last4) }),
-      );
+      });
     }
-    ctx.reply('bill.report', { lines: lines.join('\n') });
+    ctx.reply('bill.report', figureValues(ctx, figures));
   },
 });

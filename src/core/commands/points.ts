@@ -1,6 +1,7 @@
+import { figureValues } from './as-of';
 import { defineCommand, noArgs } from './command';
 
-/** PTS / 积分 / 積分 (pinyin JF): reward points balance. */
+/** PTS / 积分 / 積分 (pinyin JF): reward points balance, as of when the card system last said. */
 export const points = defineCommand({
   name: 'points',
   audience: 'customer',
@@ -15,6 +16,7 @@ export const points = defineCommand({
   readOnly: true,
   async run(ctx) {
     if (!ctx.customer) return ctx.reply('common.not_found');
-    ctx.reply('pts.balance', { points: ctx.customer.points });
+    const { asOf, note } = figureValues(ctx, [{ line: '', asOf: ctx.customer.points_as_of }]);
+    ctx.reply('pts.balance', { points: ctx.customer.points, asOf, note });
   },
 });

@@ -7,7 +7,7 @@ export async function marketingFacts(db: Db, customerIds: number[], now: Date): 
   if (customerIds.length === 0) return new Map();
   const weekAgo = new Date(now.getTime() - 7 * 24 * 3600_000);
   const { rows } = await sql<{ id: number; consent: boolean; suppressed: boolean; time_zone: string; sent: number }>`
-    SELECT c.id, c.marketing_consent AS consent, (s.mobile IS NOT NULL) AS suppressed, c.time_zone,
+    SELECT c.id, c.marketing_consent AND c.closed_at IS NULL AS consent, (s.mobile IS NOT NULL) AS suppressed, c.time_zone,
            (SELECT count(*)::int FROM outbound_messages o
              WHERE o.customer_id = c.id AND o.class = 'marketing' AND o.sent_at > ${weekAgo}) AS sent
       FROM customers c LEFT JOIN suppressions s ON s.mobile = c.mobile

@@ -1,5 +1,5 @@
 // Customers, cards, statements, transactions, opt-outs and activation attempts.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp, DefaultTimestamp, DateOnly } from './columns';
 
 /** Supported reply languages. */
@@ -26,6 +26,16 @@ export interface CustomersTable {
   greetings_opt_out: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** When the profile was true at the card system, and its version there (changes apply in this order). */
+  as_of: DefaultTimestamp;
+  as_of_version: Generated<number>;
+  /** When `points` was true at the card system, and its version there. */
+  points_as_of: DefaultTimestamp;
+  points_version: Generated<number>;
+  /** Set when a full snapshot no longer had the customer: treated as unknown until an import brings them back. */
+  closed_at: Timestamp | null;
+  /** The import run that last carried the customer. */
+  import_run: number | null;
 }
 
 /** cards table: never a full card number, only last 4 and keyed hashes. */
@@ -46,6 +56,15 @@ export interface CardsTable {
   expires_on: DateOnly;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** When the card's figures were true at the card system, and its version there. */
+  as_of: DefaultTimestamp;
+  as_of_version: Generated<number>;
+  /** Available credit as the card system counts it (holds, over-limit); null: limit less balance. */
+  available_credit: number | null;
+  /** When Uplink itself last set the status (activation, LOST, a denied check). */
+  local_status_at: Timestamp | null;
+  /** The import run that last carried the card. */
+  import_run: number | null;
 }
 
 /** statements table. */
@@ -59,6 +78,9 @@ export interface StatementsTable {
   minimum_due: number;
   paid_amount: number;
   currency: string;
+  /** When the statement's figures (the payment made) were true at the card system, and its version there. */
+  as_of: DefaultTimestamp;
+  as_of_version: Generated<number>;
 }
 
 /** transactions table (card authorisations). */
@@ -93,4 +115,21 @@ export interface ActivationAttemptsTable {
   customer_id: number | null;
   success: boolean;
   at: Timestamp;
+}
+
+/** import_runs table: one per import of a file; the checkpoint an interrupted import resumes from. */
+export interface ImportRunsTable {
+  id: Generated<number>;
+  file: string;
+  /** Size, modification time and a hash of the first 64 KB: the same file is resumed, another is not. */
+  fingerprint: string;
+  snapshot: boolean;
+  as_of: Timestamp;
+  status: ColumnType<'running' | 'done' | 'abandoned', 'running' | 'done' | 'abandoned' | undefined, 'running' | 'done' | 'abandoned'>;
+  lines_done: Generated<number>;
+  bytes_done: Generated<number>;
+  counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  started_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  finished_at: Timestamp | null;
 }

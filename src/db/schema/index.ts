@@ -8,6 +8,7 @@ import type {
   SuppressionsTable,
   ActivationAttemptsTable,
   StopConfirmationsTable,
+  ImportRunsTable,
 } from './accounts';
 import type {
   InboundMessagesTable,
@@ -51,6 +52,7 @@ export interface Database {
   route_blocks: RouteBlocksTable;
   inbound_parts: InboundPartsTable;
   inbound_sets_done: InboundSetsDoneTable;
+  import_runs: ImportRunsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

@@ -62,7 +62,10 @@ describe('npm run cli -- import', () => {
     const bad = await runTs('src/cli/index.ts', ['import', garbled], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^.*garbled\.json: \(document\): not JSON: /);
-    expect(await runTs('src/cli/index.ts', ['import'], env)).toMatchObject({ code: 2, stderr: 'usage: npm run cli -- import <file.json>\n' });
+    expect(await runTs('src/cli/index.ts', ['import'], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('usage: npm run cli -- import <file.json | file.ndjson>'),
+    });
     expect((await runTs('src/cli/index.ts', ['frobnicate'], env)).code).toBe(2);
   });
 
@@ -176,7 +179,7 @@ describe('npm run sms', () => {
 
   it('prints the replies as the phone sees them', async () => {
     const r = await runTs('src/cli/sms.ts', ['+16465550123', 'PTS'], { UPLINK_URL: url });
-    expect(r).toMatchObject({ code: 0, stdout: '→ +16465550123 [sent]\nYou have 3,150 reward points.\n\n' });
+    expect(r).toMatchObject({ code: 0, stdout: '→ +16465550123 [sent]\nYou have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).\n\n' });
   });
 
   it('says how to start the gateway when none answers, and how to call it without arguments', async () => {

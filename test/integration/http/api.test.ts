@@ -115,7 +115,7 @@ describe('history, audit, events', () => {
     const r = await call('GET', '/api/customers/C-1003/messages?limit=4', tokens.agent);
     expect(r.status).toBe(200);
     expect(r.body.messages.slice(0, 2)).toEqual([
-      expect.objectContaining({ direction: 'out', text: 'You have 3,150 reward points.', status: 'sent' }),
+      expect.objectContaining({ direction: 'out', text: 'You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).', status: 'sent' }),
       expect.objectContaining({ direction: 'in', text: 'PTS', status: 'processed', detail: 'points' }),
     ]);
     expect((await call('GET', '/api/customers/NOPE/messages', tokens.agent)).status).toBe(404);

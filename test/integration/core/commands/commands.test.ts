@@ -55,8 +55,12 @@ describe('no enumeration', () => {
 
 describe('BILL', () => {
   it('gives the latest statement with the unpaid minimum', async () => {
-    expect(await t.sms(JOHN, 'BILL')).toEqual(['Card ****7891 statement of Nov 1, 2026: $812.40, minimum payment $0.00, due Nov 26, 2026.']);
-    expect(await t.sms(LI, '账单5675')).toEqual(['卡号****5675，2026年11月5日账单：应还¥10,234.50，最低还款¥1,023.45，到期还款日2026年11月30日。']);
+    expect(await t.sms(JOHN, 'BILL')).toEqual([
+      'As of Nov 27, 2026, 9:30 PM:\nCard ****7891 statement of Nov 1, 2026: $812.40, minimum payment $0.00, due Nov 26, 2026.',
+    ]);
+    expect(await t.sms(LI, '账单5675')).toEqual([
+      '截至2026年11月28日 10:30：\n卡号****5675，2026年11月5日账单：应还¥10,234.50，最低还款¥1,023.45，到期还款日2026年11月30日。',
+    ]);
   });
 
   it('says when a card has no statement yet', async () => {
@@ -98,8 +102,8 @@ describe('ACT', () => {
 
 describe('PTS', () => {
   it('gives the points balance', async () => {
-    expect(await t.sms(LI, '积分')).toEqual(['您当前的积分为128,450分。']);
-    expect(await t.sms(JOHN, 'PTS')).toEqual(['You have 3,150 reward points.']);
+    expect(await t.sms(LI, '积分')).toEqual(['截至2026年11月28日 10:30，您的积分为128,450分。']);
+    expect(await t.sms(JOHN, 'PTS')).toEqual(['You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).']);
   });
 });
 
@@ -124,7 +128,7 @@ describe('LOST', () => {
 describe('LANG', () => {
   it('switches the language for this and later replies', async () => {
     expect(await t.sms(LI, 'LANG EN')).toEqual(['We will write to you in English from now on.']);
-    expect(await t.sms(LI, 'PTS')).toEqual(['You have 128,450 reward points.']);
+    expect(await t.sms(LI, 'PTS')).toEqual(['You have 128,450 reward points (as of Nov 28, 2026, 10:30 AM).']);
     expect(await t.sms(LI, '語言 HK')).toEqual(['今後我們將以繁體中文與您聯絡。']);
     const c = await t.tdb.db.selectFrom('customers').select('locale').where('external_id', '=', 'C-1001').executeTakeFirstOrThrow();
     expect(c.locale).toBe('zh-HK');

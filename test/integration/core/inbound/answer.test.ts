@@ -82,7 +82,7 @@ describe('texts naming read-only commands are answered without a transaction', (
     const id = await record('PTS');
     const results = await Promise.all([handler.answer(t.tdb.db, [id]), handler.answer(t.tdb.db, [id]), handler.answer(t.tdb.db, [id])]);
     expect(results.flatMap((r) => r.deferred)).toEqual([]);
-    expect(await replies()).toEqual([{ inbound_id: id, body: '您当前的积分为128,450分。' }]);
+    expect(await replies()).toEqual([{ inbound_id: id, body: '截至2026年11月28日 10:30，您的积分为128,450分。' }]);
     const audits = await t.tdb.db.selectFrom('audit_log').select('action').where('action', '=', 'command.points').execute();
     expect(audits).toHaveLength(1);
   });
@@ -118,7 +118,11 @@ describe('texts naming read-only commands are answered without a transaction', (
       }
       await waitFor('three replies', () => t.gw.dev.delivered.length === 3);
     });
-    expect(t.gw.dev.delivered.map((d) => d.body)).toEqual(['您当前的积分为128,450分。', '您当前的积分为128,450分。', '您发送短信过于频繁，请一分钟后再试。']);
+    expect(t.gw.dev.delivered.map((d) => d.body)).toEqual([
+      '截至2026年11月28日 10:30，您的积分为128,450分。',
+      '截至2026年11月28日 10:30，您的积分为128,450分。',
+      '您发送短信过于频繁，请一分钟后再试。',
+    ]);
     const statuses = await t.tdb.db.selectFrom('inbound_messages').select('status').orderBy('id').execute();
     expect(statuses.map((s) => s.status)).toEqual(['processed', 'processed', 'rate_limited', 'rate_limited']);
   });

@@ -19,7 +19,7 @@ describe('persist and dedupe', () => {
   it('answers a repeated provider id once, and a repeat on another channel separately', async () => {
     const first = await t.sms(JOHN, 'PTS', { providerId: 'p-1' });
     const again = await t.sms(JOHN, 'PTS', { providerId: 'p-1' });
-    expect(first).toEqual(['You have 3,150 reward points.']);
+    expect(first).toEqual(['You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).']);
     expect(again).toEqual(first); // the same stored reply, not a second one
     expect(await t.tdb.db.selectFrom('outbound_messages').selectAll().execute()).toHaveLength(1);
     expect(await t.tdb.db.selectFrom('inbound_messages').selectAll().execute()).toHaveLength(1);
@@ -29,7 +29,7 @@ describe('persist and dedupe', () => {
 
   it('identifies the sender however the number is written', async () => {
     for (const from of ['13800138000', '+86 138 0013 8000', '008613800138000', '+86-138-0013-8000']) {
-      expect(await t.sms(from, '积分')).toEqual(['您当前的积分为128,450分。']);
+      expect(await t.sms(from, '积分')).toEqual(['截至2026年11月28日 10:30，您的积分为128,450分。']);
     }
     const rows = await t.tdb.db.selectFrom('inbound_messages').select(['from_number', 'customer_id']).execute();
     expect(new Set(rows.map((r) => r.from_number))).toEqual(new Set(['+8613800138000']));
@@ -48,7 +48,7 @@ describe('persist and dedupe', () => {
     t.clock.advance(60_000);
     expect(await t.gw.pipeline.recoverPending()).toBe(1);
     const reply = await t.tdb.db.selectFrom('outbound_messages').select(['body', 'inbound_id']).executeTakeFirstOrThrow();
-    expect(reply).toEqual({ body: 'You have 3,150 reward points.', inbound_id: id });
+    expect(reply).toEqual({ body: 'You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).', inbound_id: id });
     expect(await t.gw.pipeline.recoverPending()).toBe(0);
   });
 });
@@ -61,14 +61,14 @@ describe('rate limit', () => {
   it('answers N texts a minute, then one "slow down", then nothing; STOP still works', async () => {
     const replies = [];
     for (let i = 0; i < 6; i++) replies.push(await t.sms(JOHN, 'PTS'));
-    expect(replies.slice(0, 3)).toEqual(Array(3).fill(['You have 3,150 reward points.']));
+    expect(replies.slice(0, 3)).toEqual(Array(3).fill(['You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).']));
     expect(replies[3]).toEqual(['You are sending messages too quickly. Please wait a minute and try again.']);
     expect(replies.slice(4)).toEqual([[], []]);
     expect((await t.sms(JOHN, 'STOP'))[0]).toMatch(/no longer receive marketing/);
     const statuses = await t.tdb.db.selectFrom('inbound_messages').select('status').orderBy('id').execute();
     expect(statuses.map((s) => s.status)).toEqual(['processed', 'processed', 'processed', 'rate_limited', 'rate_limited', 'rate_limited', 'processed']);
     t.clock.advance(61_000);
-    expect(await t.sms(JOHN, 'PTS')).toEqual(['You have 3,150 reward points.']);
+    expect(await t.sms(JOHN, 'PTS')).toEqual(['You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).']);
   });
 });
 
@@ -106,7 +106,7 @@ const boom = defineCommand({
   usage: 'help.menu',
   async run(ctx) {
     await ctx.db.updateTable('customers').set({ points: 0 }).execute();
-    ctx.reply('pts.balance', { points: 0 });
+    ctx.reply('pts.balance', { points: 0, asOf: 'now', note: '' });
     throw new Error('handler bug');
   },
 });
@@ -172,8 +172,8 @@ describe('texts handled in batches', () => {
       ids.push(await recordOnly(t, sms(from, text)));
     t.clock.advance(1000);
     expect(await pipeline.recoverPending(0)).toBe(4); // one batch of four
-    expect(await repliesTo(JOHN)).toEqual([expect.stringContaining('中文'), '您当前的积分为3,150分。']); // PTS after LANG ZH: in Chinese
-    expect(await repliesTo(LI)).toEqual(['您当前的积分为128,450分。']);
+    expect(await repliesTo(JOHN)).toEqual([expect.stringContaining('中文'), '截至2026年11月27日 21:30，您的积分为3,150分。']); // PTS after LANG ZH: in Chinese
+    expect(await repliesTo(LI)).toEqual(['截至2026年11月28日 10:30，您的积分为128,450分。']);
     expect(await repliesTo(WANG)).toHaveLength(1);
     const statuses = await t.tdb.db.selectFrom('inbound_messages').select('status').where('id', 'in', ids).execute();
     expect(statuses.map((s) => s.status)).toEqual(['processed', 'processed', 'processed', 'processed']);
@@ -189,7 +189,7 @@ describe('texts handled in batches', () => {
       await recordOnly(t, sms(from, text));
     t.clock.advance(1000);
     expect(await pipeline.recoverPending(0)).toBe(3);
-    expect(await repliesTo(LI)).toEqual(['您当前的积分为128,450分。']);
+    expect(await repliesTo(LI)).toEqual(['截至2026年11月28日 10:30，您的积分为128,450分。']);
     expect(await repliesTo(JOHN)).toEqual(['Sorry, something went wrong on our side. Please try again later or call 400-820-8888.']);
     expect(await repliesTo(WANG)).toHaveLength(1);
     const failed = await t.tdb.db.selectFrom('inbound_messages').select(['from_number', 'error']).where('status', '=', 'failed').execute();

@@ -164,7 +164,7 @@ describe('priority and lanes', () => {
       const { handled } = await pipeline.ingest({ channel: 'operator', providerId: 'pts-1', from: JOHN, to: 'UPLINK', text: 'PTS' });
       await handled;
       await waitFor('the reply', () => operator.sent.some((m) => m.to === JOHN));
-      expect(operator.sent.map((m) => m.body)).toEqual(['You have 3,150 reward points.']); // no marketing text has gone yet
+      expect(operator.sent.map((m) => m.body)).toEqual(['You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).']); // no marketing text has gone yet
     } finally {
       release();
     }

@@ -40,6 +40,12 @@ describe('import document validation', () => {
     [withCustomer({ mobile: '12' }), 'customers[0].mobile: not a phone number'],
     [withCustomer({ timeZone: 'Mars/Base' }), 'customers[0].timeZone: not an IANA time zone'],
     [withCustomer({ birthday: '1975-02-29' }), 'customers[0].birthday: not a real date'],
+    [withCustomer({ birthday: '1900-02-29' }), 'customers[0].birthday: not a real date'],
+    [withCustomer({ birthday: '2026-04-31' }), 'customers[0].birthday: not a real date'],
+    [withCustomer({ birthday: '2026-13-01' }), 'customers[0].birthday: not a real date'],
+    [withCustomer({ birthday: '2026-00-10' }), 'customers[0].birthday: not a real date'],
+    [withCustomer({ asOf: '2026-11-30 02:00' }), 'customers[0].asOf: expected an ISO 8601 date-time with offset'],
+    [withCard({ availableCredit: -1 }), 'customers[0].cards[0].availableCredit:'],
     [withCustomer({ tier: 'diamond' }), 'customers[0].tier:'],
     [withCustomer({ name: '' }), 'customers[0].name: required'],
     [withCustomer({ nickname: 'x' }), 'customers[0]: Unrecognized key: "nickname"'],
@@ -52,6 +58,10 @@ describe('import document validation', () => {
   ])('refuses %#: %s', (doc, expected) => {
     const found = problems(doc);
     expect(found).toContainEqual(expect.stringMatching(new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
+  });
+
+  it.each(['2000-02-29', '2024-02-29', '2026-12-31', '1999-01-01'])('accepts the real date %s', (birthday) => {
+    expect(problems(withCustomer({ birthday }))).toEqual([]);
   });
 
   it('reports every bad field at once, with its path', () => {

@@ -1,0 +1,184 @@
+// Merges the staging tables into the live ones with INSERT … ON CONFLICT, one statement per table.
+// A staged row is newer than the live one when its as_of is at least the live (as_of, version): a
+// file of the same moment applies again (a corrected file), an older one leaves what the card
+// system said since (a live change) alone. Every row the file carries is stamped with the run.
+import { sql } from 'kysely';
+import type { Db } from '../../db/schema';
+
+/** What a merge did to one table. */
+export interface MergeCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** A staged line the live data refuses (a mobile or card number that belongs to another record). */
+export interface StagedProblem {
+  line: number;
+  path: string;
+  message: string;
+}
+
+/**
+ * Lines whose mobile or card number belongs to another record, or (with a run) whose customer or
+ * card an earlier line of the same run already carried. Each staged record is looked up once by its
+ * external id; the mobile and card-number indexes are asked only when the value is new for it (on a
+ * nightly update, almost never).
+ */
+export async function stagedConflicts(db: Db, run: number | null): Promise<StagedProblem[]> {
+  const { rows } = await sql<StagedProblem>`
+    WITH cu AS MATERIALIZED (
+      SELECT s.line, s.external_id, s.mobile, mine.import_run AS run, mine.mobile AS had
+        FROM stage_customers s LEFT JOIN customers mine ON mine.external_id = s.external_id
+    ), ca AS MATERIALIZED (
+      SELECT s.line, s.pos, s.external_id, s.pan_hmac, mine.import_run AS run, mine.pan_hmac AS had
+        FROM stage_cards s LEFT JOIN cards mine ON mine.external_id = s.external_id
+    )
+    SELECT cu.line, 'mobile' AS path, 'already registered to customer ' || o.external_id AS message
+      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had IS DISTINCT FROM cu.mobile
+    UNION ALL
+    SELECT ca.line, 'cards[' || ca.pos || '].pan', 'already registered as card ' || o.external_id
+      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had IS DISTINCT FROM ca.pan_hmac
+    UNION ALL
+    SELECT line, 'externalId', 'customer ' || external_id || ' is on an earlier line of this file' FROM cu WHERE run = ${run}::int
+    UNION ALL
+    SELECT line, 'cards[' || pos || '].externalId', 'card ' || external_id || ' is on an earlier line of this file' FROM ca WHERE run = ${run}::int`.execute(
+    db,
+  );
+  return rows;
+}
+
+/** `col = CASE WHEN <fresh> THEN EXCLUDED.col ELSE t.col END` for each column. */
+function whenFresh(fresh: string, columns: readonly string[]): string {
+  return columns.map((c) => `${c} = CASE WHEN ${fresh} THEN EXCLUDED.${c} ELSE t.${c} END`).join(',\n');
+}
+
+/** The live row holds the same values as the staged one. */
+function same(columns: readonly string[]): string {
+  return `(${columns.map((c) => `t.${c}`).join(', ')}) IS NOT DISTINCT FROM (${columns.map((c) => `s.${c}`).join(', ')})`;
+}
+
+/** The staged row (as of the file's moment) is at least as new as the live one. */
+const FRESH = '(EXCLUDED.as_of, 0::bigint) >= (t.as_of, t.as_of_version)';
+/** The live row was changed by the card system after the file's moment. */
+const NEWER_HERE = '(t.as_of, t.as_of_version) > (s.as_of, 0::bigint)';
+
+/**
+ * One table's merge: staged rows (`src`, with their parent's id) upserted by external id, counting
+ * what was inserted, updated and left unchanged (as the rows stood before the statement).
+ */
+async function merge(
+  db: Db,
+  m: { table: string; src: string; unchanged: string; insert: readonly string[]; values: readonly string[]; set: string },
+): Promise<MergeCounts> {
+  const { rows } = await sql<{ inserted: number; updated: number; unchanged: number }>`${sql.raw(`
+    WITH src AS (${m.src}),
+    old AS (
+      SELECT t.id IS NULL AS inserted, t.id IS NOT NULL AND (${m.unchanged}) AS unchanged
+        FROM src s LEFT JOIN ${m.table} t ON t.external_id = s.external_id
+    ), merged AS (
+      INSERT INTO ${m.table} AS t (external_id, ${m.insert.join(', ')}) SELECT external_id, ${m.values.join(', ')} FROM src
+      ON CONFLICT (external_id) DO UPDATE SET ${m.set}
+    )
+    SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted AND NOT unchanged) AS updated,
+           count(*) FILTER (WHERE unchanged) AS unchanged FROM old`)}`.execute(db);
+  const r = rows[0];
+  return { inserted: Number(r?.inserted ?? 0), updated: Number(r?.updated ?? 0), unchanged: Number(r?.unchanged ?? 0) };
+}
+
+/** The run as SQL (an integer or NULL). */
+const runSql = (run: number | null) => (run === null ? 'NULL::int' : `${Math.trunc(run)}::int`);
+
+const PROFILE = ['name', 'mobile', 'locale', 'time_zone', 'tier', 'birthday', 'marketing_consent', 'greetings_opt_out'] as const;
+
+/** Merges staged customers; a customer closed by an earlier snapshot comes back. */
+export async function mergeCustomers(db: Db, run: number | null): Promise<MergeCounts> {
+  const freshPoints = '(EXCLUDED.points_as_of, 0::bigint) >= (t.points_as_of, t.points_version)';
+  return merge(db, {
+    table: 'customers',
+    src: 'SELECT * FROM stage_customers',
+    unchanged: `t.closed_at IS NULL AND (${NEWER_HERE} OR ${same(PROFILE)})
+      AND ((t.points_as_of, t.points_version) > (s.as_of, 0::bigint) OR t.points = s.points)`,
+    insert: [...PROFILE, 'points', 'as_of', 'points_as_of', 'import_run'],
+    values: [...PROFILE, 'points', 'as_of', 'as_of', runSql(run)],
+    set: `${whenFresh(FRESH, [...PROFILE, 'as_of', 'as_of_version'])},
+      ${whenFresh(freshPoints, ['points', 'points_as_of', 'points_version'])},
+      closed_at = NULL, import_run = coalesce(EXCLUDED.import_run, t.import_run), updated_at = now()`,
+  });
+}
+
+const CARD = [
+  'customer_id',
+  'last4',
+  'pan_hmac',
+  'activation_hmac',
+  'hash_key_id',
+  'product',
+  'currency',
+  'credit_limit',
+  'balance',
+  'available_credit',
+  'expires_on',
+];
+
+/**
+ * Merges staged cards. A status Uplink set itself after the file's moment (an activation or LOST by
+ * SMS the card system had not yet seen) is kept.
+ */
+export async function mergeCards(db: Db, run: number | null): Promise<MergeCounts> {
+  return merge(db, {
+    table: 'cards',
+    src: 'SELECT s.*, c.id AS customer_id FROM stage_cards s JOIN customers c ON c.external_id = s.customer_external_id',
+    unchanged: `${NEWER_HERE} OR ${same([...CARD, 'status'])}`,
+    insert: [...CARD, 'status', 'as_of', 'import_run'],
+    values: [...CARD, 'status', 'as_of', runSql(run)],
+    set: `${whenFresh(FRESH, [...CARD, 'as_of', 'as_of_version'])},
+      status = CASE WHEN ${FRESH} AND NOT coalesce(t.local_status_at > EXCLUDED.as_of, false) THEN EXCLUDED.status ELSE t.status END,
+      import_run = coalesce(EXCLUDED.import_run, t.import_run), updated_at = now()`,
+  });
+}
+
+const STATEMENT = ['card_id', 'closing_date', 'due_date', 'balance', 'minimum_due', 'paid_amount', 'currency'];
+
+/** Merges staged statements (by external id, under their card). */
+export async function mergeStatements(db: Db): Promise<MergeCounts> {
+  return merge(db, {
+    table: 'statements',
+    src: 'SELECT s.*, k.id AS card_id FROM stage_statements s JOIN cards k ON k.external_id = s.card_external_id',
+    unchanged: `${NEWER_HERE} OR ${same(STATEMENT)}`,
+    insert: [...STATEMENT, 'as_of'],
+    values: [...STATEMENT, 'as_of'],
+    set: whenFresh(FRESH, [...STATEMENT, 'as_of', 'as_of_version']),
+  });
+}
+
+const TRANSACTION = ['card_id', 'amount', 'currency', 'merchant', 'occurred_at'];
+
+/** Merges staged transactions (by external id). */
+export async function mergeTransactions(db: Db): Promise<MergeCounts> {
+  return merge(db, {
+    table: 'transactions',
+    src: 'SELECT s.*, k.id AS card_id FROM stage_transactions s JOIN cards k ON k.external_id = s.card_external_id',
+    unchanged: same(TRANSACTION),
+    insert: TRANSACTION,
+    values: TRANSACTION,
+    set: TRANSACTION.map((c) => `${c} = EXCLUDED.${c}`).join(', '),
+  });
+}
+
+/** What one batch's merge did, by table. */
+export interface BatchCounts {
+  customers: MergeCounts;
+  cards: MergeCounts;
+  statements: MergeCounts;
+  transactions: MergeCounts;
+}
+
+/** Merges every staging table, parents first. */
+export async function mergeStaged(db: Db, run: number | null): Promise<BatchCounts> {
+  const customers = await mergeCustomers(db, run);
+  const cards = await mergeCards(db, run);
+  const statements = await mergeStatements(db);
+  const transactions = await mergeTransactions(db);
+  return { customers, cards, statements, transactions };
+}
