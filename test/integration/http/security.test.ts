@@ -56,7 +56,7 @@ describe('/metrics', () => {
     expect((await call('GET', '/metrics', 'wrong-token')).status).toBe(401);
     const ok = await call('GET', '/metrics', METRICS);
     expect(ok.status).toBe(200);
-    expect(ok.text).toContain('uplink_outbound_messages');
+    expect(ok.text).toContain('uplink_outbound_total');
   });
 
   it('is off in production without a token, and open outside production without one; so is the dev channel, whatever DEV_CHANNEL says', async () => {

@@ -75,7 +75,7 @@ describe('the size of an inbound text', () => {
   it('is cut at MAX_INBOUND_CHARS after card numbers are masked, and still answered', async () => {
     t = await testGateway();
     const long = `PTS ${'x'.repeat(MAX_INBOUND_CHARS - 20)} 4111 1111 1111 1111 ${'y'.repeat(5000)}`;
-    expect(await t.sms(JOHN, long)).toEqual(['You have 3,150 reward points.']);
+    expect(await t.sms(JOHN, long)).toEqual(['You have 3,150 reward points (as of Nov 27, 2026, 9:30 PM).']);
     const [row] = await t.tdb.db.selectFrom('inbound_messages').select('text').execute();
     expect(row.text).toHaveLength(MAX_INBOUND_CHARS);
     expect(row.text).toMatch(/x \*{4} \*{4} \*{4}…$/); // masked first, then cut: no first digits left in clear

@@ -23,7 +23,7 @@ const ACTIONS = new Set(['activate', 'lost', 'close', 'join', 'withdraw', 'yes',
 
 let t: TestGateway;
 beforeAll(async () => {
-  t = await testGateway({ env: { RATE_LIMIT_PER_MINUTE: '100000', DESTINATION_MAX_PER_MINUTE: '100000' } });
+  t = await testGateway({ env: { RATE_LIMIT_PER_MINUTE: '100000', DESTINATION_MAX_PER_MINUTE: '100000', REPLIES_PER_NUMBER_PER_DAY: '100000' } });
   for (const [lang, card] of Object.entries(CHECKED)) {
     const tx = { transactionId: `T-${lang}`, ...card, amount: 900_000, merchant: 'Corpus Store', occurredAt: '2026-11-28T10:00:00+08:00' };
     const done = await t.tdb.db.transaction().execute((trx) => recordTransaction(trx, t.gw.notifier, t.gw.config, tx, t.clock.now()));

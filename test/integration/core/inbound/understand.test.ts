@@ -45,10 +45,10 @@ describe('one read-only intent, however it is typed', () => {
   });
 
   it('answers a stranger in the language of the text', async () => {
-    expect((await t.sms(STRANGER, '點用'))[0]).toMatch(/^短訊指令：/);
-    expect((await t.sms(STRANGER, '唔該'))[0]).toMatch(/^短訊指令：/);
-    expect((await t.sms(STRANGER, '怎么用'))[0]).toMatch(/^短信指令：/);
-    expect((await t.sms(STRANGER, 'how do I use this'))[0]).toMatch(/^Uplink commands:/);
+    expect((await t.sms(STRANGER, '點用'))[0]).toMatch(/^Uplink短訊指令：/);
+    expect((await t.sms(STRANGER, '唔該'))[0]).toMatch(/^Uplink短訊指令：/);
+    expect((await t.sms(STRANGER, '怎么用'))[0]).toMatch(/^Uplink短信指令：/);
+    expect((await t.sms(STRANGER, 'how do I use this'))[0]).toMatch(/^Uplink: BAL balance/);
   });
 });
 
