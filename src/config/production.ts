@@ -89,10 +89,11 @@ export function productionProblems(env: Record<string, unknown>): Refusal[] {
   return problems;
 }
 
-/** What the gateway itself refuses in production: the dev channel on, or no operator transport. */
-export function gatewayRefusals(config: { env: string; devChannel: boolean; smpp?: unknown; twilio?: unknown }): string[] {
+/** What the gateway itself refuses in production: the dev channel on, no operator transport, no PostgreSQL server. */
+export function gatewayRefusals(config: { env: string; devChannel: boolean; smpp?: unknown; twilio?: unknown; databaseUrl?: string }): string[] {
   if (config.env !== 'production') return [];
   const refusals: string[] = [];
+  if (!config.databaseUrl) refusals.push('DATABASE_URL: production runs on a PostgreSQL server; the embedded one (and its package) is for trying Uplink out');
   if (config.devChannel) refusals.push('DEV_CHANNEL: the dev channel (POST /dev/sms) answers any number without authentication; it cannot be on in production');
   if (!config.smpp && !config.twilio) {
     refusals.push('no operator transport: set SMPP_URL or TWILIO_ACCOUNT_SID (in production nothing may go to the dev transport, which only logs)');

@@ -9,7 +9,7 @@ import { projectPath } from '../../../src/shared/paths';
 /** Secrets as `openssl rand -hex 32` makes them. */
 const STRONG = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 const STRONG_2 = '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae';
-const PRODUCTION = { NODE_ENV: 'production', CARD_HASH_SECRET: STRONG };
+const PRODUCTION = { NODE_ENV: 'production', CARD_HASH_SECRET: STRONG, DATABASE_URL: 'postgres://uplink@db.example/uplink' };
 
 /** What `# NAME=value   (comment)` and `NAME=value` lines of .env.example show. */
 function exampleValues(): Map<string, string> {
