@@ -77,7 +77,7 @@ describe('/metrics', () => {
       await metric(base, 'uplink_outbound_total', sent),
       await metric(base, 'uplink_reply_latency_seconds_count'),
     ];
-    expect(await t.sms('+16465550123', 'PTS')).toEqual(['You have 3,150 reward points.']);
+    expect(await t.sms('+16465550123', 'PTS')).toEqual([expect.stringMatching(/^You have 3,150 reward points \(as of .+\)\.$/)]);
     const after = [
       await metric(base, 'uplink_inbound_total', points),
       await metric(base, 'uplink_outbound_total', sent),

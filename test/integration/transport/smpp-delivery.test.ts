@@ -37,7 +37,7 @@ describe('a long reply whose later part the SMSC throttles', () => {
     const t = await boundTo(sim);
     const customer = await t.tdb.db.selectFrom('customers').selectAll().where('mobile', '=', '+85291234567').executeTakeFirstOrThrow();
     const body = `陳美玲您好：${'本期賬單已發出，請於到期日前繳付最低還款額。'.repeat(8)}`; // UCS-2, 3 parts
-    await t.gw.notifier.toCustomer(t.tdb.db, customer, 'bill.report', { lines: body }, { class: 'service', now: t.clock.now() });
+    await t.gw.notifier.toCustomer(t.tdb.db, customer, 'bill.report', { asOf: 'none', lines: body, note: '' }, { class: 'service', now: t.clock.now() });
     t.gw.dispatcher.kick();
     await waitFor('every part at the SMSC', () => sim.submits.length >= 3);
     const parts = sim.submits.map((s) => s.concat);
@@ -66,7 +66,7 @@ describe('parts of long texts', () => {
     expect(await t.tdb.db.selectFrom('inbound_parts').selectAll().execute()).toEqual([]); // no new set begun
     expect(await t.gw.parts.flushStale(0)).toBe(0);
     expect(await inbound(t)).toEqual([{ text: 'PTS', status: 'processed', command: 'points', incomplete: false }]);
-    expect(await repliesTo(t, JOHN)).toEqual(['You have 3,150 reward points.']);
+    expect(await repliesTo(t, JOHN)).toEqual([expect.stringMatching(/^You have 3,150 reward points \(as of .+\)\.$/)]);
     // The same reference later with other text is a new set, not a copy.
     expect(await sim.injectParts(JOHN, '95555', ['H', 'E', 'LP'], 77, [3])).toEqual([0]);
     expect(await t.tdb.db.selectFrom('inbound_parts').select('text').execute()).toEqual([{ text: 'LP' }]);
