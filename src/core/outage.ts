@@ -20,7 +20,7 @@ export class DatabaseWatch {
   /** After a failure: how long to pause before trying again, or null when the error is not an outage. */
   failed(err: unknown): number | null {
     if (!isDatabaseUnavailable(err)) return null;
-    if (this.failures === 0) this.log.warn({ err: (err as Error).message }, `database unavailable: ${this.what} paused`);
+    if (this.failures === 0) this.log.warn({ error: (err as Error).message }, `database unavailable: ${this.what} paused`);
     this.failures++;
     return Math.min(this.maxWaitMs, 250 * 2 ** Math.min(this.failures - 1, 10));
   }

@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (err?.type === 'entity.too.large') return problem(res, 413, 'Body too large');
     if (isDatabaseUnavailable(err)) {
       // Nothing was accepted: the caller tries again (Twilio retries a 5xx webhook).
-      deps.log.warn({ err: (err as Error).message, path: req.path }, 'database unavailable: request refused with 503');
+      deps.log.warn({ error: (err as Error).message, path: req.path }, 'database unavailable: request refused with 503');
       res.set('Retry-After', '5');
       if (req.path.startsWith('/webhooks/')) webhookRejected.inc({ reason: 'unavailable' });
       return problem(res, 503, 'Service unavailable: the database cannot be reached; try again');

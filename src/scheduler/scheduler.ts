@@ -36,7 +36,7 @@ export class Scheduler {
       this.tasks.push(cron.schedule(job.cron, () => void this.tick(job), { timezone: job.timeZone, name: job.name }));
     }
     const catchUp = () =>
-      (this.catchingUp = this.catchUp().catch((err) => this.log.warn({ err: (err as Error).message }, 'catching up on missed jobs failed')));
+      (this.catchingUp = this.catchUp().catch((err) => this.log.warn({ error: (err as Error).message }, 'catching up on missed jobs failed')));
     void catchUp();
     this.catchUpTimer = setInterval(() => void catchUp(), 60_000);
     this.catchUpTimer.unref();

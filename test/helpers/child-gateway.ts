@@ -49,6 +49,7 @@ export async function startChildGateway(databaseUrl: string, fake: FakeTwilio, s
       SMPP_SOURCE_ADDR: '95555',
       RATE_LIMIT_PER_MINUTE: '1000',
       DESTINATION_MAX_PER_MINUTE: '1000',
+      REPLIES_PER_NUMBER_PER_DAY: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

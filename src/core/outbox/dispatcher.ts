@@ -95,7 +95,7 @@ export class Dispatcher implements HandOff {
     for (const wake of this.wakers.keys()) wake();
     await Promise.all([...this.loops, ...this.handing]);
     this.held.stop();
-    await this.held.requeueStranded().catch((err) => this.log.warn({ err: (err as Error).message }, 'replies left to their lease'));
+    await this.held.requeueStranded().catch((err) => this.log.warn({ error: (err as Error).message }, 'replies left to their lease'));
   }
 
   /** The lease of replies queued already claimed for this dispatcher; none once stopped. */

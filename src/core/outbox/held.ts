@@ -52,7 +52,7 @@ export class HeldRows {
     try {
       await extendLeases(this.db, [...this.ids], new Date(this.clock().getTime() + this.leaseMs));
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'extending leases failed');
+      this.log.warn({ error: (err as Error).message }, 'extending leases failed');
     }
   }
 

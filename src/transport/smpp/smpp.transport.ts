@@ -148,7 +148,7 @@ export class SmppTransport implements SmsTransport {
         // Unreadable: a permanent error, or the SMSC would deliver the same bytes for ever. Not
         // recorded (the database is away): a temporary one, so the SMSC keeps it and retries.
         status = err instanceof MalformedMessage ? STATUS.ESME_RX_P_APPN : STATUS.ESME_RX_T_APPN;
-        this.s.log?.warn({ err: (err as Error).message, seq: pdu.sequence_number, status: statusCode(status) }, 'SMPP: deliver_sm not recorded');
+        this.s.log?.warn({ error: (err as Error).message, seq: pdu.sequence_number, status: statusCode(status) }, 'SMPP: deliver_sm not recorded');
       }
     }
     // Committed, but the link died meanwhile: the SMSC never gets this answer and will deliver it again.
