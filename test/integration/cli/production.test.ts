@@ -37,7 +37,11 @@ describe('a production start is refused, exit non-zero with one line saying why'
       /^uplink failed to start: DEV_CHANNEL: the dev channel \(POST \/dev\/sms\) answers any number without authentication/,
     ],
     ['no operator transport', { SMPP_URL: '', SMPP_SOURCE_ADDR: '' }, /^uplink failed to start: no operator transport: set SMPP_URL or TWILIO_ACCOUNT_SID/],
-    ['no PostgreSQL server (the embedded one is for trying it out)', { DATABASE_URL: '' }, /^uplink failed to start: DATABASE_URL: production runs on a PostgreSQL server/],
+    [
+      'no PostgreSQL server (the embedded one is for trying it out)',
+      { DATABASE_URL: '' },
+      /^uplink failed to start: DATABASE_URL: production runs on a PostgreSQL server/,
+    ],
     [
       'the placeholder secret of .env.example',
       { CARD_HASH_SECRET: 'at-least-32-random-characters-required-in-production' },
