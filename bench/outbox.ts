@@ -64,6 +64,7 @@ async function main() {
     // Every BAL comes from one demo number, 50 a second: the per-number limits (10 texts a minute in,
     // 20 replies a minute out) would answer "slow down" and defer the replies by a minute.
     RATE_LIMIT_PER_MINUTE: '100000',
+    REPLIES_PER_NUMBER_PER_DAY: '1000000', // and the daily reply budget (50) would stop them
     DESTINATION_MAX_PER_MINUTE: '100000',
   });
   await importDocument(db, parseImport(readFileSync(DEMO_FILE, 'utf8'), 'CN'), config.cardHashSecret!);
