@@ -1,0 +1,40 @@
+// The console's own script: draws the dashboard's time charts with uPlot (served from npm's copy by
+// the gateway) from the JSON the page carries, and redraws them when the window changes size.
+(function () {
+  'use strict';
+  var charts = [];
+
+  function draw(el) {
+    var source = document.getElementById(el.getAttribute('data-chart'));
+    if (!source || typeof uPlot === 'undefined') return;
+    var d = JSON.parse(source.textContent);
+    el.innerHTML = '';
+    var opts = {
+      width: Math.max(260, el.clientWidth),
+      height: 220,
+      series: [{}, { label: d.labels.in, stroke: '#1f6feb', width: 2 }, { label: d.labels.out, stroke: '#d4761c', width: 2 }],
+      axes: [{}, { size: 40 }],
+      scales: { x: { time: true } },
+    };
+    charts.push({ el: el, plot: new uPlot(opts, [d.x, d.in, d.out], el) });
+  }
+
+  function init(root) {
+    var els = (root || document).querySelectorAll('[data-chart]');
+    for (var i = 0; i < els.length; i++) draw(els[i]);
+  }
+
+  var resizing;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      charts.forEach(function (c) {
+        c.plot.setSize({ width: Math.max(260, c.el.clientWidth), height: 220 });
+      });
+    }, 150);
+  });
+
+  document.addEventListener('DOMContentLoaded', function () {
+    init(document);
+  });
+})();
