@@ -15,7 +15,7 @@ const layer = (who, folders, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'tmp/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'tmp/', 'test-output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

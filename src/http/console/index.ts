@@ -115,6 +115,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   r.use('/console', (req, res, next) => {
     res.locals.production = production;
     res.locals.path = req.originalUrl.split('?')[0];
+    res.locals.back = req.method === 'GET' ? req.originalUrl : res.locals.path;
     next();
   });
 
@@ -134,9 +135,11 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   });
 
   r.post('/console/lang', async (req, res) => {
-    const body = z.object({ locale: z.enum(['en', 'zh-CN', 'zh-HK']) }).safeParse(req.body);
+    const body = z.object({ locale: z.enum(['en', 'zh-CN', 'zh-HK']), back: z.string().max(500).optional() }).safeParse(req.body);
     if (body.success) await deps.db.updateTable('staff').set({ locale: body.data.locale }).where('id', '=', ctxOf(res).staff.id).execute();
-    res.redirect(303, req.get('referer')?.match(/^https?:\/\/[^/]+(\/console[^\s]*)$/)?.[1] ?? '/console');
+    // Back to the page the form was on: only a console path (never another site, `//host` included).
+    const back = body.success ? body.data.back : undefined;
+    res.redirect(303, back && /^\/console(\/[^/\\][^\\]*)?$/.test(back) ? back : '/console');
   });
 
   inboxPages(r, deps);

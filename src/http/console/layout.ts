@@ -40,7 +40,7 @@ export function navFor(role: Role, production: boolean): NavEntry[] {
 const LANG_ATTR: Record<UiLang, string> = { en: 'en', zh: 'zh-CN' };
 
 /** The document around a page's content; `ctx` absent: signed out (no menu). */
-export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleCtx & { path: string; production: boolean }): Html {
+export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleCtx & { path: string; back: string; production: boolean }): Html {
   const menu = ctx
     ? html`<header class="top">
         <a class="brand" href="/console">Uplink</a>
@@ -61,6 +61,7 @@ export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleC
           <span>${t(lang, 'signedin', { name: ctx.staff.name, role: t(lang, `role.${ctx.staff.role}`) })}</span>
           <form method="post" action="/console/lang" class="inline">
             <input type="hidden" name="_csrf" value="${ctx.session.csrf}" />
+            <input type="hidden" name="back" value="${ctx.back}" />
             <label for="lang-select">${t(lang, 'lang.label')}</label>
             <select id="lang-select" name="locale">
               ${(['en', 'zh-CN', 'zh-HK'] as const).map(
@@ -104,10 +105,11 @@ export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleC
 export function sendPage(res: Response, ctx: ConsoleCtx, title: string, content: Html, status = 200): void {
   const production = res.locals.production === true;
   const path = String(res.locals.path ?? '');
+  const back = String(res.locals.back ?? path);
   res
     .status(status)
     .type('html')
-    .send(shell(ctx.lang, title, content, { ...ctx, path, production }).value);
+    .send(shell(ctx.lang, title, content, { ...ctx, path, back, production }).value);
 }
 
 /** A hidden field carrying the session's CSRF token: every form has one. */

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { cardholders } from '../../domain/customer-view';
 import { conversation } from '../../domain/history';
@@ -19,11 +19,11 @@ const textBody = z.object({ as: z.string().min(1).max(64), text: z.string().trim
  */
 export function phonePage(r: Router, deps: ConsoleDeps): void {
   const anyone = allow(ALL_ROLES, forbidden);
-  r.get('/console/phone', anyone, async (req, res) => {
+  const render = async (res: Response, chosen: unknown) => {
     const ctx = ctxOf(res);
     const { lang } = ctx;
     const people = await cardholders(deps.db);
-    const as = typeof req.query.as === 'string' && people.some((p) => p.external_id === req.query.as) ? req.query.as : people[0]?.external_id;
+    const as = typeof chosen === 'string' && people.some((p) => p.external_id === chosen) ? chosen : people[0]?.external_id;
     const messages = as ? ((await conversation(deps.db, as, 30)) ?? []) : [];
     const who = people.find((p) => p.external_id === as);
     sendPage(
@@ -35,7 +35,7 @@ export function phonePage(r: Router, deps: ConsoleDeps): void {
           <form method="post" action="/console/phone" hx-post="/console/phone" hx-target="#phone" hx-select="#phone" hx-swap="outerHTML" class="stacked">
             ${csrfField(ctx)}
             <label for="as">${t(lang, 'phone.as')}</label>
-            <select id="as" name="as">
+            <select id="as" name="as" hx-get="/console/phone" hx-trigger="change" hx-target="#phone" hx-select="#phone" hx-swap="outerHTML">
               ${people.map((p) => html`<option value="${p.external_id}" ${p.external_id === as ? html`selected` : ''}>${p.name} · ${p.mobile} · ${p.tier}</option>`)}
             </select>
             <div class="screen" aria-live="polite">${who ? html`<p class="screen-title">${who.name} · ${who.mobile}</p>` : ''}${thread(messages, t(lang, 'customer.thread'))}</div>
@@ -47,7 +47,8 @@ export function phonePage(r: Router, deps: ConsoleDeps): void {
           </form>
         </div>`,
     );
-  });
+  };
+  r.get('/console/phone', anyone, (req, res) => render(res, req.query.as));
 
   r.post('/console/phone', anyone, async (req, res) => {
     const body = textBody.safeParse(req.body ?? {});
@@ -55,6 +56,8 @@ export function phonePage(r: Router, deps: ConsoleDeps): void {
     const holder = (await cardholders(deps.db)).find((p) => p.external_id === body.data.as);
     if (!holder) return res.redirect(303, '/console/phone');
     await textAndWait(deps.db, deps.pipeline, deps.kick, { from: holder.mobile, text: body.data.text, to: 'UPLINK' });
+    // htmx swaps the answer in place (no redirect for it to follow); a plain form post gets one.
+    if (req.get('hx-request')) return render(res, holder.external_id);
     res.redirect(303, `/console/phone?as=${encodeURIComponent(holder.external_id)}`);
   });
 }
