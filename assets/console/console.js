@@ -15,6 +15,10 @@
       series: [{}, { label: d.labels.in, stroke: '#1f6feb', width: 2 }, { label: d.labels.out, stroke: '#d4761c', width: 2 }],
       axes: [{}, { size: 40 }],
       scales: { x: { time: true } },
+      // The pages show UTC everywhere; so does the chart's time axis.
+      tzDate: function (ts) {
+        return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
+      },
     };
     charts.push({ el: el, plot: new uPlot(opts, [d.x, d.in, d.out], el) });
   }

@@ -14,7 +14,8 @@ export async function searchCustomers(db: Db, query: string, region: string, lim
     .where('closed_at', 'is', null)
     .where((eb) => {
       const any = [eb('name', 'ilike', `%${q.replace(/[%_\\]/g, '')}%`)];
-      if (/^\d{4}$/.test(digits)) any.push(eb.exists(eb.selectFrom('cards').select('cards.id').whereRef('cards.customer_id', '=', 'customers.id').where('cards.last4', '=', digits)));
+      if (/^\d{4}$/.test(digits))
+        any.push(eb.exists(eb.selectFrom('cards').select('cards.id').whereRef('cards.customer_id', '=', 'customers.id').where('cards.last4', '=', digits)));
       if (/^\d{4,}$/.test(digits)) any.push(eb('mobile', 'like', `%${digits}%`));
       if (e164) any.push(eb('mobile', '=', e164));
       return eb.or(any);

@@ -20,6 +20,10 @@ export async function inboxCounts(db: Db): Promise<{ signups: number; cases: num
 /** Customers' names by external id (for lists that carry only the id). */
 export async function customerNames(db: Db, externalIds: readonly string[]): Promise<Map<string, string>> {
   if (externalIds.length === 0) return new Map();
-  const rows = await db.selectFrom('customers').select(['external_id', 'name']).where('external_id', 'in', [...new Set(externalIds)]).execute();
+  const rows = await db
+    .selectFrom('customers')
+    .select(['external_id', 'name'])
+    .where('external_id', 'in', [...new Set(externalIds)])
+    .execute();
   return new Map(rows.map((r) => [r.external_id, r.name]));
 }

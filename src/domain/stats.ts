@@ -106,5 +106,10 @@ export async function perAgent(db: Db, r: Range) {
               FROM registrations WHERE decided_at >= ${r.from} AND decided_at < ${r.to} AND decided_by IS NOT NULL) x
       JOIN staff s ON s.id = x.staff_id
      GROUP BY s.external_id, s.name ORDER BY handled DESC, s.external_id`.execute(db);
-  return rows.map((x) => ({ staff: x.staff, name: x.name, handled: Number(x.handled), medianMinutes: x.median_minutes === null ? null : Number(x.median_minutes) }));
+  return rows.map((x) => ({
+    staff: x.staff,
+    name: x.name,
+    handled: Number(x.handled),
+    medianMinutes: x.median_minutes === null ? null : Number(x.median_minutes),
+  }));
 }

@@ -30,7 +30,9 @@ export function customerPages(r: Router, deps: ConsoleDeps): void {
         : html`<ul class="results">
             ${found.map(
               (c) =>
-                html`<li><a href="/console/customers/${encodeURIComponent(c.external_id)}">${c.name}</a> <span class="tier tier-${c.tier}">${c.tier}</span> ${c.mobile}</li>`,
+                html`<li>
+                  <a href="/console/customers/${encodeURIComponent(c.external_id)}">${c.name}</a> <span class="tier tier-${c.tier}">${c.tier}</span> ${c.mobile}
+                </li>`,
             )}
           </ul>`;
     sendPage(
@@ -51,7 +53,14 @@ export function customerPages(r: Router, deps: ConsoleDeps): void {
     const { lang } = ctx;
     const id = String(req.params.id).slice(0, 64);
     const view = await customerView(deps.db, id);
-    await audit(deps.db, { actorType: 'staff', actorId: ctx.staff.id, channel: 'console', action: 'customer.read', subject: `customer:${id}`, details: { found: Boolean(view) } });
+    await audit(deps.db, {
+      actorType: 'staff',
+      actorId: ctx.staff.id,
+      channel: 'console',
+      action: 'customer.read',
+      subject: `customer:${id}`,
+      details: { found: Boolean(view) },
+    });
     if (!view) return sendPage(res, ctx, t(lang, 'notfound'), html`<p class="error">${t(lang, 'notfound')}</p>`, 404);
     const { customer: c } = view;
     const now = deps.clock();
@@ -59,9 +68,12 @@ export function customerPages(r: Router, deps: ConsoleDeps): void {
     const profile = html`<section class="card" aria-labelledby="profile-h">
       <h2 id="profile-h">${t(lang, 'customer.profile')}</h2>
       <dl class="facts">
-        <dt>${t(lang, 'customer.mobile')}</dt><dd>${c.mobile}</dd>
-        <dt>${t(lang, 'customer.tier')}</dt><dd><span class="tier tier-${c.tier}">${c.tier}</span></dd>
-        <dt>${t(lang, 'customer.language')}</dt><dd>${c.locale}</dd>
+        <dt>${t(lang, 'customer.mobile')}</dt>
+        <dd>${c.mobile}</dd>
+        <dt>${t(lang, 'customer.tier')}</dt>
+        <dd><span class="tier tier-${c.tier}">${c.tier}</span></dd>
+        <dt>${t(lang, 'customer.language')}</dt>
+        <dd>${c.locale}</dd>
         <dt>${t(lang, 'customer.consent')}</dt>
         <dd>${view.stopped ? t(lang, 'customer.stopped') : c.marketing_consent ? t(lang, 'customer.yes') : t(lang, 'customer.no')}</dd>
       </dl>
@@ -69,31 +81,60 @@ export function customerPages(r: Router, deps: ConsoleDeps): void {
     const cards = html`<section class="card" aria-labelledby="cards-h">
       <h2 id="cards-h">${t(lang, 'customer.cards')}</h2>
       <table>
-        <thead><tr><th scope="col">${t(lang, 'customer.card')}</th><th scope="col">${t(lang, 'customer.product')}</th><th scope="col">${t(lang, 'customer.status')}</th><th scope="col">${t(lang, 'customer.balance')}</th></tr></thead>
-        <tbody>${view.cards.map((k) => html`<tr><td>****${k.last4}</td><td>${k.product}</td><td>${k.status}</td><td>${money(k.balance, k.currency)}</td></tr>`)}</tbody>
+        <thead>
+          <tr>
+            <th scope="col">${t(lang, 'customer.card')}</th>
+            <th scope="col">${t(lang, 'customer.product')}</th>
+            <th scope="col">${t(lang, 'customer.status')}</th>
+            <th scope="col">${t(lang, 'customer.balance')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${view.cards.map(
+            (k) =>
+              html`<tr>
+                <td>****${k.last4}</td>
+                <td>${k.product}</td>
+                <td>${k.status}</td>
+                <td>${money(k.balance, k.currency)}</td>
+              </tr>`,
+          )}
+        </tbody>
       </table>
     </section>`;
     const pending = html`<section class="card" aria-labelledby="pending-h">
       <h2 id="pending-h">${t(lang, 'customer.pending')}</h2>
-      ${view.registrations.length + view.checks.length === 0
-        ? none
-        : html`<ul>
-            ${view.registrations.map((g) => html`<li>${g.code} · ${g.ref} · ${g.status} ${slaBadge(lang, 'registration', c.tier, g.created_at, now)}</li>`)}
-            ${view.checks.map((k) => html`<li>${k.ref} · ${money(k.amount, k.currency)} · ${k.merchant} · ${when(k.created_at)}</li>`)}
-          </ul>`}
+      ${
+        view.registrations.length + view.checks.length === 0
+          ? none
+          : html`<ul>
+              ${view.registrations.map((g) => html`<li>${g.code} · ${g.ref} · ${g.status} ${slaBadge(lang, 'registration', c.tier, g.created_at, now)}</li>`)}
+              ${view.checks.map((k) => html`<li>${k.ref} · ${money(k.amount, k.currency)} · ${k.merchant} · ${when(k.created_at)}</li>`)}
+            </ul>`
+      }
     </section>`;
     const cases = html`<section class="card" aria-labelledby="cases-h">
       <h2 id="cases-h">${t(lang, 'customer.cases')}</h2>
-      ${view.cases.length === 0
-        ? none
-        : html`<ul>
-            ${view.cases.map((k) => html`<li>${k.ref} · ${k.kind} · ${k.status} · ${k.summary}${k.outcome ? html` → ${k.outcome}` : ''}</li>`)}
-          </ul>`}
+      ${
+        view.cases.length === 0
+          ? none
+          : html`<ul>
+              ${view.cases.map((k) => html`<li>${k.ref} · ${k.kind} · ${k.status} · ${k.summary}${k.outcome ? html` → ${k.outcome}` : ''}</li>`)}
+            </ul>`
+      }
     </section>`;
     const talk = html`<section class="card phone" aria-labelledby="thread-h">
       <h2 id="thread-h">${t(lang, 'customer.thread')}</h2>
       ${view.thread.length === 0 ? none : thread(view.thread, t(lang, 'customer.thread'))}
     </section>`;
-    sendPage(res, ctx, c.name, html`<div class="columns"><div>${profile}${cards}${pending}${cases}</div><div>${talk}</div></div>`);
+    sendPage(
+      res,
+      ctx,
+      c.name,
+      html`<div class="columns">
+        <div>${profile}${cards}${pending}${cases}</div>
+        <div>${talk}</div>
+      </div>`,
+    );
   });
 }

@@ -13,11 +13,12 @@ function bars(rows: { label: string; value: number; text?: string; tone?: string
   const max = Math.max(1, ...rows.map((r) => r.value));
   return html`<ul class="bars" aria-label="${label}">
     ${rows.map(
-      (r) => html`<li>
-        <span class="bar-label">${r.label}</span>
-        <span class="bar-track"><span class="bar ${r.tone ?? ''}" style="width:${Math.round((r.value / max) * 100)}%"></span></span>
-        <span class="bar-value">${r.text ?? r.value}</span>
-      </li>`,
+      (r) =>
+        html`<li>
+          <span class="bar-label">${r.label}</span>
+          <span class="bar-track"><span class="bar ${r.tone ?? ''}" style="width:${Math.round((r.value / max) * 100)}%"></span></span>
+          <span class="bar-value">${r.text ?? r.value}</span>
+        </li>`,
     )}
   </ul>`;
 }
@@ -63,45 +64,70 @@ export function dashboardPage(r: Router, deps: ConsoleDeps): void {
       <div class="grid">
         <section class="card wide" aria-labelledby="h-hourly">
           <h2 id="h-hourly">${t(lang, 'dash.perHour')}</h2>
-          <div class="chart" data-chart="chart-hourly" role="img" aria-label="${t(lang, 'dash.perHour')}: ${t(lang, 'dash.in')} ${series.in.reduce((a, b) => a + b, 0)}, ${t(lang, 'dash.out')} ${series.out.reduce((a, b) => a + b, 0)}"></div>
-          <script type="application/json" id="chart-hourly">${raw(JSON.stringify(series).replace(/</g, '\\u003c'))}</script>
+          <div
+            class="chart"
+            data-chart="chart-hourly"
+            role="img"
+            aria-label="${t(lang, 'dash.perHour')}: ${t(lang, 'dash.in')} ${series.in.reduce((a, b) => a + b, 0)}, ${t(lang, 'dash.out')} ${series.out.reduce((a, b) => a + b, 0)}"
+          ></div>
+          <script type="application/json" id="chart-hourly">
+            ${raw(JSON.stringify(series).replace(/</g, '\\u003c'))}
+          </script>
         </section>
         <section class="card" aria-labelledby="h-cmd">
           <h2 id="h-cmd">${t(lang, 'dash.byCommand')}</h2>
-          ${commands.length === 0 ? none : bars(commands.map((c) => ({ label: c.command, value: c.count })), t(lang, 'dash.byCommand'))}
+          ${
+            commands.length === 0
+              ? none
+              : bars(
+                  commands.map((c) => ({ label: c.command, value: c.count })),
+                  t(lang, 'dash.byCommand'),
+                )
+          }
         </section>
         <section class="card" aria-labelledby="h-lat">
           <h2 id="h-lat">${t(lang, 'dash.latency')}</h2>
-          <p class="big"><span>${t(lang, 'dash.p50')} <strong>${ms(latency.p50)}</strong></span> <span>${t(lang, 'dash.p95')} <strong>${ms(latency.p95)}</strong></span></p>
+          <p class="big">
+            <span>${t(lang, 'dash.p50')} <strong>${ms(latency.p50)}</strong></span> <span>${t(lang, 'dash.p95')} <strong>${ms(latency.p95)}</strong></span>
+          </p>
           <p class="hint">${latency.replies} ${t(lang, 'dash.replies')}</p>
         </section>
         <section class="card" aria-labelledby="h-route">
           <h2 id="h-route">${t(lang, 'dash.delivery')}</h2>
-          ${routes.length === 0
-            ? none
-            : bars(
-                routes.map((x) => {
-                  const settled = x.delivered + x.failed;
-                  const rate = settled === 0 ? 0 : x.delivered / settled;
-                  return {
-                    label: x.route,
-                    value: rate * 100,
-                    tone: rate >= 0.95 ? 'good' : 'warn',
-                    text: `${settled === 0 ? '–' : `${(rate * 100).toFixed(1)}%`} (${t(lang, 'dash.delivered')} ${x.delivered}, ${t(lang, 'dash.failed')} ${x.failed}, ${t(lang, 'dash.sent')} ${x.sent})`,
-                  };
-                }),
-                t(lang, 'dash.delivery'),
-              )}
+          ${
+            routes.length === 0
+              ? none
+              : bars(
+                  routes.map((x) => {
+                    const settled = x.delivered + x.failed;
+                    const rate = settled === 0 ? 0 : x.delivered / settled;
+                    return {
+                      label: x.route,
+                      value: rate * 100,
+                      tone: rate >= 0.95 ? 'good' : 'warn',
+                      text: `${settled === 0 ? '–' : `${(rate * 100).toFixed(1)}%`} (${t(lang, 'dash.delivered')} ${x.delivered}, ${t(lang, 'dash.failed')} ${x.failed}, ${t(lang, 'dash.sent')} ${x.sent})`,
+                    };
+                  }),
+                  t(lang, 'dash.delivery'),
+                )
+          }
         </section>
         <section class="card" aria-labelledby="h-queue">
           <h2 id="h-queue">${t(lang, 'dash.queue')}</h2>
-          ${bars(Object.entries(queue).map(([label, value]) => ({ label, value })), t(lang, 'dash.queue'))}
+          ${bars(
+            Object.entries(queue).map(([label, value]) => ({ label, value })),
+            t(lang, 'dash.queue'),
+          )}
         </section>
         <section class="card" aria-labelledby="h-binds">
           <h2 id="h-binds">${t(lang, 'dash.binds')}</h2>
-          ${binds.length === 0
-            ? html`<p class="hint">${t(lang, 'dash.nobinds')}</p>`
-            : html`<ul class="binds">${binds.map((b) => html`<li class="${b.up ? 'up' : 'down'}">${b.name}: ${b.up ? t(lang, 'dash.up') : t(lang, 'dash.down')}</li>`)}</ul>`}
+          ${
+            binds.length === 0
+              ? html`<p class="hint">${t(lang, 'dash.nobinds')}</p>`
+              : html`<ul class="binds">
+                  ${binds.map((b) => html`<li class="${b.up ? 'up' : 'down'}">${b.name}: ${b.up ? t(lang, 'dash.up') : t(lang, 'dash.down')}</li>`)}
+                </ul>`
+          }
         </section>
         <section class="card" aria-labelledby="h-sla">
           <h2 id="h-sla">${t(lang, 'dash.sla')}</h2>
@@ -112,13 +138,33 @@ export function dashboardPage(r: Router, deps: ConsoleDeps): void {
         </section>
         <section class="card wide" aria-labelledby="h-agents">
           <h2 id="h-agents">${t(lang, 'dash.agents')}</h2>
-          ${agents.length === 0
-            ? none
-            : html`${bars(agents.map((a) => ({ label: `${a.name} (${a.staff})`, value: a.handled })), t(lang, 'dash.handled'))}
-                <table>
-                  <thead><tr><th scope="col">${t(lang, 'dash.agent')}</th><th scope="col">${t(lang, 'dash.handled')}</th><th scope="col">${t(lang, 'dash.median')}</th></tr></thead>
-                  <tbody>${agents.map((a) => html`<tr><td>${a.name} (${a.staff})</td><td>${a.handled}</td><td>${a.medianMinutes === null ? '–' : duration(a.medianMinutes)}</td></tr>`)}</tbody>
-                </table>`}
+          ${
+            agents.length === 0
+              ? none
+              : html`${bars(
+                    agents.map((a) => ({ label: `${a.name} (${a.staff})`, value: a.handled })),
+                    t(lang, 'dash.handled'),
+                  )}
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">${t(lang, 'dash.agent')}</th>
+                        <th scope="col">${t(lang, 'dash.handled')}</th>
+                        <th scope="col">${t(lang, 'dash.median')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${agents.map(
+                        (a) =>
+                          html`<tr>
+                            <td>${a.name} (${a.staff})</td>
+                            <td>${a.handled}</td>
+                            <td>${a.medianMinutes === null ? '–' : duration(a.medianMinutes)}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>`
+          }
         </section>
       </div>`;
     sendPage(res, ctx, t(lang, 'dash.title'), content);

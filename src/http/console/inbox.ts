@@ -22,8 +22,6 @@ export function slaBadge(lang: UiLang, item: SlaItem, tier: Tier, since: Date, n
   return html`<span class="sla sla-${c.state}" title="${c.due.toISOString()}">${t(lang, `sla.${c.state}`, { time: duration(c.minutesLeft) })}</span>`;
 }
 
-
-
 /** The flash line after an action (from the redirect's query; only known outcomes are shown). */
 function flash(lang: UiLang, q: Request['query']): Html {
   const ref = typeof q.ref === 'string' && refParam.safeParse(q.ref).success ? q.ref : undefined;
@@ -53,61 +51,82 @@ async function inboxContent(deps: ConsoleDeps, ctx: ConsoleCtx, req: Request): P
   const customer = (id: string, name: string | undefined) => html`<a href="/console/customers/${encodeURIComponent(id)}">${name ?? id}</a>`;
   const tier = (x: Tier) => html`<span class="tier tier-${x}">${x}</span>`;
   const signupRows = signups.map(
-    (r) => html`<tr data-ref="${r.ref}">
-      <td data-label="${t(lang, 'inbox.ref')}">${r.ref}</td>
-      <td data-label="${t(lang, 'inbox.customer')}">${customer(r.customer, r.name)} ${tier(r.tier)}</td>
-      <td data-label="${t(lang, 'inbox.event')}">${r.event}</td>
-      <td data-label="${t(lang, 'inbox.waiting')}">${when(r.created_at)}</td>
-      <td data-label="${t(lang, 'inbox.sla')}">${slaBadge(lang, 'registration', r.tier, r.created_at, now)}</td>
-      <td data-label="${t(lang, 'inbox.actions')}" class="actions">
-        <form method="post" action="/console/inbox/registrations/${r.ref}/confirm">
-          ${csrf}<button type="submit" class="primary">${t(lang, 'inbox.confirm')} ${r.ref}</button>
-        </form>
-        <form method="post" action="/console/inbox/registrations/${r.ref}/decline">
-          ${csrf}<label for="reason-${r.ref}" class="visually-hidden">${t(lang, 'inbox.reason', { ref: r.ref })}</label>
-          <input id="reason-${r.ref}" name="reason" maxlength="200" placeholder="${t(lang, 'inbox.reason', { ref: r.ref })}" />
-          <button type="submit">${t(lang, 'inbox.decline')}</button>
-        </form>
-      </td>
-    </tr>`,
+    (r) =>
+      html`<tr data-ref="${r.ref}">
+        <td data-label="${t(lang, 'inbox.ref')}">${r.ref}</td>
+        <td data-label="${t(lang, 'inbox.customer')}">${customer(r.customer, r.name)} ${tier(r.tier)}</td>
+        <td data-label="${t(lang, 'inbox.event')}">${r.event}</td>
+        <td data-label="${t(lang, 'inbox.waiting')}">${when(r.created_at)}</td>
+        <td data-label="${t(lang, 'inbox.sla')}">${slaBadge(lang, 'registration', r.tier, r.created_at, now)}</td>
+        <td data-label="${t(lang, 'inbox.actions')}" class="actions">
+          <form method="post" action="/console/inbox/registrations/${r.ref}/confirm">
+            ${csrf}<button type="submit" class="primary">${t(lang, 'inbox.confirm')} ${r.ref}</button>
+          </form>
+          <form method="post" action="/console/inbox/registrations/${r.ref}/decline">
+            ${csrf}<label for="reason-${r.ref}" class="visually-hidden">${t(lang, 'inbox.reason', { ref: r.ref })}</label>
+            <input id="reason-${r.ref}" name="reason" maxlength="200" placeholder="${t(lang, 'inbox.reason', { ref: r.ref })}" />
+            <button type="submit">${t(lang, 'inbox.decline')}</button>
+          </form>
+        </td>
+      </tr>`,
   );
   const caseRows = cases.map(
-    (c) => html`<tr data-ref="${c.ref}">
-      <td data-label="${t(lang, 'inbox.ref')}">${c.ref}</td>
-      <td data-label="${t(lang, 'inbox.customer')}">${customer(c.customer, names.get(c.customer))} ${tier(c.tier)}</td>
-      <td data-label="${t(lang, 'inbox.summary')}"><strong>${c.kind}</strong> ${c.summary}
-        ${c.assignedTo ? html`<br /><em>${t(lang, 'inbox.assigned', { who: c.assignedTo })}</em>` : ''}</td>
-      <td data-label="${t(lang, 'inbox.waiting')}">${when(c.created_at)}</td>
-      <td data-label="${t(lang, 'inbox.sla')}">${slaBadge(lang, c.kind, c.tier, c.created_at, now, c.due_at)}</td>
-      <td data-label="${t(lang, 'inbox.actions')}" class="actions">
-        ${c.status === 'open'
-          ? html`<form method="post" action="/console/inbox/cases/${c.ref}/claim">${csrf}<button type="submit">${t(lang, 'inbox.claim')} ${c.ref}</button></form>`
-          : ''}
-        <form method="post" action="/console/inbox/cases/${c.ref}/notes">
-          ${csrf}<label for="note-${c.ref}" class="visually-hidden">${t(lang, 'inbox.note', { ref: c.ref })}</label>
-          <input id="note-${c.ref}" name="note" maxlength="2000" required placeholder="${t(lang, 'inbox.note', { ref: c.ref })}" />
-          <button type="submit">${t(lang, 'inbox.addNote')}</button>
-        </form>
-        <form method="post" action="/console/inbox/cases/${c.ref}/resolve">
-          ${csrf}<label for="outcome-${c.ref}" class="visually-hidden">${t(lang, 'inbox.outcome', { ref: c.ref })}</label>
-          <input id="outcome-${c.ref}" name="outcome" maxlength="500" required placeholder="${t(lang, 'inbox.outcome', { ref: c.ref })}" />
-          <button type="submit">${t(lang, 'inbox.resolve')}</button>
-        </form>
-      </td>
-    </tr>`,
+    (c) =>
+      html`<tr data-ref="${c.ref}">
+        <td data-label="${t(lang, 'inbox.ref')}">${c.ref}</td>
+        <td data-label="${t(lang, 'inbox.customer')}">${customer(c.customer, names.get(c.customer))} ${tier(c.tier)}</td>
+        <td data-label="${t(lang, 'inbox.summary')}">
+          <strong>${c.kind}</strong> ${c.summary} ${c.assignedTo ? html`<br /><em>${t(lang, 'inbox.assigned', { who: c.assignedTo })}</em>` : ''}
+        </td>
+        <td data-label="${t(lang, 'inbox.waiting')}">${when(c.created_at)}</td>
+        <td data-label="${t(lang, 'inbox.sla')}">${slaBadge(lang, c.kind, c.tier, c.created_at, now, c.due_at)}</td>
+        <td data-label="${t(lang, 'inbox.actions')}" class="actions">
+          ${
+            c.status === 'open'
+              ? html`<form method="post" action="/console/inbox/cases/${c.ref}/claim">
+                  ${csrf}<button type="submit">${t(lang, 'inbox.claim')} ${c.ref}</button>
+                </form>`
+              : ''
+          }
+          <form method="post" action="/console/inbox/cases/${c.ref}/notes">
+            ${csrf}<label for="note-${c.ref}" class="visually-hidden">${t(lang, 'inbox.note', { ref: c.ref })}</label>
+            <input id="note-${c.ref}" name="note" maxlength="2000" required placeholder="${t(lang, 'inbox.note', { ref: c.ref })}" />
+            <button type="submit">${t(lang, 'inbox.addNote')}</button>
+          </form>
+          <form method="post" action="/console/inbox/cases/${c.ref}/resolve">
+            ${csrf}<label for="outcome-${c.ref}" class="visually-hidden">${t(lang, 'inbox.outcome', { ref: c.ref })}</label>
+            <input id="outcome-${c.ref}" name="outcome" maxlength="500" required placeholder="${t(lang, 'inbox.outcome', { ref: c.ref })}" />
+            <button type="submit">${t(lang, 'inbox.resolve')}</button>
+          </form>
+        </td>
+      </tr>`,
   );
   const table = (caption: string, head: string[], rows: Html[], id: string) =>
     html`<section aria-labelledby="${id}-h">
       <h2 id="${id}-h">${caption} <span class="count">${rows.length}</span></h2>
-      ${rows.length === 0
-        ? html`<p class="empty">${t(lang, 'inbox.none')}</p>`
-        : html`<table class="stack" id="${id}">
-            <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-            <tbody>${rows}</tbody>
-          </table>`}
+      ${
+        rows.length === 0
+          ? html`<p class="empty">${t(lang, 'inbox.none')}</p>`
+          : html`<table class="stack" id="${id}">
+              <thead>
+                <tr>
+                  ${head.map((h) => html`<th scope="col">${h}</th>`)}
+                </tr>
+              </thead>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>`
+      }
     </section>`;
-  const cols = (k3: 'inbox.event' | 'inbox.summary') =>
-    [t(lang, 'inbox.ref'), t(lang, 'inbox.customer'), t(lang, k3), t(lang, 'inbox.waiting'), t(lang, 'inbox.sla'), t(lang, 'inbox.actions')];
+  const cols = (k3: 'inbox.event' | 'inbox.summary') => [
+    t(lang, 'inbox.ref'),
+    t(lang, 'inbox.customer'),
+    t(lang, k3),
+    t(lang, 'inbox.waiting'),
+    t(lang, 'inbox.sla'),
+    t(lang, 'inbox.actions'),
+  ];
   return html`${flash(lang, req.query)} ${table(t(lang, 'inbox.signups'), cols('inbox.event'), signupRows, 'signups')}
   ${table(t(lang, 'inbox.cases'), cols('inbox.summary'), caseRows, 'cases')}`;
 }
@@ -132,9 +151,7 @@ export function inboxPages(r: Router, deps: ConsoleDeps): void {
   r.get('/console/inbox/counts', agents, async (_req, res) => {
     const { lang } = ctxOf(res);
     const n = await inboxCounts(deps.db);
-    res
-      .type('html')
-      .send(html`<span aria-hidden="true">${n.signups + n.cases}</span><span class="visually-hidden">${t(lang, 'inbox.counts', n)}</span>`.value);
+    res.type('html').send(html`<span aria-hidden="true">${n.signups + n.cases}</span><span class="visually-hidden">${t(lang, 'inbox.counts', n)}</span>`.value);
   });
 
   for (const action of ['confirm', 'decline'] as const) {

@@ -79,7 +79,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
       <p id="token-help" class="hint">${t(lang, 'signin.help')}</p>
       <button type="submit">${t(lang, 'signin.submit')}</button>
     </form>`;
-    res.status(status).type('html').send(shell(lang, t(lang, 'signin.title'), body).value);
+    res
+      .status(status)
+      .type('html')
+      .send(shell(lang, t(lang, 'signin.title'), body).value);
   };
 
   r.get('/console/signin', (req, res) => signInPage(req, res, 200, req.query.expired ? t(langOf(req), 'signin.expired') : undefined));
@@ -149,4 +152,3 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   staffPages(r, deps);
   return r;
 }
-

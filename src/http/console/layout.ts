@@ -50,9 +50,11 @@ export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleC
               (e) =>
                 html`<li>
                   <a href="${e.path}" ${ctx.path.startsWith(e.path) ? html`aria-current="page"` : ''}>${t(lang, e.key)}</a>
-                  ${e.path === '/console/inbox'
-                    ? html`<span class="badge" id="inbox-count" hx-get="/console/inbox/counts" hx-trigger="load, every 5s" aria-live="polite"></span>`
-                    : ''}
+                  ${
+                    e.path === '/console/inbox'
+                      ? html`<span class="badge" id="inbox-count" hx-get="/console/inbox/counts" hx-trigger="load, every 5s" aria-live="polite"></span>`
+                      : ''
+                  }
                 </li>`,
             )}
           </ul>
@@ -65,7 +67,10 @@ export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleC
             <label for="lang-select">${t(lang, 'lang.label')}</label>
             <select id="lang-select" name="locale">
               ${(['en', 'zh-CN', 'zh-HK'] as const).map(
-                (l) => html`<option value="${l}" ${ctx.staff.locale === l ? html`selected` : ''}>${{ en: 'English', 'zh-CN': '简体中文', 'zh-HK': '繁體中文' }[l]}</option>`,
+                (l) =>
+                  html`<option value="${l}" ${ctx.staff.locale === l ? html`selected` : ''}>
+                    ${{ en: 'English', 'zh-CN': '简体中文', 'zh-HK': '繁體中文' }[l]}
+                  </option>`,
               )}
             </select>
             <button type="submit">${t(lang, 'lang.submit')}</button>

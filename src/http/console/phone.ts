@@ -38,7 +38,9 @@ export function phonePage(r: Router, deps: ConsoleDeps): void {
             <select id="as" name="as" hx-get="/console/phone" hx-trigger="change" hx-target="#phone" hx-select="#phone" hx-swap="outerHTML">
               ${people.map((p) => html`<option value="${p.external_id}" ${p.external_id === as ? html`selected` : ''}>${p.name} · ${p.mobile} · ${p.tier}</option>`)}
             </select>
-            <div class="screen" aria-live="polite">${who ? html`<p class="screen-title">${who.name} · ${who.mobile}</p>` : ''}${thread(messages, t(lang, 'customer.thread'))}</div>
+            <div class="screen" aria-live="polite">
+              ${who ? html`<p class="screen-title">${who.name} · ${who.mobile}</p>` : ''}${thread(messages, t(lang, 'customer.thread'))}
+            </div>
             <label for="text">${t(lang, 'phone.text')}</label>
             <div class="compose">
               <input id="text" name="text" maxlength="1600" required autocomplete="off" autofocus />

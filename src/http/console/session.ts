@@ -18,9 +18,8 @@ export function parseCookies(header: string | undefined): Record<string, string>
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq < 1) continue;
-    const name = part.slice(0, eq).trim();
-    if (!(name in out)) out[name] = part.slice(eq + 1).trim();
+    const name = part.slice(0, Math.max(0, eq)).trim();
+    if (name && !(name in out)) out[name] = part.slice(eq + 1).trim();
   }
   return out;
 }

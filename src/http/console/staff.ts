@@ -36,30 +36,43 @@ export function staffPages(r: Router, deps: ConsoleDeps): void {
     ]);
     const csrf = csrfField(ctx);
     const rows = staff.map(
-      (s) => html`<tr>
-        <td data-label="${t(lang, 'staff.id')}">${s.external_id}</td>
-        <td data-label="${t(lang, 'staff.name')}">${s.name}</td>
-        <td data-label="${t(lang, 'staff.role')}">${t(lang, `role.${s.role}`)}</td>
-        <td data-label="${t(lang, 'staff.active')}">${s.active ? '✓' : '✗'}</td>
-        <td data-label="${t(lang, 'staff.lastUsed')}">${s.last_used_at ? when(s.last_used_at) : '–'}</td>
-        <td class="actions">
-          ${s.active
-            ? html`<form method="post" action="/console/staff/${encodeURIComponent(s.external_id)}/rotate">${csrf}<button type="submit">${t(lang, 'staff.rotate')} ${s.external_id}</button></form>
-                <form method="post" action="/console/staff/${encodeURIComponent(s.external_id)}/disable">${csrf}<button type="submit" class="danger">${t(lang, 'staff.disable')} ${s.external_id}</button></form>`
-            : ''}
-        </td>
-      </tr>`,
+      (s) =>
+        html`<tr>
+          <td data-label="${t(lang, 'staff.id')}">${s.external_id}</td>
+          <td data-label="${t(lang, 'staff.name')}">${s.name}</td>
+          <td data-label="${t(lang, 'staff.role')}">${t(lang, `role.${s.role}`)}</td>
+          <td data-label="${t(lang, 'staff.active')}">${s.active ? '✓' : '✗'}</td>
+          <td data-label="${t(lang, 'staff.lastUsed')}">${s.last_used_at ? when(s.last_used_at) : '–'}</td>
+          <td class="actions">
+            ${
+              s.active
+                ? html`<form method="post" action="/console/staff/${encodeURIComponent(s.external_id)}/rotate">
+                      ${csrf}<button type="submit">${t(lang, 'staff.rotate')} ${s.external_id}</button>
+                    </form>
+                    <form method="post" action="/console/staff/${encodeURIComponent(s.external_id)}/disable">
+                      ${csrf}<button type="submit" class="danger">${t(lang, 'staff.disable')} ${s.external_id}</button>
+                    </form>`
+                : ''
+            }
+          </td>
+        </tr>`,
     );
     const add = html`<form method="post" action="/console/staff" class="card stacked" aria-labelledby="add-h">
       <h2 id="add-h">${t(lang, 'staff.add')}</h2>
       ${csrf}
-      <label for="s-id">${t(lang, 'staff.id')}</label><input id="s-id" name="id" required maxlength="64" />
-      <label for="s-name">${t(lang, 'staff.name')}</label><input id="s-name" name="name" required maxlength="200" />
+      <label for="s-id">${t(lang, 'staff.id')}</label><input id="s-id" name="id" required maxlength="64" /> <label for="s-name">${t(lang, 'staff.name')}</label
+      ><input id="s-name" name="name" required maxlength="200" />
       <label for="s-role">${t(lang, 'staff.role')}</label>
-      <select id="s-role" name="role">${ROLES.map((x) => html`<option value="${x}">${t(lang, `role.${x}`)}</option>`)}</select>
+      <select id="s-role" name="role">
+        ${ROLES.map((x) => html`<option value="${x}">${t(lang, `role.${x}`)}</option>`)}
+      </select>
       <label for="s-mobile">${t(lang, 'staff.mobile')}</label><input id="s-mobile" name="mobile" type="tel" maxlength="32" />
       <label for="s-locale">${t(lang, 'staff.locale')}</label>
-      <select id="s-locale" name="locale"><option value="zh-CN">简体中文</option><option value="zh-HK">繁體中文</option><option value="en">English</option></select>
+      <select id="s-locale" name="locale">
+        <option value="zh-CN">简体中文</option>
+        <option value="zh-HK">繁體中文</option>
+        <option value="en">English</option>
+      </select>
       <button type="submit" class="primary">${t(lang, 'staff.add')}</button>
     </form>`;
     const trail = html`<section class="card" aria-labelledby="audit-h">
@@ -70,16 +83,27 @@ export function staffPages(r: Router, deps: ConsoleDeps): void {
         <button type="submit">${t(lang, 'staff.filter')}</button>
       </form>
       <table class="stack">
-        <thead><tr><th scope="col">${t(lang, 'audit.at')}</th><th scope="col">${t(lang, 'audit.actor')}</th><th scope="col">${t(lang, 'audit.action')}</th><th scope="col">${t(lang, 'audit.subject')}</th><th scope="col">${t(lang, 'audit.channel')}</th></tr></thead>
-        <tbody>${entries.map(
-          (e) => html`<tr>
-            <td data-label="${t(lang, 'audit.at')}">${when(e.at)}</td>
-            <td data-label="${t(lang, 'audit.actor')}">${e.actor_type}:${e.actor_id ?? ''}</td>
-            <td data-label="${t(lang, 'audit.action')}">${e.action}</td>
-            <td data-label="${t(lang, 'audit.subject')}">${e.subject ?? ''}</td>
-            <td data-label="${t(lang, 'audit.channel')}">${e.channel}</td>
-          </tr>`,
-        )}</tbody>
+        <thead>
+          <tr>
+            <th scope="col">${t(lang, 'audit.at')}</th>
+            <th scope="col">${t(lang, 'audit.actor')}</th>
+            <th scope="col">${t(lang, 'audit.action')}</th>
+            <th scope="col">${t(lang, 'audit.subject')}</th>
+            <th scope="col">${t(lang, 'audit.channel')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${entries.map(
+            (e) =>
+              html`<tr>
+                <td data-label="${t(lang, 'audit.at')}">${when(e.at)}</td>
+                <td data-label="${t(lang, 'audit.actor')}">${e.actor_type}:${e.actor_id ?? ''}</td>
+                <td data-label="${t(lang, 'audit.action')}">${e.action}</td>
+                <td data-label="${t(lang, 'audit.subject')}">${e.subject ?? ''}</td>
+                <td data-label="${t(lang, 'audit.channel')}">${e.channel}</td>
+              </tr>`,
+          )}
+        </tbody>
       </table>
     </section>`;
     sendPage(
@@ -88,15 +112,29 @@ export function staffPages(r: Router, deps: ConsoleDeps): void {
       t(lang, 'staff.title'),
       html`${notice ?? ''}
         <table class="stack" id="staff-list">
-          <thead><tr><th scope="col">${t(lang, 'staff.id')}</th><th scope="col">${t(lang, 'staff.name')}</th><th scope="col">${t(lang, 'staff.role')}</th><th scope="col">${t(lang, 'staff.active')}</th><th scope="col">${t(lang, 'staff.lastUsed')}</th><th scope="col"></th></tr></thead>
-          <tbody>${rows}</tbody>
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'staff.id')}</th>
+              <th scope="col">${t(lang, 'staff.name')}</th>
+              <th scope="col">${t(lang, 'staff.role')}</th>
+              <th scope="col">${t(lang, 'staff.active')}</th>
+              <th scope="col">${t(lang, 'staff.lastUsed')}</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows}
+          </tbody>
         </table>
         <div class="columns">${add}${trail}</div>`,
       status,
     );
   };
   const tokenNotice = (res: Response, id: string, token: string) =>
-    html`<div class="flash ok" role="status"><p>${t(ctxOf(res).lang, 'staff.token', { id })}</p><p><code class="token" id="new-token">${token}</code></p></div>`;
+    html`<div class="flash ok" role="status">
+      <p>${t(ctxOf(res).lang, 'staff.token', { id })}</p>
+      <p><code class="token" id="new-token">${token}</code></p>
+    </div>`;
   const audited = (res: Response, action: string, id: string) =>
     audit(deps.db, { actorType: 'staff', actorId: ctxOf(res).staff.id, channel: 'console', action, subject: `staff:${id}` });
 
@@ -117,7 +155,11 @@ export function staffPages(r: Router, deps: ConsoleDeps): void {
       mobile = m.e164;
     }
     try {
-      const { staff, token } = await addStaff(deps.db, { externalId: body.data.id, name: body.data.name, role: body.data.role, mobile, locale: body.data.locale }, deps.clock());
+      const { staff, token } = await addStaff(
+        deps.db,
+        { externalId: body.data.id, name: body.data.name, role: body.data.role, mobile, locale: body.data.locale },
+        deps.clock(),
+      );
       await closeSessionsOf(deps.db, staff.id); // re-adding an id is a new token: old sessions end
       await audited(res, 'staff.add', staff.external_id);
       await page(res, {}, tokenNotice(res, staff.external_id, token));

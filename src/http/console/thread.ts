@@ -18,13 +18,14 @@ export function thread(messages: readonly ThreadMessage[], label: string): Html 
   const ordered = [...messages].reverse();
   return html`<ol class="thread" aria-label="${label}">
     ${ordered.map(
-      (m) => html`<li class="bubble ${m.direction}">
-        <p class="text">${m.text}</p>
-        <p class="meta">
-          <time datetime="${new Date(m.at).toISOString()}">${when(new Date(m.at))}</time>
-          ${m.direction === 'out' ? html`<span class="status status-${m.status}">${m.status}</span>` : html`<span class="cmd">${m.detail ?? ''}</span>`}
-        </p>
-      </li>`,
+      (m) =>
+        html`<li class="bubble ${m.direction}">
+          <p class="text">${m.text}</p>
+          <p class="meta">
+            <time datetime="${new Date(m.at).toISOString()}">${when(new Date(m.at))}</time>
+            ${m.direction === 'out' ? html`<span class="status status-${m.status}">${m.status}</span>` : html`<span class="cmd">${m.detail ?? ''}</span>`}
+          </p>
+        </li>`,
     )}
   </ol>`;
 }

@@ -98,7 +98,9 @@ run('staff console in Chromium', () => {
     await page.evaluate(() => ((globalThis as any).sameDocument = true));
     const before = Number(await badge.textContent());
     await join('+85291234567'); // 陳美玲, gold
-    await page.waitForFunction((n) => Number((globalThis as any).document.querySelector('#inbox-count [aria-hidden]')?.textContent) === n, before + 1, { timeout: 20_000 });
+    await page.waitForFunction((n) => Number((globalThis as any).document.querySelector('#inbox-count [aria-hidden]')?.textContent) === n, before + 1, {
+      timeout: 20_000,
+    });
     expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true); // no reload happened
   });
 
@@ -146,7 +148,12 @@ run('staff console in Chromium', () => {
     const page = await signedIn('agent');
     const statuses = await page.evaluate(async (r) => {
       const send = (body: string) =>
-        fetch(`/console/inbox/registrations/${r}/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+        fetch(`/console/inbox/registrations/${r}/confirm`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+          redirect: 'manual',
+        });
       return [(await send('')).status, (await send('_csrf=forged-token-value')).status];
     }, target);
     expect(statuses).toEqual([403, 403]);
@@ -212,6 +219,19 @@ run('staff console in Chromium', () => {
   });
 
   it('saves a screenshot of each page at 1280 and 390 px', async () => {
+    // An hour or two of traffic, minutes apart, so the pages show what a working day looks like.
+    for (const [from, text] of [
+      ['+16465550123', 'PTS'],
+      ['13800138000', '余额'],
+      ['+85291234567', '賬單'],
+      ['+16465550123', 'CLOSE'],
+      ['13900139000', 'HELP'],
+      ['+16465550123', "what's my balance?"],
+      ['13800138000', 'BILL'],
+    ]) {
+      t.clock.advance(9 * 60_000);
+      await t.sms(from, text);
+    }
     const signin = await (await browser.newContext()).newPage();
     const files = await screenshots(await (async () => (await signin.goto(`${base}/console/signin`), signin))(), 'signin');
     const admin = await signedIn('admin');
