@@ -10,7 +10,7 @@
     var d = JSON.parse(source.textContent);
     el.innerHTML = '';
     var opts = {
-      width: Math.max(260, el.clientWidth),
+      width: Math.max(260, el.parentElement.clientWidth - 32),
       height: 220,
       series: [{}, { label: d.labels.in, stroke: '#1f6feb', width: 2 }, { label: d.labels.out, stroke: '#d4761c', width: 2 }],
       axes: [{}, { size: 40 }],
@@ -23,9 +23,16 @@
     charts.push({ el: el, plot: new uPlot(opts, [d.x, d.in, d.out], el) });
   }
 
+  // A conversation opens at its newest message, as a phone's does.
+  function scrollThreads(root) {
+    var threads = root.querySelectorAll('.thread');
+    for (var i = 0; i < threads.length; i++) threads[i].scrollTop = threads[i].scrollHeight;
+  }
+
   function init(root) {
-    var els = (root || document).querySelectorAll('[data-chart]');
+    var els = root.querySelectorAll('[data-chart]');
     for (var i = 0; i < els.length; i++) draw(els[i]);
+    scrollThreads(root);
   }
 
   var resizing;
@@ -33,12 +40,15 @@
     clearTimeout(resizing);
     resizing = setTimeout(function () {
       charts.forEach(function (c) {
-        c.plot.setSize({ width: Math.max(260, c.el.clientWidth), height: 220 });
+        c.plot.setSize({ width: Math.max(260, c.el.parentElement.clientWidth - 32), height: 220 });
       });
     }, 150);
   });
 
   document.addEventListener('DOMContentLoaded', function () {
     init(document);
+  });
+  document.addEventListener('htmx:afterSwap', function () {
+    scrollThreads(document);
   });
 })();

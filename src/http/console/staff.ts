@@ -32,7 +32,7 @@ export function staffPages(r: Router, deps: ConsoleDeps): void {
     const { lang } = ctx;
     const [staff, entries] = await Promise.all([
       listStaff(deps.db),
-      searchAudit(deps.db, { actor: q.actor || undefined, action: q.action || undefined, limit: 100 }),
+      searchAudit(deps.db, { actor: q.actor || undefined, action: q.action || undefined, limit: 50 }),
     ]);
     const csrf = csrfField(ctx);
     const rows = staff.map(
@@ -126,7 +126,7 @@ export function staffPages(r: Router, deps: ConsoleDeps): void {
             ${rows}
           </tbody>
         </table>
-        <div class="columns">${add}${trail}</div>`,
+        <div class="stack-sections">${add}${trail}</div>`,
       status,
     );
   };
