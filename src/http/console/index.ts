@@ -7,7 +7,7 @@ import type { InboundPipeline } from '../../core/inbound/pipeline';
 import type { Notifier } from '../../core/messaging/notifier';
 import type { Database } from '../../db/schema';
 import { audit } from '../../domain/audit';
-import { closeSession, openSession } from '../../domain/console-sessions';
+import { closeSession, openSession, sweepSessions } from '../../domain/console-sessions';
 import { authenticateToken } from '../../domain/staff';
 import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/log';
@@ -55,7 +55,7 @@ const sameToken = (a: string, b: string) => a.length === b.length && a.length > 
 export function consoleRouter(deps: ConsoleDeps): Router {
   const r = Router();
   const secure = deps.config.env !== 'development';
-  const production = deps.config.env === 'production';
+  const simulator = deps.config.env !== 'production' && deps.config.devChannel;
   const langOf = (req: Request): UiLang => (/^en\b/i.test(req.get('accept-language') ?? '') ? 'en' : 'zh');
 
   r.get('/console/assets/:name', (req, res) => {
@@ -103,6 +103,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
       return signInPage(req, res, 401, t(langOf(req), 'signin.refused'));
     }
     const { staff } = checked;
+    await sweepSessions(deps.db, deps.clock(), deps.config.consoleIdleMinutes); // idle ones nobody came back to
     const session = await openSession(deps.db, staff.id, deps.clock());
     await audit(deps.db, { actorType: 'staff', actorId: staff.id, channel: 'console', action: 'console.signin', subject: `staff:${staff.external_id}` });
     res.append('Set-Cookie', cookie(SESSION_COOKIE, session.id, { path: '/console', secure }));
@@ -116,7 +117,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   };
   r.use('/console', requireSession({ ...deps, idleMinutes: deps.config.consoleIdleMinutes }, forged));
   r.use('/console', (req, res, next) => {
-    res.locals.production = production;
+    res.locals.simulator = simulator;
     res.locals.path = req.originalUrl.split('?')[0];
     res.locals.back = req.method === 'GET' ? req.originalUrl : res.locals.path;
     next();
@@ -124,7 +125,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   r.get('/console', (_req, res) => {
     const ctx = ctxOf(res);
-    const first = navFor(ctx.staff.role, production)[0];
+    const first = navFor(ctx.staff.role, simulator)[0];
     if (first) return res.redirect(303, first.path);
     sendPage(res, ctx, t(ctx.lang, 'home.title'), html`<p>${t(ctx.lang, 'home.body')}</p>`);
   });
@@ -147,7 +148,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   inboxPages(r, deps);
   customerPages(r, deps);
-  if (!production && deps.config.devChannel) phonePage(r, deps);
+  if (simulator) phonePage(r, deps); // never in production
   dashboardPage(r, deps);
   staffPages(r, deps);
   return r;

@@ -16,8 +16,8 @@ export interface NavEntry {
   path: string;
   key: MessageKey;
   roles: readonly Role[];
-  /** Left out in production (the phone simulator). */
-  notInProduction?: boolean;
+  /** Only where the phone simulator runs: outside production, with the dev channel on. */
+  simulator?: boolean;
 }
 
 /**
@@ -27,26 +27,26 @@ export interface NavEntry {
 export const NAV: readonly NavEntry[] = [
   { path: '/console/inbox', key: 'nav.inbox', roles: AGENT_ROLES },
   { path: '/console/customers', key: 'nav.customers', roles: AGENT_ROLES },
-  { path: '/console/phone', key: 'nav.phone', roles: ALL_ROLES, notInProduction: true },
+  { path: '/console/phone', key: 'nav.phone', roles: ALL_ROLES, simulator: true },
   { path: '/console/dashboard', key: 'nav.dashboard', roles: SUPERVISOR_ROLES },
   { path: '/console/staff', key: 'nav.staff', roles: ['admin'] },
 ];
 
-/** The menu entries a staff member may open. */
-export function navFor(role: Role, production: boolean): NavEntry[] {
-  return NAV.filter((e) => e.roles.includes(role) && !(production && e.notInProduction));
+/** The menu entries a staff member may open (`simulator`: whether the phone simulator runs here). */
+export function navFor(role: Role, simulator: boolean): NavEntry[] {
+  return NAV.filter((e) => e.roles.includes(role) && (simulator || !e.simulator));
 }
 
 const LANG_ATTR: Record<UiLang, string> = { en: 'en', zh: 'zh-CN' };
 
 /** The document around a page's content; `ctx` absent: signed out (no menu). */
-export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleCtx & { path: string; back: string; production: boolean }): Html {
+export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleCtx & { path: string; back: string; simulator: boolean }): Html {
   const menu = ctx
     ? html`<header class="top">
         <a class="brand" href="/console">Uplink</a>
         <nav aria-label="${t(lang, 'nav.main')}">
           <ul>
-            ${navFor(ctx.staff.role, ctx.production).map(
+            ${navFor(ctx.staff.role, ctx.simulator).map(
               (e) =>
                 html`<li>
                   <a href="${e.path}" ${ctx.path.startsWith(e.path) ? html`aria-current="page"` : ''}>${t(lang, e.key)}</a>
@@ -108,13 +108,13 @@ export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleC
 
 /** Sends a signed-in page. */
 export function sendPage(res: Response, ctx: ConsoleCtx, title: string, content: Html, status = 200): void {
-  const production = res.locals.production === true;
+  const simulator = res.locals.simulator === true;
   const path = String(res.locals.path ?? '');
   const back = String(res.locals.back ?? path);
   res
     .status(status)
     .type('html')
-    .send(shell(ctx.lang, title, content, { ...ctx, path, back, production }).value);
+    .send(shell(ctx.lang, title, content, { ...ctx, path, back, simulator }).value);
 }
 
 /** A hidden field carrying the session's CSRF token: every form has one. */

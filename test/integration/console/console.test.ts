@@ -104,6 +104,41 @@ run('staff console in Chromium', () => {
     expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true); // no reload happened
   });
 
+  it('claims, notes and resolves a case and declines a sign-up from the inbox, all audited with channel console', async () => {
+    await t.sms('+16465550123', 'CLOSE'); // John Smith asks to close his card: a retention call-back
+    const { ref } = await t.tdb.db.selectFrom('cases').select('ref').where('status', '=', 'open').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const pending = await t.tdb.db.selectFrom('registrations').select('ref').where('status', '=', 'pending').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const page = await signedIn('agent');
+    await page.getByRole('button', { name: `Claim ${ref}` }).click();
+    await page.waitForURL(/result=done/);
+    await page.getByLabel(`Note on ${ref}`).fill('Called back, offered the fee waiver');
+    await page.getByLabel(`Note on ${ref}`).press('Enter'); // the keyboard submits as well as the mouse
+    await page.waitForURL(new RegExp(`ref=${ref}&result=done`));
+    await page.getByLabel(`Outcome of ${ref}`).fill('Kept the card');
+    await page.getByRole('button', { name: 'Resolve' }).first().click();
+    await page.waitForURL(/result=done/);
+    expect(await page.locator(`#cases tr[data-ref="${ref}"]`).count()).toBe(0);
+    const kase = await t.tdb.db.selectFrom('cases').selectAll().where('ref', '=', ref).executeTakeFirstOrThrow();
+    expect(kase).toMatchObject({ status: 'resolved', outcome: 'Kept the card' });
+    const notes = await t.tdb.db.selectFrom('case_notes').select('note').where('case_id', '=', kase.id).execute();
+    expect(notes.map((n) => n.note)).toEqual(['Called back, offered the fee waiver']);
+
+    const decline = pending.ref; // 陳美玲's, from the count test
+    await page.getByLabel(`Reason for declining ${decline}`).fill('Event full for platinum guests');
+    await page.locator(`#signups tr[data-ref="${decline}"]`).getByRole('button', { name: 'Decline' }).click();
+    await page.waitForURL(new RegExp(`ref=${decline}&result=done`));
+    const reg = await t.tdb.db.selectFrom('registrations').select(['status', 'reason']).where('ref', '=', decline).executeTakeFirstOrThrow();
+    expect(reg).toEqual({ status: 'declined', reason: 'Event full for platinum guests' });
+    const trail = await t.tdb.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject'])
+      .where('channel', '=', 'console')
+      .where('subject', 'in', [`case:${ref}`, `registration:${decline}`])
+      .orderBy('id')
+      .execute();
+    expect(trail.map((e) => e.action)).toEqual(['case.claim', 'case.notes', 'case.resolve', 'registration.decline']);
+  });
+
   it('sends BAL from the phone simulator and shows the reply', async () => {
     const page = await signedIn('marketing');
     await page.getByRole('link', { name: 'Phone simulator' }).click();
