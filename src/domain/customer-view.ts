@@ -8,12 +8,13 @@ export async function searchCustomers(db: Db, query: string, region: string, lim
   const q = query.trim();
   const digits = q.replace(/[\s()+-]/g, '');
   const e164 = /^\d{5,}$/.test(digits) ? toE164(q, region) : null;
+  const name = q.replace(/[%_\\]/g, ''); // typed text, never a pattern
   return db
     .selectFrom('customers')
     .select(['external_id', 'name', 'mobile', 'tier', 'locale'])
     .where('closed_at', 'is', null)
     .where((eb) => {
-      const any = [eb('name', 'ilike', `%${q.replace(/[%_\\]/g, '')}%`)];
+      const any = name ? [eb('name', 'ilike', `%${name}%`)] : [];
       if (/^\d{4}$/.test(digits))
         any.push(eb.exists(eb.selectFrom('cards').select('cards.id').whereRef('cards.customer_id', '=', 'customers.id').where('cards.last4', '=', digits)));
       if (/^\d{4,}$/.test(digits)) any.push(eb('mobile', 'like', `%${digits}%`));
