@@ -39,6 +39,7 @@
   window.addEventListener('resize', function () {
     clearTimeout(resizing);
     resizing = setTimeout(function () {
+      scrollThreads(document);
       charts.forEach(function (c) {
         c.plot.setSize({ width: Math.max(260, c.el.parentElement.clientWidth - 32), height: 220 });
       });

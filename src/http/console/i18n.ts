@@ -1,11 +1,12 @@
+import { Converter } from 'opencc-js/cn2t';
 import type { Locale } from '../../db/schema';
 
-/** The console's languages: English, and Chinese for staff whose locale is zh-CN or zh-HK. */
-export type UiLang = 'en' | 'zh';
+/** The console's languages: English, Simplified Chinese, and Traditional (Hong Kong) made from it. */
+export type UiLang = 'en' | 'zh' | 'zh-HK';
 
 /** The console language for a staff member's locale. */
 export function uiLang(locale: Locale): UiLang {
-  return locale === 'en' ? 'en' : 'zh';
+  return locale === 'en' ? 'en' : locale === 'zh-HK' ? 'zh-HK' : 'zh';
 }
 
 const en = {
@@ -295,8 +296,12 @@ const zh: Record<MessageKey, string> = {
   'role.admin': '管理员',
 };
 
-/** Every UI text by language (a test checks both have every key and the same placeholders). */
-export const MESSAGES: Record<UiLang, Record<MessageKey, string>> = { en, zh };
+// Traditional Chinese as Hong Kong writes it, converted once from the Simplified texts (OpenCC).
+const toHongKong = Converter({ from: 'cn', to: 'hk' });
+const zhHK = Object.fromEntries(Object.entries(zh).map(([k, v]) => [k, toHongKong(v)])) as Record<MessageKey, string>;
+
+/** Every UI text by language (a test checks each has every key and the same placeholders). */
+export const MESSAGES: Record<UiLang, Record<MessageKey, string>> = { en, zh, 'zh-HK': zhHK };
 
 /** A UI text with its `{name}` placeholders filled. */
 export function t(lang: UiLang, key: MessageKey, vars: Record<string, string | number> = {}): string {

@@ -56,7 +56,11 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   const r = Router();
   const secure = deps.config.env !== 'development';
   const simulator = deps.config.env !== 'production' && deps.config.devChannel;
-  const langOf = (req: Request): UiLang => (/^en\b/i.test(req.get('accept-language') ?? '') ? 'en' : 'zh');
+  // Signed out, the browser's first language chooses: English, Traditional (Hong Kong, Taiwan, Macau) or Simplified Chinese.
+  const langOf = (req: Request): UiLang => {
+    const first = req.get('accept-language') ?? '';
+    return /^en\b/i.test(first) ? 'en' : /^zh-(HK|TW|MO|Hant)\b/i.test(first) ? 'zh-HK' : 'zh';
+  };
 
   r.get('/console/assets/:name', (req, res) => {
     const asset = ASSETS[req.params.name];

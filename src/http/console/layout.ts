@@ -37,7 +37,7 @@ export function navFor(role: Role, simulator: boolean): NavEntry[] {
   return NAV.filter((e) => e.roles.includes(role) && (simulator || !e.simulator));
 }
 
-const LANG_ATTR: Record<UiLang, string> = { en: 'en', zh: 'zh-CN' };
+const LANG_ATTR: Record<UiLang, string> = { en: 'en', zh: 'zh-CN', 'zh-HK': 'zh-HK' };
 
 /** The document around a page's content; `ctx` absent: signed out (no menu). */
 export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleCtx & { path: string; back: string; simulator: boolean }): Html {

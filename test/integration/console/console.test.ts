@@ -284,8 +284,11 @@ run('staff console in Chromium', () => {
     const agent = await signedIn('agent');
     await agent.goto(`${base}/console/staff`);
     files.push(...(await screenshots(agent, 'forbidden')));
+    const supervisor = await signedIn('supervisor'); // chose Chinese in the dashboard test
+    await supervisor.goto(`${base}/console/inbox`);
+    files.push(...(await screenshots(supervisor, 'inbox-zh')));
     expect(files.filter((f) => !existsSync(f))).toEqual([]);
-    expect(files).toHaveLength(16);
+    expect(files).toHaveLength(18);
     await signin.context().close();
   });
 

@@ -129,6 +129,6 @@ describe('console sign-in and session over HTTP', () => {
       expect(await admin.req('POST', '/console/lang', { _csrf: csrf, locale: 'en', back })).toMatchObject({ status: 303, location });
     }
     await admin.req('POST', '/console/lang', { _csrf: csrf, locale: 'zh-HK', back: '/console/inbox' });
-    expect((await admin.req('GET', '/console/inbox')).text).toContain('<h1>待办</h1>');
+    expect((await admin.req('GET', '/console/inbox')).text).toContain('<h1>待辦</h1>');
   });
 });

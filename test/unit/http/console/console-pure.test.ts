@@ -21,12 +21,16 @@ describe('html', () => {
 describe('UI texts', () => {
   it('has every key in both languages with the same placeholders', () => {
     const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    expect(Object.keys(MESSAGES.zh).sort()).toEqual(Object.keys(MESSAGES.en).sort());
-    const differ = Object.keys(MESSAGES.en).filter(
-      (k) =>
-        JSON.stringify(placeholders(MESSAGES.en[k as keyof typeof MESSAGES.en])) !== JSON.stringify(placeholders(MESSAGES.zh[k as keyof typeof MESSAGES.en])),
-    );
-    expect(differ).toEqual([]);
+    for (const lang of ['zh', 'zh-HK'] as const) {
+      expect(Object.keys(MESSAGES[lang]).sort()).toEqual(Object.keys(MESSAGES.en).sort());
+      const differ = Object.keys(MESSAGES.en).filter(
+        (k) =>
+          JSON.stringify(placeholders(MESSAGES.en[k as keyof typeof MESSAGES.en])) !==
+          JSON.stringify(placeholders(MESSAGES[lang][k as keyof typeof MESSAGES.en])),
+      );
+      expect(differ).toEqual([]);
+    }
+    expect(MESSAGES['zh-HK']['nav.dashboard']).toBe('儀表盤');
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
