@@ -52,7 +52,7 @@ export function shell(lang: UiLang, title: string, content: Html, ctx?: ConsoleC
                   <a href="${e.path}" ${ctx.path.startsWith(e.path) ? html`aria-current="page"` : ''}>${t(lang, e.key)}</a>
                   ${
                     e.path === '/console/inbox'
-                      ? html`<span class="badge" id="inbox-count" hx-get="/console/inbox/counts" hx-trigger="load, every 5s" aria-live="polite"></span>`
+                      ? html`<span class="badge" id="inbox-count" hx-get="/console/inbox/counts" hx-trigger="load, every 5s"></span>`
                       : ''
                   }
                 </li>`,
