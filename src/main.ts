@@ -30,6 +30,7 @@ async function main(): Promise<void> {
         '  npm run sms -- +85291234567 餘額        # Hong Kong customer, Traditional Chinese',
         '  npm run sms -- +16465550123 bill        # New York customer, English',
         "  npm run sms -- 13800138000 ACT 765432   # activate the demo customer's new card",
+        `The staff console: http://localhost:${port}/console (a token from npm run cli -- staff add --id A-99 --name You --role admin)`,
         '',
       ].join('\n'),
     );

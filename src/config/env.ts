@@ -101,6 +101,7 @@ export const envSchema = z
     MAX_SEGMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(255).default(10),
     MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     STAFF_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    CONSOLE_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
     METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
     TRUSTED_PROXIES: proxies.optional(),
     ACTIVATION_MAX_FAILURES: z.coerce.number().int().min(1).default(5),

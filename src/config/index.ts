@@ -57,6 +57,8 @@ function toConfig(e: z.output<typeof envSchema>) {
     messageRetentionDays: e.MESSAGE_RETENTION_DAYS,
     /** A staff API token stops working this many days after it was issued. */
     staffTokenDays: e.STAFF_TOKEN_DAYS,
+    /** A console session ends after this many minutes without a request. */
+    consoleIdleMinutes: e.CONSOLE_IDLE_MINUTES,
     /** Bearer token for GET /metrics; unset: open outside production, off in production. */
     metricsToken: e.METRICS_TOKEN,
     /** Proxies whose X-Forwarded-For is believed (express `trust proxy`); unset: none. */

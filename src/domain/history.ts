@@ -3,19 +3,19 @@ import type { Db } from '../db/schema';
 
 /**
  * Every message to and from a customer's number, newest first (a reply before the text it answers
- * when both carry the same instant), with status; undefined for an unknown customer.
+ * when both carry the same instant, then the later row first), with status; undefined for an unknown customer.
  */
 export async function conversation(db: Db, externalId: string, limit: number) {
   const customer = await db.selectFrom('customers').select(['id', 'mobile']).where('external_id', '=', externalId).executeTakeFirst();
   if (!customer) return undefined;
-  const { rows } = await sql<{ direction: 'in' | 'out'; at: Date; text: string; status: string; channel: string | null; detail: string | null }>`
-    (SELECT 'in' AS direction, received_at AS at, text, status, channel, command AS detail
+  const { rows } = await sql<{ id: number; direction: 'in' | 'out'; at: Date; text: string; status: string; channel: string | null; detail: string | null }>`
+    (SELECT id, 'in' AS direction, received_at AS at, text, status, channel, command AS detail
        FROM inbound_messages WHERE from_number = ${customer.mobile} ORDER BY received_at DESC LIMIT ${limit})
     UNION ALL
-    (SELECT 'out', created_at, body, status, channel, template
+    (SELECT id, 'out', created_at, body, status, channel, template
        FROM outbound_messages WHERE to_number = ${customer.mobile} OR customer_id = ${customer.id}
       ORDER BY created_at DESC LIMIT ${limit})
-    ORDER BY at DESC, direction DESC LIMIT ${limit}`.execute(db);
+    ORDER BY at DESC, direction DESC, id DESC LIMIT ${limit}`.execute(db);
   return rows;
 }
 

@@ -16,6 +16,7 @@ import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
 import { changesRouter } from './changes';
+import { consoleRouter } from './console/index';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -36,7 +37,7 @@ export interface AppDeps {
 
 /**
  * The express app: health, metrics, Twilio webhooks, the card system (transactions, account
- * changes), the staff API, the dev channel. helmet's headers and `Cache-Control: no-store` on every
+ * changes), the staff API, the dev channel, the staff console (`/console`). helmet's headers and `Cache-Control: no-store` on every
  * answer; X-Forwarded-For believed only from TRUSTED_PROXIES (else the logged address is the peer's).
  */
 export function createApp(deps: AppDeps): express.Express {
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
   // Never in production, whatever DEV_CHANNEL says (npm start refuses it there; this holds for any other caller).
   if (config.devChannel && config.env !== 'production') app.use(devRouter(deps.db, deps.pipeline, deps.kick));
+  app.use(consoleRouter({ ...deps, transports: deps.transports }));
   app.use((_req, res) => problem(res, 404, 'Not found'));
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     if (err?.type === 'entity.parse.failed') return problem(res, 400, 'Body is not valid JSON');

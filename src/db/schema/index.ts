@@ -21,11 +21,13 @@ import type {
 } from './messages';
 import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
 import type { JobLeasesTable, JobRunsTable } from './jobs';
+import type { ConsoleSessionsTable } from './console';
 
 export type * from './accounts';
 export type * from './messages';
 export type * from './service';
 export type * from './jobs';
+export type * from './console';
 
 /** The whole database, for Kysely. */
 export interface Database {
@@ -53,6 +55,7 @@ export interface Database {
   inbound_parts: InboundPartsTable;
   inbound_sets_done: InboundSetsDoneTable;
   import_runs: ImportRunsTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */
