@@ -16,6 +16,7 @@ import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
 import { changesRouter } from './changes';
+import { cardRequestsRouter } from './card-requests';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   // Before the body parsers: it reads its own, larger body (after the token is checked).
   app.use(changesRouter(deps.db, deps.config, deps.log));
+  app.use(cardRequestsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db, deps.transports, { token: config.metricsToken, production: config.env === 'production' }));

@@ -21,11 +21,20 @@ import type {
 } from './messages';
 import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
 import type { JobLeasesTable, JobRunsTable } from './jobs';
+import type {
+  PendingConfirmationsTable,
+  CardRequestsTable,
+  TravelNoticesTable,
+  ApplicationsTable,
+  RewardsTable,
+  InfoKeywordsTable,
+} from './services';
 
 export type * from './accounts';
 export type * from './messages';
 export type * from './service';
 export type * from './jobs';
+export type * from './services';
 
 /** The whole database, for Kysely. */
 export interface Database {
@@ -53,6 +62,12 @@ export interface Database {
   inbound_parts: InboundPartsTable;
   inbound_sets_done: InboundSetsDoneTable;
   import_runs: ImportRunsTable;
+  pending_confirmations: PendingConfirmationsTable;
+  card_requests: CardRequestsTable;
+  travel_notices: TravelNoticesTable;
+  applications: ApplicationsTable;
+  rewards: RewardsTable;
+  info_keywords: InfoKeywordsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */
