@@ -11,6 +11,8 @@ import type { Database } from '../db/schema';
 import type { Logger } from '../shared/log';
 import { apiRouter } from './api';
 import { staffAuth } from './auth';
+import { infoKeywordsRouter } from './info-keywords';
+import { commands } from '../core/commands/index';
 import { devRouter } from './dev';
 import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(transactionsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
   const auth = staffAuth({ db: deps.db, log: deps.log, clock: deps.clock, tokenDays: config.staffTokenDays });
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
+  app.use(infoKeywordsRouter(deps.db, commands, deps.clock, auth));
   // Never in production, whatever DEV_CHANNEL says (npm start refuses it there; this holds for any other caller).
   if (config.devChannel && config.env !== 'production') app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));
