@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db, InfoKeywordsTable, InfoReplies, Tier, Locale } from '../db/schema';
 
 /** A staff-defined information keyword as stored. */
@@ -18,7 +18,7 @@ export async function activeInfoKeyword(db: Db, word: string, now: Date): Promis
   return db
     .selectFrom('info_keywords')
     .selectAll()
-    .where((w) => w.or([w('keyword', '=', word), w('aliases', '@>', [word])]))
+    .where((w) => w.or([w('keyword', '=', word), w(sql<string>`${word}`, '=', sql<string>`ANY(aliases)`)]))
     .where((w) => w.or([w('valid_from', 'is', null), w('valid_from', '<=', now)]))
     .where((w) => w.or([w('valid_to', 'is', null), w('valid_to', '>', now)]))
     .orderBy('id')
@@ -35,7 +35,7 @@ export async function infoKeywordClaiming(db: Db, words: string[], except: strin
   let q = db
     .selectFrom('info_keywords')
     .select('keyword')
-    .where((w) => w.or([w('keyword', 'in', words), w('aliases', '&&', words)]));
+    .where((w) => w.or([w('keyword', 'in', words), w(sql<string[]>`aliases`, '&&', sql<string[]>`${words}::text[]`)]));
   if (except) q = q.where('keyword', '!=', except);
   return q.executeTakeFirst();
 }

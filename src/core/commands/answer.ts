@@ -11,7 +11,7 @@ async function answer(ctx: CommandContext, yes: boolean, ref: string | undefined
     case 'expired':
       return ctx.reply('confirm.expired');
     case 'which': {
-      const choices = result.choices.map((c) => ctx.render('confirm.choice', { ref: c.ref, kind: c.kind, label: c.label })).join('; ');
+      const choices = result.choices.map((c) => ctx.render('confirm.choice', { ref: c.ref, kind: c.kind, label: c.label ? ` ${c.label}` : '' })).join('; ');
       return ctx.reply('confirm.which', { choices, answer: ctx.keyword });
     }
     case 'confirmed':

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/schema';
 
 /** The latest `limit` transactions of some cards, newest first, with each card's last 4. */
@@ -38,7 +39,7 @@ export async function travelCovers(db: Db, customerId: number, country: string, 
     .where('customer_id', '=', customerId)
     .where('from_day', '<=', day)
     .where('to_day', '>=', day)
-    .where('countries', '@>', [country])
+    .where(sql<boolean>`${country} = ANY(countries)`)
     .executeTakeFirst();
   return row !== undefined;
 }
