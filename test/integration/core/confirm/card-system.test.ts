@@ -30,7 +30,13 @@ afterEach(async () => {
 
 /** The last text the phone received that was not a reply to one of its texts (an outcome). */
 async function lastNotice(): Promise<string | undefined> {
-  const rows = await t.tdb.db.selectFrom('outbound_messages').select('id').where('to_number', '=', LI_E164).where('inbound_id', 'is', null).orderBy('id').execute();
+  const rows = await t.tdb.db
+    .selectFrom('outbound_messages')
+    .select('id')
+    .where('to_number', '=', LI_E164)
+    .where('inbound_id', 'is', null)
+    .orderBy('id')
+    .execute();
   const ids = new Set(rows.map((r) => r.id));
   return t.gw.dev.delivered.filter((d) => ids.has(d.id)).at(-1)?.body;
 }
@@ -87,7 +93,9 @@ describe('the card system answering later, refusing, or away', () => {
     await t.sms(LI, `Y ${ref}`);
     const key = fake.received[0].body.idempotencyKey;
     expect((await t.tdb.db.selectFrom('card_requests').select('status').executeTakeFirstOrThrow()).status).toBe('waiting');
-    expect(await post(base, { idempotencyKey: key, status: 'declined', reason: 'other' }, 'wrong-secret-wrong-secret-wrong-secret')).toMatchObject({ status: 401 });
+    expect(await post(base, { idempotencyKey: key, status: 'declined', reason: 'other' }, 'wrong-secret-wrong-secret-wrong-secret')).toMatchObject({
+      status: 401,
+    });
     expect(await post(base, { idempotencyKey: key, status: 'maybe' })).toMatchObject({ status: 400 });
     expect(await post(base, { idempotencyKey: '00000000-0000-4000-8000-000000000000', status: 'done' })).toMatchObject({ status: 404 });
     expect(await post(base, { idempotencyKey: key, status: 'declined' })).toEqual({ status: 200, body: { settled: true, status: 'declined' } });
@@ -108,7 +116,10 @@ describe('the card system answering later, refusing, or away', () => {
     expect(row.next_attempt_at.getTime() - Date.now()).toBeGreaterThan(20_000); // backoff: 30 s
     expect(await t.gw.cardRequests.runOnce()).toBe(0); // not due yet
     t.clock.advance(31_000);
-    await t.tdb.db.updateTable('card_requests').set({ next_attempt_at: new Date(Date.now() - 1000) }).execute(); // the fake checks timestamps against the wall clock
+    await t.tdb.db
+      .updateTable('card_requests')
+      .set({ next_attempt_at: new Date(Date.now() - 1000) })
+      .execute(); // the fake checks timestamps against the wall clock
     expect(await t.gw.cardRequests.runOnce()).toBe(1);
     expect(fake.received.map((r) => r.body.idempotencyKey)).toEqual([row.idempotency_key, row.idempotency_key]);
     expect(await t.tdb.db.selectFrom('card_requests').select(['status', 'attempts']).executeTakeFirstOrThrow()).toEqual({ status: 'done', attempts: 2 });
@@ -118,7 +129,10 @@ describe('the card system answering later, refusing, or away', () => {
     fake.answer = () => ({ status: 400, json: { error: 'bad' } });
     const ref = refOf((await t.sms(LI, 'LOCK'))[0]);
     await t.sms(LI, `Y ${ref}`);
-    expect(await t.tdb.db.selectFrom('card_requests').select(['status', 'last_error']).executeTakeFirstOrThrow()).toEqual({ status: 'failed', last_error: 'HTTP 400' });
+    expect(await t.tdb.db.selectFrom('card_requests').select(['status', 'last_error']).executeTakeFirstOrThrow()).toEqual({
+      status: 'failed',
+      last_error: 'HTTP 400',
+    });
     expect(await lastNotice()).toMatch(/could not reach the card centre for your lock card\. Nothing was changed/);
   });
 });

@@ -43,7 +43,10 @@ describe('the local card system', () => {
     await t.sms(JOHN, `Y ${first}`);
     await t.sms(JOHN, `Y ${second}`);
     expect((await t.tdb.db.selectFrom('customers').select('points').where('external_id', '=', 'C-1003').executeTakeFirstOrThrow()).points).toBe(150);
-    expect(await notices(JOHN)).toEqual([expect.stringMatching(/Pen redeemed for 3000 points/), expect.stringMatching(/could not be done \(not enough points\)/)]);
+    expect(await notices(JOHN)).toEqual([
+      expect.stringMatching(/Pen redeemed for 3000 points/),
+      expect.stringMatching(/could not be done \(not enough points\)/),
+    ]);
   });
 
   it('stores a travel notice, which the large-transaction check then reads', async () => {
@@ -140,7 +143,10 @@ describe('TEMP by the rule table', () => {
     const [refer] = await t.sms(JOHN, 'TEMP 1500'); // standard, limit 5,000: 30 % → refer
     expect(refer).toMatch(/needs a review; an officer will call you within 24 hours \(case (C\d{6})\)/);
     const ref = /case (C\d{6})/.exec(refer)![1];
-    expect(await t.tdb.db.selectFrom('cases').select(['kind', 'status']).where('ref', '=', ref).executeTakeFirstOrThrow()).toEqual({ kind: 'callback', status: 'open' });
+    expect(await t.tdb.db.selectFrom('cases').select(['kind', 'status']).where('ref', '=', ref).executeTakeFirstOrThrow()).toEqual({
+      kind: 'callback',
+      status: 'open',
+    });
     await t.tdb.db.updateTable('cards').set({ late_payments: 3 }).where('external_id', '=', 'K-3001').execute();
     expect((await t.sms(JOHN, 'TEMP 500'))[0]).toMatch(/cannot be approved now/);
     expect(await t.tdb.db.selectFrom('pending_confirmations').select('id').execute()).toEqual([]);
