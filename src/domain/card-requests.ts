@@ -76,7 +76,11 @@ export async function markWaiting(db: Db, id: number): Promise<void> {
 export async function failCardRequest(db: Db, id: number, error: string, retryAt: Date | null): Promise<void> {
   await db
     .updateTable('card_requests')
-    .set(retryAt ? { status: 'queued', next_attempt_at: retryAt, last_error: error, lease_until: null } : { status: 'failed', last_error: error, lease_until: null })
+    .set(
+      retryAt
+        ? { status: 'queued', next_attempt_at: retryAt, last_error: error, lease_until: null }
+        : { status: 'failed', last_error: error, lease_until: null },
+    )
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .execute();

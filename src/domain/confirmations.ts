@@ -42,7 +42,14 @@ export async function insertConfirmation(db: Db, c: NewConfirmation, now: Date, 
 
 /** A customer's confirmations still pending (expired ones included), oldest first, locked for an answer. */
 export async function pendingConfirmationsForUpdate(db: Db, customerId: number): Promise<Confirmation[]> {
-  return db.selectFrom('pending_confirmations').selectAll().where('customer_id', '=', customerId).where('state', '=', 'pending').orderBy('id').forUpdate().execute();
+  return db
+    .selectFrom('pending_confirmations')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('state', '=', 'pending')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 /** Whether the customer had a confirmation (with this ref, when given) that lapsed in the last day. */

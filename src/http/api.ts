@@ -64,7 +64,11 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
 
   r.get('/api/cases', agents, async (req, res) => {
     const q = z
-      .strictObject({ status: z.enum(['open', 'claimed', 'resolved']).optional(), kind: z.enum(['retention', 'fraud', 'callback', 'complaint']).optional(), limit })
+      .strictObject({
+        status: z.enum(['open', 'claimed', 'resolved']).optional(),
+        kind: z.enum(['retention', 'fraud', 'callback', 'complaint']).optional(),
+        limit,
+      })
       .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
     const cases = await listCases(db, q.data);

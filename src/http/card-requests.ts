@@ -40,7 +40,8 @@ export function cardRequestsRouter(db: Kysely<Database>, notifier: Notifier, con
       return problem(res, 400, 'Invalid request', { errors: [{ path: '(body)', message: 'not valid JSON' }] });
     }
     const parsed = callback.safeParse(json);
-    if (!parsed.success) return problem(res, 400, 'Invalid request', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    if (!parsed.success)
+      return problem(res, 400, 'Invalid request', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
     const outcome = readOutcome(parsed.data)!;
     const result = await db.transaction().execute(async (trx) => {
       const request = await cardRequestByKey(trx, parsed.data.idempotencyKey);

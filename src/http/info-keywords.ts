@@ -37,11 +37,21 @@ export function infoKeywordsRouter(db: Kysely<Database>, commands: readonly Comm
       const other = await infoKeywordClaiming(trx, words, k.keyword);
       if (other) return { clash: other.keyword };
       const row = await saveInfoKeyword(trx, k, staff.id, clock());
-      await audit(trx, { actorType: 'staff', actorId: staff.id, channel: 'api', action: 'keyword.saved', subject: `keyword:${k.keyword}`, details: { aliases: k.aliases } });
+      await audit(trx, {
+        actorType: 'staff',
+        actorId: staff.id,
+        channel: 'api',
+        action: 'keyword.saved',
+        subject: `keyword:${k.keyword}`,
+        details: { aliases: k.aliases },
+      });
       return { row };
     });
     if ('clash' in saved)
-      return problem(res, 409, 'Keyword already used by another staff keyword', { keyword: saved.clash, reason: `already a word of staff keyword ${saved.clash}` });
+      return problem(res, 409, 'Keyword already used by another staff keyword', {
+        keyword: saved.clash,
+        reason: `already a word of staff keyword ${saved.clash}`,
+      });
     res.status(status).json(saved.row);
   };
   r.post('/api/keywords', auth(EDITORS), save(201));

@@ -72,7 +72,8 @@ export async function askIfLarge(db: Db, notifier: Notifier, config: AppConfig, 
   const threshold = thresholdFor(config, customer.tier, tx.currency);
   if (threshold === undefined || tx.amount < threshold) return undefined;
   // The customer said they would be there (TRAVEL): spending in that country on those days is expected.
-  if (tx.country && (await travelCovers(db, customer.id, tx.country, tx.occurred_at.toLocaleDateString('en-CA', { timeZone: customer.time_zone })))) return undefined;
+  if (tx.country && (await travelCovers(db, customer.id, tx.country, tx.occurred_at.toLocaleDateString('en-CA', { timeZone: customer.time_zone }))))
+    return undefined;
   const taken = await pendingCheckRefs(db, customer.id);
   let ref = newRef(4);
   while (taken.has(ref)) ref = newRef(4);

@@ -10,7 +10,11 @@ export const txns = defineCommand({
   name: 'txns',
   audience: 'customer',
   aliases: { en: ['TXN', 'TXNS', 'HIST'], 'zh-CN': ['明细', '交易明细', 'MX'], 'zh-HK': ['交易紀錄', '紀錄'] },
-  phrasings: { en: ['TRANSACTIONS', 'RECENT TRANSACTIONS', 'SPENDING', 'PURCHASES'], 'zh-CN': ['消费记录', '交易记录', '最近交易'], 'zh-HK': ['簽賬紀錄', '最近交易'] },
+  phrasings: {
+    en: ['TRANSACTIONS', 'RECENT TRANSACTIONS', 'SPENDING', 'PURCHASES'],
+    'zh-CN': ['消费记录', '交易记录', '最近交易'],
+    'zh-HK': ['簽賬紀錄', '最近交易'],
+  },
   args: optionalLast4,
   usage: 'common.usage_card',
   readOnly: true,

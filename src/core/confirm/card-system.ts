@@ -36,7 +36,8 @@ export function readOutcome(body: unknown): CardOutcome | null {
   if (b.status !== 'done') return null;
   const values: Record<string, string | number> = {};
   if (typeof b.values === 'object' && b.values !== null)
-    for (const [k, v] of Object.entries(b.values).slice(0, 10)) if (typeof v === 'string' || typeof v === 'number') values[k] = typeof v === 'string' ? v.slice(0, 80) : v;
+    for (const [k, v] of Object.entries(b.values).slice(0, 10))
+      if (typeof v === 'string' || typeof v === 'number') values[k] = typeof v === 'string' ? v.slice(0, 80) : v;
   return { status: 'done', values };
 }
 

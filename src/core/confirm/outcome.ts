@@ -29,16 +29,27 @@ function payloadValues(r: CardRequest, locale: Locale): TemplateValues {
  * the caller's transaction (`<kind>.done`, `confirm.declined` or `confirm.failed`). False when it
  * was settled already (a repeated callback tells nobody twice).
  */
-export async function settleAndTell(db: Db, notifier: Notifier, r: CardRequest, outcome: CardOutcome | { status: 'failed'; error: string }, now: Date): Promise<boolean> {
+export async function settleAndTell(
+  db: Db,
+  notifier: Notifier,
+  r: CardRequest,
+  outcome: CardOutcome | { status: 'failed'; error: string },
+  now: Date,
+): Promise<boolean> {
   if (outcome.status === 'failed') {
     // failCardRequest has marked it; the customer still hears.
   } else if (!(await settleCardRequest(db, r.id, outcome, now))) return false;
   const customer = await customerById(db, r.customer_id);
   const values = { ...payloadValues(r, customer.locale), ...(outcome.status === 'done' ? (outcome.values ?? {}) : {}) };
-  const template =
-    outcome.status === 'done' ? `${r.kind}.done` : outcome.status === 'declined' ? 'confirm.declined' : 'confirm.failed';
+  const template = outcome.status === 'done' ? `${r.kind}.done` : outcome.status === 'declined' ? 'confirm.declined' : 'confirm.failed';
   const reason = outcome.status === 'declined' ? (outcome.reason ?? 'other') : 'other';
   await notifier.toCustomer(db, customer, template, { ...values, kind: r.kind, reason }, { class: 'transactional', now, dedupeKey: `cardreq:${r.id}` });
-  await audit(db, { actorType: 'system', channel: 'card-system', action: `card_request.${outcome.status}`, subject: `card_request:${r.idempotency_key}`, details: { kind: r.kind } });
+  await audit(db, {
+    actorType: 'system',
+    channel: 'card-system',
+    action: `card_request.${outcome.status}`,
+    subject: `card_request:${r.idempotency_key}`,
+    details: { kind: r.kind },
+  });
   return true;
 }

@@ -10,7 +10,14 @@ import type { CommandContext } from '../commands/command';
  * `payload`, applied only on `Y <ref>` from this number before it expires) and answers the quote
  * `template` with the reference and the window. Needs the customer (their registered number).
  */
-export async function quote(ctx: CommandContext, kind: string, card: Card | null, payload: Record<string, unknown>, template: string, values: TemplateValues): Promise<void> {
+export async function quote(
+  ctx: CommandContext,
+  kind: string,
+  card: Card | null,
+  payload: Record<string, unknown>,
+  template: string,
+  values: TemplateValues,
+): Promise<void> {
   const customer = ctx.customer!;
   const minutes = ctx.config.confirmWindowMinutes;
   const taken = await pendingCheckRefs(ctx.db, customer.id);

@@ -6,7 +6,23 @@ import { normalizeCommandText } from '../inbound/normalize';
  * Words carriers and Twilio act on (opt-out, opt-in, help) on some numbers, whether or not Uplink
  * has them as keywords: a staff keyword may never be one of them.
  */
-export const CARRIER_WORDS: readonly string[] = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'TD', 'T', 'START', 'YES', 'UNSTOP', 'HELP', 'INFO', '退订', '退訂'];
+export const CARRIER_WORDS: readonly string[] = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'TD',
+  'T',
+  'START',
+  'YES',
+  'UNSTOP',
+  'HELP',
+  'INFO',
+  '退订',
+  '退訂',
+];
 
 /**
  * What a word would shadow, as the reason a staff keyword is refused: a carrier word, a built-in
@@ -15,7 +31,8 @@ export const CARRIER_WORDS: readonly string[] = ['STOP', 'STOPALL', 'UNSUBSCRIBE
 export function shadowReason(commands: readonly Command[], word: string): string | null {
   if (CARRIER_WORDS.includes(word)) return `${word} is a carrier keyword (opt-out, opt-in or help)`;
   for (const c of commands) {
-    for (const words of Object.values(c.aliases)) if (words.some((w) => normalizeCommandText(w) === word)) return `${word} is a keyword of the built-in service ${c.name}`;
+    for (const words of Object.values(c.aliases))
+      if (words.some((w) => normalizeCommandText(w) === word)) return `${word} is a keyword of the built-in service ${c.name}`;
   }
   for (const c of commands) {
     for (const words of Object.values(c.phrasings ?? {}))
@@ -45,6 +62,8 @@ export const infoKeywordSchema = z
 
 /** The normalised text a staff keyword is looked up by: the whole text, a trailing question mark dropped. */
 export function infoLookupWord(text: string): string | null {
-  const t = normalizeCommandText(text).replace(/[?？]+$/u, '').trim();
+  const t = normalizeCommandText(text)
+    .replace(/[?？]+$/u, '')
+    .trim();
   return /^[\p{L}\p{N}]{1,20}$/u.test(t) ? t : null;
 }

@@ -21,14 +21,7 @@ import type {
 } from './messages';
 import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
 import type { JobLeasesTable, JobRunsTable } from './jobs';
-import type {
-  PendingConfirmationsTable,
-  CardRequestsTable,
-  TravelNoticesTable,
-  ApplicationsTable,
-  RewardsTable,
-  InfoKeywordsTable,
-} from './services';
+import type { PendingConfirmationsTable, CardRequestsTable, TravelNoticesTable, ApplicationsTable, RewardsTable, InfoKeywordsTable } from './services';
 
 export type * from './accounts';
 export type * from './messages';

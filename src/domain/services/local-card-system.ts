@@ -6,9 +6,14 @@ import type { CardOutcome, CardRequest } from '../card-requests';
 type Payload = Record<string, unknown>;
 type Apply = (db: Db, r: CardRequest, p: Payload, now: Date) => Promise<CardOutcome>;
 
-const setCard = (column: 'locked' | 'overseas_use' | 'online_use' | 'estatement', value: (p: Payload) => boolean): Apply =>
+const setCard =
+  (column: 'locked' | 'overseas_use' | 'online_use' | 'estatement', value: (p: Payload) => boolean): Apply =>
   async (db, r, p) => {
-    await db.updateTable('cards').set({ [column]: value(p) }).where('id', '=', r.card_id!).execute();
+    await db
+      .updateTable('cards')
+      .set({ [column]: value(p) })
+      .where('id', '=', r.card_id!)
+      .execute();
     return { status: 'done' };
   };
 
