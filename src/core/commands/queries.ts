@@ -45,7 +45,11 @@ export const due = defineCommand({
   name: 'due',
   audience: 'customer',
   aliases: { en: ['DUE', 'PAYDUE'], 'zh-CN': ['还款', '还款日'], 'zh-HK': ['還款', '還款日'] },
-  phrasings: { en: ['DUE DATE', 'PAYMENT DUE', 'WHEN TO PAY'], 'zh-CN': ['最后还款日', '几号还款'], 'zh-HK': ['幾時還款', '到期日'] },
+  phrasings: {
+    en: ['DUE DATE', 'PAYMENT DUE', 'WHEN TO PAY', 'BILL DUE', 'MINIMUM PAYMENT', 'MIN PAYMENT'],
+    'zh-CN': ['最后还款日', '几号还款', '要还多少', '最低还款'],
+    'zh-HK': ['幾時還款', '到期日', '要還幾多'],
+  },
   args: optionalLast4,
   usage: 'common.usage_card',
   readOnly: true,
