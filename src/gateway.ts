@@ -4,6 +4,7 @@ import type { AppConfig } from './config';
 import { type Clock, systemClock } from './shared/clock';
 import { commands } from './core/commands/index';
 import { Dispatcher } from './core/outbox/dispatcher';
+import { CardRequestWorker } from './core/confirm/worker';
 import type { DispatcherOptions } from './core/outbox/options';
 import { createMessaging, type Notifier } from './core/messaging/notifier';
 import type { Outbox } from './core/outbox/outbox';
@@ -46,6 +47,8 @@ export class Gateway {
   /** Parts of long texts until their set is complete. */
   readonly parts: PartSets;
   readonly dispatcher: Dispatcher;
+  /** Sends confirmed account actions to the card system (or applies them locally) and texts the outcome. */
+  readonly cardRequests: CardRequestWorker;
   readonly routes: RouteTable;
   readonly outbox: Outbox;
   readonly notifier: Notifier;
@@ -107,6 +110,7 @@ export class Gateway {
       handOff: this.dispatcher,
       onInteractive: () => this.dispatcher.yieldToInteractive(),
     });
+    this.cardRequests = new CardRequestWorker(this.db, this.notifier, this.config, clock, this.log, () => this.dispatcher.kick());
     this.parts = new PartSets(this.db, this.pipeline, clock, this.config.cardHashSecret ?? '');
     this.sink = {
       inbound: async (sms) => {
@@ -144,6 +148,7 @@ export class Gateway {
   async start(port?: number): Promise<number | undefined> {
     for (const t of this.transports.values()) await t.start?.(this.sink);
     this.dispatcher.start();
+    this.cardRequests.start();
     if (this.config.scheduler) this.scheduler.start();
     await this.pipeline.recoverPending(0);
     this.recovery = setInterval(() => void this.sweep(), 5_000);
@@ -193,6 +198,7 @@ export class Gateway {
     clearInterval(idle);
     await this.pipeline.drain();
     await this.scheduler.stop();
+    await this.cardRequests.stop();
     await this.dispatcher.stop(); // sends in hand settle; replies not yet handed over go back to the queue
     for (const t of this.transports.values()) await t.stop?.(); // SMPP: the window drains, then unbind
     server?.closeAllConnections();

@@ -117,6 +117,10 @@ export const envSchema = z
     CARD_SYSTEM_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
     LARGE_TX_THRESHOLDS: json(thresholdSchema).optional(),
     CHECK_WINDOW_MINUTES: z.coerce.number().int().min(1).default(30),
+    CARD_SYSTEM_URL: z.url().optional(),
+    CARD_SYSTEM_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    CARD_SYSTEM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    CONFIRM_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     STALE_AFTER_HOURS: z.coerce.number().positive().default(24),
     BIRTHDAY_HOUR: z.coerce.number().int().min(0).max(23).default(9),
     BIRTHDAY_TIERS: z
@@ -168,6 +172,10 @@ export const envSchema = z
   .refine((e) => e.NODE_ENV !== 'production' || e.CARD_HASH_SECRET, {
     message: 'required in production',
     path: ['CARD_HASH_SECRET'],
+  })
+  .refine((e) => !e.CARD_SYSTEM_URL || e.CARD_SYSTEM_SECRET, {
+    message: 'CARD_SYSTEM_URL needs CARD_SYSTEM_SECRET (requests to the card system are signed)',
+    path: ['CARD_SYSTEM_SECRET'],
   })
   .refine((e) => !e.SMPP_URL || e.SMPP_SOURCE_ADDR, {
     message: 'required with SMPP: the sender address of submits',

@@ -79,6 +79,13 @@ function toConfig(e: z.output<typeof envSchema>) {
     /** Amount at or above which a transaction is checked with the cardholder, per tier and currency (`*`: any other). */
     largeTxThresholds: e.LARGE_TX_THRESHOLDS ?? DEFAULT_THRESHOLDS,
     checkWindowMinutes: e.CHECK_WINDOW_MINUTES,
+    /** Where account actions go (signed JSON, docs/card-system.md); unset: the built-in local card system applies them. */
+    cardSystemUrl: e.CARD_SYSTEM_URL,
+    /** The HMAC key of requests to the card system and of its callbacks. */
+    cardSystemSecret: e.CARD_SYSTEM_SECRET,
+    cardSystemMaxAttempts: e.CARD_SYSTEM_MAX_ATTEMPTS,
+    /** How long a quoted action waits for `Y <ref>`. */
+    confirmWindowMinutes: e.CONFIRM_WINDOW_MINUTES,
     /** A figure older than this (by its as-of at the card system) is said to be old in a reply. */
     staleAfterHours: e.STALE_AFTER_HOURS,
     birthdayHour: e.BIRTHDAY_HOUR,

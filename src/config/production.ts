@@ -7,6 +7,7 @@ export const SECRET_VARIABLES = [
   'CARD_HASH_SECRET',
   'CARD_HASH_PREVIOUS_SECRETS',
   'CARD_SYSTEM_TOKEN',
+  'CARD_SYSTEM_SECRET',
   'METRICS_TOKEN',
   'SMPP_PASSWORD',
   'TWILIO_AUTH_TOKEN',
@@ -18,12 +19,13 @@ export const EXAMPLE_PLACEHOLDERS: ReadonlySet<string> = new Set([
   'at-least-32-random-characters-required-in-production',
   'previous-key-being-rotated-out-at-least-32-characters',
   'at-least-32-characters-shared-with-the-card-system',
+  'at-least-32-random-characters-shared-for-hmac',
   'at-least-32-random-characters-for-the-metrics-scraper',
   'postgres://user:password@127.0.0.1:5432/uplink',
 ]);
 
 /** Secrets whose strength is ours to choose (an SMSC's password is the operator's): at least this many bits. */
-export const GENERATED_SECRETS = ['CARD_HASH_SECRET', 'CARD_HASH_PREVIOUS_SECRETS', 'CARD_SYSTEM_TOKEN', 'METRICS_TOKEN'];
+export const GENERATED_SECRETS = ['CARD_HASH_SECRET', 'CARD_HASH_PREVIOUS_SECRETS', 'CARD_SYSTEM_TOKEN', 'CARD_SYSTEM_SECRET', 'METRICS_TOKEN'];
 const MIN_ENTROPY_BITS = 100;
 
 /**

@@ -123,3 +123,8 @@ export async function caseNotes(db: Db, caseId: number) {
     .orderBy('case_notes.id')
     .execute();
 }
+
+/** The customer's unresolved case of a kind (a call-back already asked for), if any. */
+export async function openCaseOfCustomer(db: Db, kind: CaseRow['kind'], customerId: number): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('kind', '=', kind).where('customer_id', '=', customerId).where('status', '!=', 'resolved').executeTakeFirst();
+}

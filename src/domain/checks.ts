@@ -3,7 +3,7 @@ import { maskCardNumbers } from './pan';
 import type { Insertable } from 'kysely';
 
 /** A card authorisation as stored. */
-export type TransactionRow = { id: number; card_id: number; amount: number; currency: string; merchant: string; occurred_at: Date };
+export type TransactionRow = { id: number; card_id: number; amount: number; currency: string; merchant: string; occurred_at: Date; country: string | null };
 
 /** The card with this card-system id, if any. */
 export async function cardByExternalId(db: Db, externalId: string): Promise<Card | undefined> {
@@ -18,7 +18,7 @@ export async function cardById(db: Db, id: number): Promise<Card> {
 /** Stores an authorisation unless its id is known; returns the new row, or undefined for a repeat. */
 export async function insertTransaction(
   db: Db,
-  t: { externalId: string; cardId: number; amount: number; currency: string; merchant: string; occurredAt: string; createdAt: Date },
+  t: { externalId: string; cardId: number; amount: number; currency: string; merchant: string; occurredAt: string; createdAt: Date; country?: string | null },
 ): Promise<TransactionRow | undefined> {
   return db
     .insertInto('transactions')
@@ -30,6 +30,7 @@ export async function insertTransaction(
       merchant: maskCardNumbers(t.merchant), // free text from the card system: stored and sent masked
       occurred_at: t.occurredAt,
       created_at: t.createdAt,
+      country: t.country ?? null,
     })
     .onConflict((oc) => oc.column('external_id').doNothing())
     .returningAll()

@@ -1,13 +1,23 @@
 import type { Tier } from '../db/schema';
+import { CALLBACK_HOURS, COMPLAINT_HOURS } from './services/rules';
+
+const minutes = (hours: Readonly<Record<Tier, number>>): Record<Tier, number> => ({
+  platinum: hours.platinum * 60,
+  gold: hours.gold * 60,
+  standard: hours.standard * 60,
+});
 
 /** What waits for an agent: a sign-up to confirm or a case of a kind. */
-export type SlaItem = 'registration' | 'retention' | 'fraud';
+export type SlaItem = 'registration' | 'retention' | 'fraud' | 'callback' | 'complaint';
 
 /** Minutes an agent has, by item and tier: platinum customers are answered first and sooner. */
 export const SLA_MINUTES: Record<SlaItem, Record<Tier, number>> = {
   registration: { platinum: 60, gold: 240, standard: 1440 },
   retention: { platinum: 240, gold: 480, standard: 1440 },
   fraud: { platinum: 30, gold: 60, standard: 120 },
+  // The hours the customer was told when the case opened (domain/services/rules.ts).
+  callback: minutes(CALLBACK_HOURS),
+  complaint: minutes(COMPLAINT_HOURS),
 };
 
 /** Where an item stands against its clock: `soon` is the last quarter of the time allowed. */

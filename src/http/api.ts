@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../shared/clock';
 import { confirmRegistration, declineRegistration, type Decision } from '../core/registrations/decisions';
 import type { Notifier } from '../core/messaging/notifier';
+import { askSurvey } from '../core/confirm/survey';
 import type { Database, Db } from '../db/schema';
 import { audit } from '../domain/audit';
 import { type CaseAction, caseNotes, claimCase, listCases, noteCase, resolveCase } from '../domain/cases';
@@ -63,7 +64,11 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
 
   r.get('/api/cases', agents, async (req, res) => {
     const q = z
-      .strictObject({ status: z.enum(['open', 'claimed', 'resolved']).optional(), kind: z.enum(['retention', 'fraud']).optional(), limit })
+      .strictObject({
+        status: z.enum(['open', 'claimed', 'resolved']).optional(),
+        kind: z.enum(['retention', 'fraud', 'callback', 'complaint']).optional(),
+        limit,
+      })
       .safeParse(req.query);
     if (!q.success) return invalid(res, q.error);
     const cases = await listCases(db, q.data);
@@ -84,12 +89,15 @@ export function apiRouter(db: Kysely<Database>, notifier: Notifier, clock: Clock
       const staff = staffOf(res);
       const done = await db.transaction().execute(async (trx) => {
         const result = await act(trx, ref.data, staff.id, body.data);
+        // A resolved case asks its customer to rate the service, in the same transaction.
+        if (result.kind === 'done' && path === 'resolve') await askSurvey(trx, notifier, result.case, clock());
         if (result.kind === 'done')
           await audit(trx, { actorType: 'staff', actorId: staff.id, channel: 'api', action: `case.${path}`, subject: `case:${ref.data}`, details: body.data });
         return result;
       });
       if (done.kind === 'unknown') return problem(res, 404, 'No such case');
       if (done.kind === 'conflict') return problem(res, 409, `Case is ${done.case.status}`, { status: done.case.status });
+      if (path === 'resolve') kick(); // the survey question was committed with the resolution
       res.json({ ...done.case, notes: await caseNotes(db, done.case.id) });
     });
   caseAction('claim', z.strictObject({}), (db_, ref, staffId) => claimCase(db_, ref, staffId, clock()));

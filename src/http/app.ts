@@ -11,12 +11,15 @@ import type { Database } from '../db/schema';
 import type { Logger } from '../shared/log';
 import { apiRouter } from './api';
 import { staffAuth } from './auth';
+import { infoKeywordsRouter } from './info-keywords';
+import { commands } from '../core/commands/index';
 import { devRouter } from './dev';
 import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
 import { changesRouter } from './changes';
 import { consoleRouter } from './console/index';
+import { cardRequestsRouter } from './card-requests';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   // Before the body parsers: it reads its own, larger body (after the token is checked).
   app.use(changesRouter(deps.db, deps.config, deps.log));
+  app.use(cardRequestsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(healthRouter(deps.db, deps.transports, { token: config.metricsToken, production: config.env === 'production' }));
@@ -63,6 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(transactionsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
   const auth = staffAuth({ db: deps.db, log: deps.log, clock: deps.clock, tokenDays: config.staffTokenDays });
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
+  app.use(infoKeywordsRouter(deps.db, commands, deps.clock, auth));
   // Never in production, whatever DEV_CHANNEL says (npm start refuses it there; this holds for any other caller).
   if (config.devChannel && config.env !== 'production') app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use(consoleRouter({ ...deps, transports: deps.transports }));

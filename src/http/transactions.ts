@@ -18,6 +18,11 @@ const body = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY'),
   merchant: z.string().trim().min(1).max(100), // texted in the large-transaction question
   occurredAt: z.iso.datetime({ offset: true }),
+  /** The merchant's country (ISO 3166 alpha-2): a travel notice covering it spares the question. */
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 alpha-2 code such as JP')
+    .optional(),
 });
 
 /**

@@ -44,7 +44,7 @@ export interface TestGateway {
   gw: Gateway;
   tdb: TestDatabase;
   clock: TestClock;
-  /** Sends one text in, runs the dispatcher dry and returns the reply bodies the phone received. */
+  /** Sends one text in, runs the card-system requests and the dispatcher dry and returns the reply bodies the phone received (to this text). */
   sms(from: string, text: string, opts?: { channel?: string; providerId?: string }): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -67,6 +67,8 @@ export async function testGateway(
     async sms(from, text, o = {}) {
       const { id, handled } = await gw.pipeline.ingest({ channel: o.channel ?? 'dev', providerId: o.providerId ?? randomUUID(), from, to: 'UPLINK', text });
       await handled;
+      // A confirmed account action goes to the card system (or the local one); its outcome is texted apart.
+      while ((await gw.cardRequests.runOnce()) > 0);
       while ((await gw.dispatcher.runOnce()) > 0);
       const rows = await tdb.db.selectFrom('outbound_messages').select(['id']).where('inbound_id', '=', id).orderBy('id').execute();
       const ids = new Set(rows.map((r) => r.id));

@@ -12,6 +12,14 @@ export type AnswerOutcome =
   | { kind: 'confirmed'; ref: string }
   | { kind: 'denied'; ref: string; card: string; caseRef: string };
 
+/** The reference and a short description of each check still open for an answer (locked). */
+export async function openCheckChoices(db: Db, customer: Customer, now: Date): Promise<{ ref: string; label: string }[]> {
+  const mine = await recentChecksForUpdate(db, customer.id, new Date(now.getTime() - 7 * 24 * 3600_000));
+  return mine
+    .filter((c) => c.status === 'pending' && c.expires_at > now)
+    .map((c) => ({ ref: c.ref, label: `${formatMoney(c.amount, c.currency, customer.locale)} ${c.merchant}` }));
+}
+
 /** Applies Y or N (optionally with the check's reference) from the cardholder's own number. */
 export async function answerCheck(db: Db, customer: Customer, yes: boolean, ref: string | undefined, now: Date): Promise<AnswerOutcome> {
   const mine = await recentChecksForUpdate(db, customer.id, new Date(now.getTime() - 7 * 24 * 3600_000));

@@ -13,6 +13,7 @@ import {
 } from '../../domain/checks';
 import { displayCard } from '../../domain/pan';
 import { newRef } from '../../domain/refs';
+import { travelCovers } from '../../domain/services/queries';
 import type { Notifier } from '../messaging/notifier';
 import { formatMoment, formatMoney } from '../messaging/templates';
 
@@ -24,6 +25,8 @@ export interface ReportedTransaction {
   currency: string;
   merchant: string;
   occurredAt: string;
+  /** The merchant's country (ISO 3166 alpha-2), when the card system says. */
+  country?: string;
 }
 
 /** What recording a transaction came to. */
@@ -54,6 +57,7 @@ export async function recordTransaction(db: Db, notifier: Notifier, config: AppC
     merchant: t.merchant,
     occurredAt: t.occurredAt,
     createdAt: now,
+    country: t.country ?? null,
   });
   const tx = inserted ?? (await transactionByExternalId(db, t.transactionId));
   if (!inserted && (tx.card_id !== card.id || tx.amount !== t.amount || tx.currency !== t.currency)) return { kind: 'conflict' };
@@ -67,6 +71,9 @@ export async function askIfLarge(db: Db, notifier: Notifier, config: AppConfig, 
   const customer = await customerById(db, card.customer_id);
   const threshold = thresholdFor(config, customer.tier, tx.currency);
   if (threshold === undefined || tx.amount < threshold) return undefined;
+  // The customer said they would be there (TRAVEL): spending in that country on those days is expected.
+  if (tx.country && (await travelCovers(db, customer.id, tx.country, tx.occurred_at.toLocaleDateString('en-CA', { timeZone: customer.time_zone }))))
+    return undefined;
   const taken = await pendingCheckRefs(db, customer.id);
   let ref = newRef(4);
   while (taken.has(ref)) ref = newRef(4);

@@ -1,12 +1,27 @@
 import { z } from 'zod';
-import { answerCheck } from '../checks/answer';
+import { answerPending } from '../confirm/answer';
 import { type CommandContext, defineCommand } from './command';
 
 const optionalRef = z.union([z.tuple([]), z.tuple([z.string().regex(/^\d{4}$/)])]).transform((t) => ({ ref: t[0] as string | undefined }));
 
 async function answer(ctx: CommandContext, yes: boolean, ref: string | undefined): Promise<void> {
   if (!ctx.customer) return ctx.reply('common.not_found');
-  const outcome = await answerCheck(ctx.db, ctx.customer, yes, ref, ctx.now);
+  const result = await answerPending(ctx.db, ctx.customer, ctx.sender, yes, ref, ctx.now);
+  switch (result.kind) {
+    case 'expired':
+      return ctx.reply('confirm.expired');
+    case 'which': {
+      const choices = result.choices.map((c) => ctx.render('confirm.choice', { ref: c.ref, kind: c.kind, label: c.label ? ` ${c.label}` : '' })).join('; ');
+      return ctx.reply('confirm.which', { choices, answer: ctx.keyword });
+    }
+    case 'confirmed':
+      await ctx.audit('confirmation.confirmed', `confirmation:${result.confirmation.ref}`, { kind: result.confirmation.kind });
+      return ctx.reply('confirm.sent', { ref: result.confirmation.ref, kind: result.confirmation.kind });
+    case 'cancelled':
+      await ctx.audit('confirmation.cancelled', `confirmation:${result.confirmation.ref}`, { kind: result.confirmation.kind });
+      return ctx.reply('confirm.cancelled', { ref: result.confirmation.ref, kind: result.confirmation.kind });
+  }
+  const outcome = result.outcome;
   switch (outcome.kind) {
     case 'none':
     case 'expired':
@@ -22,7 +37,7 @@ async function answer(ctx: CommandContext, yes: boolean, ref: string | undefined
   }
 }
 
-/** Y [ref] / 是: "yes, that transaction was me". YES is a carrier opt-in word, so it is not an alias. */
+/** Y [ref] / 是: "yes, that transaction was me", or "yes, do the action I was quoted". YES is a carrier opt-in word, so it is not an alias. */
 export const yes = defineCommand({
   name: 'yes',
   audience: 'customer',
@@ -37,7 +52,7 @@ export const yes = defineCommand({
   run: (ctx, { ref }) => answer(ctx, true, ref),
 });
 
-/** N [ref] / 否: "not me": the card is frozen at once and a fraud case opened for agents. */
+/** N [ref] / 否: "not me" (the card is frozen at once and a fraud case opened), or "cancel the action I was quoted". */
 export const no = defineCommand({
   name: 'no',
   audience: 'customer',

@@ -17,6 +17,8 @@ import type { HandOff, Outbox, OutgoingMessage } from '../outbox/outbox';
 import { KeywordParser, type ParseResult } from './parser';
 import type { TemplateValues } from '../messaging/templates';
 import { inboundTotal } from '../../shared/metrics';
+import { activeInfoKeyword, infoReply } from '../../domain/info-keywords';
+import { infoLookupWord } from '../info/keywords';
 
 /** What handling texts needs. */
 export interface HandlerDeps {
@@ -175,7 +177,13 @@ export class TextHandler {
     const replies: OutgoingMessage[] = [];
     const ctx = this.context(trx, msg, now, who, locale, replies, parsed);
     const understood: Record<string, unknown> = {};
-    if (parsed.kind === 'empty') ctx.reply('help.menu');
+    // Not a built-in keyword: perhaps a staff-defined information keyword (live, never shadowing one).
+    const infoWord = parsed.kind === 'unknown' || parsed.kind === 'unsure' || parsed.kind === 'ambiguous' ? infoLookupWord(msg.text) : null;
+    const info = infoWord ? await activeInfoKeyword(trx, infoWord, now) : undefined;
+    if (info) {
+      ctx.reply('info.reply', { text: infoReply(info, ctx.locale, customer?.tier ?? null) });
+      understood.info = info.keyword;
+    } else if (parsed.kind === 'empty') ctx.reply('help.menu');
     else if (parsed.kind === 'unsure') {
       // An action named loosely, negated or asked: say how to do it, do nothing.
       ctx.reply('understand.unsure', { action: parsed.name, keyword: this.keywordOf(parsed.name, ctx.locale) });
@@ -193,7 +201,7 @@ export class TextHandler {
         understood.usage = true;
       }
     }
-    const name = command?.name ?? parsed.kind;
+    const name = info ? 'info' : (command?.name ?? parsed.kind);
     const entry: AuditEntry = {
       ...this.actor(msg, customer, staff),
       action: `command.${name}`,

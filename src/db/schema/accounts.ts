@@ -65,6 +65,18 @@ export interface CardsTable {
   local_status_at: Timestamp | null;
   /** The import run that last carried the card. */
   import_run: number | null;
+  /** Temporarily locked by the customer (LOCK/UNLOCK); unlike `frozen` (LOST), undone by SMS. */
+  locked: Generated<boolean>;
+  overseas_use: Generated<boolean>;
+  online_use: Generated<boolean>;
+  estatement: Generated<boolean>;
+  autopay: ColumnType<'off' | 'minimum' | 'full', 'off' | 'minimum' | 'full' | undefined, 'off' | 'minimum' | 'full'>;
+  annual_fee_status: ColumnType<'due' | 'waived' | 'paid', 'due' | 'waived' | 'paid' | undefined, 'due' | 'waived' | 'paid'>;
+  /** A temporary credit limit and its last day. */
+  temp_limit: number | null;
+  temp_limit_until: DateOnly | null;
+  /** Late payments in the last 12 months (the payment history TEMP's rule table reads). */
+  late_payments: Generated<number>;
 }
 
 /** statements table. */
@@ -93,6 +105,8 @@ export interface TransactionsTable {
   merchant: string;
   occurred_at: Timestamp;
   created_at: DefaultTimestamp;
+  /** ISO 3166 country of the merchant, when the card system says (travel notices). */
+  country: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** suppressions table: numbers that said STOP to marketing. */

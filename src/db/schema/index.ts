@@ -22,12 +22,14 @@ import type {
 import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
 import type { JobLeasesTable, JobRunsTable } from './jobs';
 import type { ConsoleSessionsTable } from './console';
+import type { PendingConfirmationsTable, CardRequestsTable, TravelNoticesTable, ApplicationsTable, RewardsTable, InfoKeywordsTable } from './services';
 
 export type * from './accounts';
 export type * from './messages';
 export type * from './service';
 export type * from './jobs';
 export type * from './console';
+export type * from './services';
 
 /** The whole database, for Kysely. */
 export interface Database {
@@ -56,6 +58,12 @@ export interface Database {
   inbound_sets_done: InboundSetsDoneTable;
   import_runs: ImportRunsTable;
   console_sessions: ConsoleSessionsTable;
+  pending_confirmations: PendingConfirmationsTable;
+  card_requests: CardRequestsTable;
+  travel_notices: TravelNoticesTable;
+  applications: ApplicationsTable;
+  rewards: RewardsTable;
+  info_keywords: InfoKeywordsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

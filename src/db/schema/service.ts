@@ -56,7 +56,7 @@ export interface RegistrationsTable {
 export interface CasesTable {
   id: Generated<number>;
   ref: string;
-  kind: 'retention' | 'fraud';
+  kind: 'retention' | 'fraud' | 'callback' | 'complaint';
   customer_id: number;
   card_id: number | null;
   status: Generated<'open' | 'claimed' | 'resolved'>;
@@ -69,6 +69,9 @@ export interface CasesTable {
   created_at: Timestamp;
   claimed_at: Timestamp | null;
   resolved_at: Timestamp | null;
+  /** When the customer was asked to rate the service, and their answer 1–5 (the agent's quality score). */
+  survey_asked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  survey_score: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** case_notes table. */

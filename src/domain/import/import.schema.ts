@@ -155,6 +155,27 @@ function staff(region: string) {
   });
 }
 
+/** A card application as the bank's origination system reports it (APPLY answers from it). */
+function application(region: string) {
+  return z.strictObject({
+    externalId: id,
+    mobile: mobile(region),
+    idLast4: z.string().regex(/^[0-9X]{4}$/, 'expected the last 4 characters of the ID number (digits or X)'),
+    product: z.string().trim().min(1).max(40),
+    status: z.enum(['received', 'reviewing', 'approved', 'declined', 'posted']),
+    tracking: z.string().trim().min(1).max(40).optional(),
+    updatedAt: moment,
+  });
+}
+
+/** A reward of the points catalogue (REDEEM). */
+const reward = z.strictObject({
+  code: z.string().regex(/^[A-Z0-9]{1,12}$/, 'expected 1–12 capital letters or digits'),
+  name: z.strictObject({ en: z.string().trim().min(1).max(40), 'zh-CN': z.string().trim().min(1).max(20), 'zh-HK': z.string().trim().min(1).max(20) }),
+  points: z.number().int().min(1).max(MAX_INT),
+  active: z.boolean().default(true),
+});
+
 /** The JSON import document: customers with their cards, statements and transactions; events; staff. */
 export function importSchema(region: string) {
   return z
@@ -162,6 +183,8 @@ export function importSchema(region: string) {
       customers: z.array(customerSchema(region)).default([]),
       events: z.array(eventSchema).default([]),
       staff: z.array(staff(region)).default([]),
+      applications: z.array(application(region)).default([]),
+      rewards: z.array(reward).default([]),
     })
     .superRefine((doc, ctx) => {
       const unique = (values: (string | undefined)[], path: (i: number) => (string | number)[], what: string) => {
@@ -186,6 +209,16 @@ export function importSchema(region: string) {
         doc.staff.map((s) => s.externalId),
         (i) => ['staff', i, 'externalId'],
         'externalId',
+      );
+      unique(
+        doc.applications.map((a) => a.externalId),
+        (i) => ['applications', i, 'externalId'],
+        'application externalId',
+      );
+      unique(
+        doc.rewards.map((r) => r.code),
+        (i) => ['rewards', i, 'code'],
+        'reward code',
       );
       unique(
         doc.events.map((e) => e.code),

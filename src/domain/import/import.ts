@@ -87,6 +87,30 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
         .onConflict((oc) => oc.column('external_id').doUpdateSet(st))
         .execute();
     }
+    for (const a of doc.applications) {
+      const row = {
+        external_id: a.externalId,
+        mobile: a.mobile,
+        id_last4: a.idLast4,
+        product: a.product,
+        status: a.status,
+        tracking: a.tracking ?? null,
+        updated_at: a.updatedAt,
+      };
+      await trx
+        .insertInto('applications')
+        .values(row)
+        .onConflict((oc) => oc.column('external_id').doUpdateSet(row))
+        .execute();
+    }
+    for (const r of doc.rewards) {
+      const row = { code: r.code, name: JSON.stringify(r.name), points: r.points, active: r.active };
+      await trx
+        .insertInto('rewards')
+        .values(row)
+        .onConflict((oc) => oc.column('code').doUpdateSet(row))
+        .execute();
+    }
     const cards = doc.customers.flatMap((c) => c.cards);
     return {
       customers: doc.customers.length,

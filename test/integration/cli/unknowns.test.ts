@@ -18,8 +18,8 @@ beforeAll(async () => {
     [JOHN, 'Balanse?'],
     [STRANGER, 'BALANSE please'],
     [JOHN, 'balanse 7891'],
-    [CHAN, '查詢額度'],
-    [STRANGER, '查询额度'],
+    [CHAN, '查詢匯率'],
+    [STRANGER, '查询汇率'],
     [JOHN, 'my card 4111 1111 1111 1111 looks odd'],
     [JOHN, 'BAL'], // understood: never listed
     [JOHN, 'is my card lost'], // asked about: understood, not listed
@@ -42,7 +42,7 @@ describe('npm run cli -- unknowns', () => {
     const rows = lines.slice(2).map((l) => /^\s+(\d+) {2}(\S+)\s+(.*)$/.exec(l)!.slice(1));
     expect(rows.map(([count, , text]) => [Number(count), JSON.parse(text)])).toEqual([
       [4, expect.stringMatching(/^balanse/i)],
-      [2, expect.stringMatching(/^(查詢額度|查询额度)$/)],
+      [2, expect.stringMatching(/^(查詢匯率|查询汇率)$/)],
       [1, expect.stringMatching(/^my card [* ]+1111 looks odd$/)], // masked when it was recorded
     ]);
     expect(r.stdout).not.toContain('4111 1111');

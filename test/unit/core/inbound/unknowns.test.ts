@@ -22,7 +22,7 @@ describe('parseSince', () => {
 describe('unknownKey', () => {
   it.each([
     ['balanse', 'balanse please', 'Balanse?', 'ＢＡＬＡＮＳＥ', 'balanse 7891', 'hi, BALANSE!!'],
-    ['查詢額度', '查询额度', '查询额度？', '请问查询额度'],
+    ['查詢匯率', '查询汇率', '查询汇率？', '请问查询汇率'],
     ['my card **** **** **** 1111 looks odd', 'my card ************2222 looks odd'],
   ])('groups %j with its other spellings', (...spellings) => {
     expect(new Set(spellings.map(unknownKey)).size).toBe(1);
