@@ -4,7 +4,7 @@
 // signed Twilio webhooks over 64 keep-alive connections, half as deliver_sm from the SMSC (64
 // unanswered at most); every text is answered (cardholders get their figures, unknown numbers the
 // "not registered" reply) and the replies leave by the channel they came in on. Every 10 s the
-// gateway's RSS and heap are sampled (bench/soak/probe.mjs, preloaded only here, answers over IPC).
+// gateway's RSS and heap are sampled (bench/soak/probe.ts, preloaded only here, answers over IPC).
 // After a warm-up, the steady phase's least-squares RSS slope over its last half is printed.
 //
 // SOAK_RATE texts/s (1000), SOAK_SECONDS of steady load (1200), SOAK_WARMUP_SECONDS (60),
@@ -44,7 +44,13 @@ function prodFlags(): string[] {
   return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
 }
 
-/** Asks the child (bench/soak/probe.mjs) something over IPC. */
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+}
+
+/** Asks the child (bench/soak/probe.ts) something over IPC. */
 function ask<T>(child: ChildProcess, msg: object): Promise<T> {
   const id = Math.random();
   return new Promise((resolve) => {
@@ -60,6 +66,7 @@ function ask<T>(child: ChildProcess, msg: object): Promise<T> {
 
 async function main() {
   execSync('npm run --silent build', { stdio: 'inherit' });
+  execSync('npx esbuild bench/soak/probe.ts --outfile=dist/soak-probe.js --platform=node --format=esm --log-level=warning', { stdio: 'inherit' });
   const bench = await benchDatabase();
   await loadCardholders(bench.db, CARDHOLDERS, 1);
   const fake = new FakeTwilio({ keep: false });
@@ -69,7 +76,7 @@ async function main() {
   await sim.start();
   const port = await freePort();
   const flags = prodFlags();
-  const child = spawn(process.execPath, [...flags, '--import', './bench/soak/probe.mjs', 'dist/main.js'], {
+  const child = spawn(process.execPath, [...flags, '--import', './dist/soak-probe.js', 'dist/main.js'], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
@@ -91,11 +98,17 @@ async function main() {
       SMPP_SOURCE_ADDR: '95555',
       // Unknown numbers are most of the load and each is answered: the global budget for them is
       // raised over the offered rate (its default is the guard against SMS pumping).
-      UNKNOWN_SENDER_REPLIES_PER_MINUTE: String(Math.ceil(RATE * 60 * 1.5)),
+      UNKNOWN_SENDER_REPLIES_PER_MINUTE: String(Math.ceil(RATE * 60 * 3)),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise((r) => child.once('exit', r));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      child.kill('SIGKILL'); // an interrupted soak leaves no gateway behind (its database stays: DROP it by hand)
+      process.exit(130);
+    });
+  }
   const base = `http://127.0.0.1:${port}`;
   for (
     let i = 0;
@@ -127,8 +140,12 @@ async function main() {
   let distinct = 0;
   const mark = (k: number, c: number) => {
     const i = (2 * k + c) % SENDERS;
-    if (seen[i] === 0) ((seen[i] = 1), distinct++);
+    if (seen[i] === 0) {
+      seen[i] = 1;
+      distinct++;
+    }
   };
+  const cpu0 = { gateway: cpuSeconds(child.pid!), bench: process.cpuUsage() };
   const t0 = performance.now();
   const endAt = t0 + (WARMUP + SECONDS) * 1000;
   const load = Promise.all([
@@ -158,7 +175,8 @@ async function main() {
     const texts = tw.sent + sm.sent;
     const s = { t, texts, rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB };
     samples.push(s);
-    const rate = samples.length > 1 ? Math.round((texts - lastTexts) / (t - samples[samples.length - 2].t)) : 0;
+    const dt = samples.length > 1 ? t - samples[samples.length - 2].t : 0;
+    const rate = dt > 0 ? Math.round((texts - lastTexts) / dt) : 0;
     lastTexts = texts;
     console.log(
       `  t=${String(t).padStart(5)} s  texts ${String(texts).padStart(8)}  ${String(rate).padStart(5)}/s  RSS ${s.rssMb.toFixed(1).padStart(6)} MB  heap used ${s.heapUsedMb.toFixed(1).padStart(6)} MB of ${s.heapTotalMb.toFixed(1)} MB (limit ${(m.heapLimit / MB).toFixed(0)} MB)  replies ${fake.created + smppReplies}  refused ${tw.refused + sm.refused}`,
@@ -180,12 +198,14 @@ async function main() {
   const loadSeconds = (performance.now() - t0) / 1000;
   await snapshot('end');
   hooks.close();
+  const gatewayCpu = cpuSeconds(child.pid!) - cpu0.gateway;
+  const benchCpu = process.cpuUsage(cpu0.bench);
 
   // Every text recorded and answered once: wait for the last replies, then count in PostgreSQL.
   const texts = tw.sent + sm.sent;
-  for (let last = -1, i = 0; i < 60 && last !== fake.created + smppReplies; i++) {
+  for (let last = -1, i = 0; i < 30 && last !== fake.created + smppReplies; i++) {
     last = fake.created + smppReplies;
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 10_000));
   }
   const counts = await sql<{ inbound: number; processed: number; replies: number; twice: number }>`
     SELECT (SELECT count(*)::int FROM inbound_messages WHERE received_at >= ${since}) AS inbound,
@@ -202,6 +222,9 @@ async function main() {
     SELECT 'in ' || status AS k, count(*)::int AS n FROM inbound_messages WHERE received_at >= ${since} GROUP BY status
     UNION ALL SELECT 'out ' || channel || ' ' || status, count(*)::int FROM outbound_messages WHERE created_at >= ${since} GROUP BY channel, status ORDER BY 1`.execute(
     bench.db,
+  );
+  console.log(
+    `CPU while loaded: gateway ${gatewayCpu.toFixed(0)} s (${((1000 * gatewayCpu) / texts).toFixed(2)} ms per text and its reply), this bench (Twilio signer and fake, SMSC) ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(0)} s, over ${loadSeconds.toFixed(0)} s`,
   );
   console.log(`by status: ${statuses.rows.map((r) => `${r.k} ${r.n}`).join(', ')}`);
   child.kill('SIGTERM');

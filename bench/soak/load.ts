@@ -29,7 +29,7 @@ export async function paced(workers: number, perSecond: number, start: number, e
       for (;;) {
         const k = next++;
         const due = start + (k * 1000) / perSecond;
-        if (due >= end()) return;
+        if (due >= end() || performance.now() >= end()) return;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (await send(k)) tally.sent++;
