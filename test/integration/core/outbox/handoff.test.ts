@@ -123,14 +123,18 @@ describe('replies handed to the dispatcher as they commit', () => {
     await (
       await t.gw.pipeline.ingest({ ...sms('BAL'), channel: 'slow' })
     ).handled;
-    await waitFor('the first send under way', () => slow.calls.length === 1);
+    await waitFor('the first send under way', () => slow.calls.length === 1, 20_000);
     expect(t.gw.dispatcher.lease(t.clock.now())).toBeNull();
     await (
       await t.gw.pipeline.ingest({ ...sms('PTS'), channel: 'slow', from: '+16465550123' })
     ).handled;
     expect(handed).toEqual([LI]); // the second reply was queued for a claim lane instead
     open();
-    await waitFor('both sent', async () => (await t.tdb.db.selectFrom('outbound_messages').select('id').where('status', '=', 'sent').execute()).length === 2);
+    await waitFor(
+      'both sent',
+      async () => (await t.tdb.db.selectFrom('outbound_messages').select('id').where('status', '=', 'sent').execute()).length === 2,
+      20_000,
+    );
     expect(slow.sent.map((m) => m.to).sort()).toEqual(['+16465550123', LI]);
     expect(t.gw.dispatcher.lease(t.clock.now())).not.toBeNull();
   });
