@@ -28,6 +28,11 @@ export class Batcher<I, O> {
     });
   }
 
+  /** Items pushed and not yet taken into a batch. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   /** Resolves once nothing is queued or running (what was pushed before has settled). */
   idle(): Promise<void> {
     if (this.active === 0 && this.queue.length === 0) return Promise.resolve();

@@ -12,6 +12,9 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 const PREPARED_TAG = '/* prepared */';
 
+/** Distinct statement texts prepared at most (see PreparingClient). */
+export const PREPARED_MAX = 64;
+
 /**
  * Starts a statement that runs as a prepared statement on each connection (parsed and planned
  * once, then only bound and executed). For the few hot statements of the message path, whose text
@@ -30,6 +33,10 @@ export const prepared = sql.raw(PREPARED_TAG);
  * client still waiting on a hung server.
  */
 class PreparingClient extends pg.Client {
+  // One name per statement text, shared by every connection. Bounded at PREPARED_MAX texts: the
+  // tagged statements are a handful of fixed texts (lists go in as arrays), so a text beyond the
+  // bound is one that varies with its data, and it runs unprepared rather than growing this map,
+  // pg's per-connection cache and PostgreSQL's prepared statements without end.
   private static readonly names = new Map<string, string>();
 
   constructor(config?: pg.ClientConfig) {
@@ -45,8 +52,10 @@ class PreparingClient extends pg.Client {
     let result;
     if (typeof config === 'string' && config.startsWith(PREPARED_TAG)) {
       let name = PreparingClient.names.get(config);
-      if (!name) PreparingClient.names.set(config, (name = `p${createHash('sha1').update(config).digest('hex').slice(0, 24)}`));
-      result = super.query({ name, text: config, values }, callback);
+      if (!name && PreparingClient.names.size < PREPARED_MAX) {
+        PreparingClient.names.set(config, (name = `p${createHash('sha1').update(config).digest('hex').slice(0, 24)}`));
+      }
+      result = name ? super.query({ name, text: config, values }, callback) : super.query(config, values, callback);
     } else {
       result = super.query(config, values, callback);
     }

@@ -39,6 +39,7 @@ export function cardKeyId(secret: string): string {
   return createHmac('sha256', secret).update('uplink card-hash key id').digest('hex').slice(0, 16);
 }
 
+// Bounded: one per configured set of card-hash keys (the process's own, and a test's).
 const keyrings = new Map<string, CardKeyring>();
 
 /** The keyring of a current key and the previous keys still accepted (`CARD_HASH_PREVIOUS_SECRETS`). */

@@ -13,6 +13,7 @@ const TRAILING_DIGITS = 8;
 
 const DIGIT = /^\p{Nd}$/u;
 const LETTER = /^\p{L}$/u;
+// Bounded: one entry per Unicode decimal digit seen (there are fewer than 800).
 const zeroOf = new Map<number, number>();
 
 /** The value 0–9 of a Unicode decimal digit (`\p{Nd}`): its distance from the 0 of its block. */

@@ -26,9 +26,23 @@ type Scheduled = { id: number; readOnly: boolean; read?: BatchText };
  */
 export const READ_WHILE_RECORDING_MAX = 8;
 
+/**
+ * Recorded texts that may wait in memory for a worker. When handling falls behind the arrivals
+ * (a burst, a slow database), texts beyond it stay `received` in the table — committed, so nothing
+ * is lost — and the pipeline reads them back, oldest first, as the worker catches up: the backlog
+ * waits in PostgreSQL, and this process's memory stays flat (bench:soak, docs/benchmarks.md).
+ */
+export const WORKER_QUEUE_MAX = 2_000;
+
+/** Texts read back per statement while catching up with texts left in the table. */
+const CATCH_UP_BATCH = 200;
+
 /** A text taken in: committed (or found a duplicate), and the promise of its handling. */
 export type Ingested = Accepted & {
-  /** Settles once the text has been handled (its replies committed); never rejects (failures are logged). */
+  /**
+   * Settles once the text has been handled (its replies committed), or at once when it was left in
+   * the table for the catch-up (WORKER_QUEUE_MAX); never rejects (failures are logged).
+   */
   handled: Promise<void>;
 };
 
@@ -45,6 +59,8 @@ export interface PipelineDeps {
   onQueued?: () => void;
   /** Takes replies as their transaction commits, claimed in it (see Outbox.insert). */
   handOff?: HandOff;
+  /** Texts that may wait in memory for a worker (default WORKER_QUEUE_MAX; tests lower it). */
+  workerQueueMax?: number;
   /** Called when a text starts being handled (bulk sending gives way). */
   onInteractive?: () => void;
 }
@@ -58,6 +74,14 @@ export class InboundPipeline {
   private readonly handler: TextHandler;
   private readonly recorder: Batcher<InboundText, Accepted>;
   private readonly worker: Batcher<Scheduled, void>;
+  /** The lowest id left in the table for the catch-up, while there are any; `spills` counts them. */
+  private spilledFrom: number | null = null;
+  private spills = 0;
+  /** Texts left in the table for the catch-up so far (a full worker). */
+  get leftInTable(): number {
+    return this.spills;
+  }
+  private catchingUp = false;
 
   constructor(private readonly deps: PipelineDeps) {
     this.handler = new TextHandler(deps);
@@ -73,6 +97,7 @@ export class InboundPipeline {
         const unread = answering.filter((i) => !i.read).map((i) => i.id);
         const rest = items.filter((i) => !i.readOnly).map((i) => i.id);
         await this.handleMany([...(await this.answerMany(unread, read)), ...rest]);
+        if (this.spilledFrom !== null) void this.catchUp();
         return items.map(() => undefined);
       },
       { max: 200, concurrency: 2 },
@@ -89,6 +114,11 @@ export class InboundPipeline {
     if (accepted.duplicate) return { ...accepted, handled: Promise.resolve() };
     const { id, text, read } = accepted;
     this.deps.log.debug({ inboundId: id, channel: sms.channel, from: sms.from, text }, 'text received'); // as recorded: masked
+    if (this.worker.waiting >= (this.deps.workerQueueMax ?? WORKER_QUEUE_MAX)) {
+      this.spilledFrom = Math.min(this.spilledFrom ?? id, id);
+      this.spills++;
+      return { ...accepted, handled: Promise.resolve() };
+    }
     // A long text with parts missing is never read as a command (see TextHandler.one).
     const readOnly = !sms.incomplete && this.handler.answersOnly(text);
     const handled = this.worker.push({ id, readOnly, read }).catch((err) => this.deps.log.error({ err, inboundId: id }, 'inbound processing failed'));
@@ -99,6 +129,44 @@ export class InboundPipeline {
   async drain(): Promise<void> {
     await this.recorder.idle();
     await this.worker.idle();
+    while (this.catchingUp) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /**
+   * Handles the texts left in the table while the worker was full, oldest first, a batch at a time
+   * while the worker has room; one catch-up at a time. What it misses (it stops on an error; a text
+   * left with an id below one already read) the recovery sweep handles within
+   * seconds. Handling is safe to repeat: a text is answered only by whoever marks it out of `received`.
+   */
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp) return;
+    this.catchingUp = true;
+    try {
+      let from = this.spilledFrom;
+      while (from !== null && this.worker.waiting < (this.deps.workerQueueMax ?? WORKER_QUEUE_MAX) / 2) {
+        const spills = this.spills;
+        const rows = await this.deps.db
+          .selectFrom('inbound_messages')
+          .select('id')
+          .where('status', '=', 'received')
+          .where('id', '>=', from)
+          .orderBy('id')
+          .limit(CATCH_UP_BATCH)
+          .execute();
+        if (rows.length === 0) {
+          if (spills !== this.spills) continue; // more were left while it read: read again
+          this.spilledFrom = null;
+          break;
+        }
+        const ids = rows.map((r) => r.id);
+        await this.handleMany(await this.answerMany(ids, []));
+        from = ids[ids.length - 1] + 1;
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, 'catching up with texts left in the table failed; the recovery sweep takes them');
+    } finally {
+      this.catchingUp = false;
+    }
   }
 
   /** Handles texts recorded but never handled (a crash in between); the recovery sweep calls it. */

@@ -16,6 +16,7 @@ export type TemplateValues = Record<string, string | number | Date>;
 /** Reply and notice texts from `templates/<locale>/<area>.json`, rendered with ICU MessageFormat. */
 export class Templates {
   private readonly sources = new Map<Locale, Map<string, string>>();
+  // Bounded: one per locale and template key in the files (a few hundred).
   private readonly compiled = new Map<string, IntlMessageFormat>();
 
   /** Loads every `<area>.json` under each locale folder; keys become `<area>.<key>`. */
@@ -53,6 +54,7 @@ export class Templates {
   }
 }
 
+// Bounded: one per locale (3) and currency code (ISO 4217, under 200) in use.
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** An amount in its currency, in the locale's format (`¥1,234.50`, `HK$1,234.50`). */
@@ -71,6 +73,7 @@ export function formatDay(day: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
+// Bounded: one per locale (3) and customer time zone (validated IANA names, under 600).
 const momentFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A moment in the customer's time zone, date and minutes, in the locale's format. */

@@ -47,7 +47,9 @@ export class Dispatcher implements HandOff {
   private lastRecovery = -Infinity;
   private readonly perDestination: DestinationWindow;
   private interactiveAt = -Infinity;
+  // Bounded by handOffMax: `lease` takes no more once that many handed rows are in hand.
   private readonly handing = new Set<Promise<void>>();
+  private inHand = 0;
   private readonly sentMarks: Batcher<SentResult[], void>;
   private readonly held: HeldRows;
   private readonly watch: DatabaseWatch;
@@ -98,9 +100,12 @@ export class Dispatcher implements HandOff {
     await this.held.requeueStranded().catch((err) => this.log.warn({ error: (err as Error).message }, 'replies left to their lease'));
   }
 
-  /** The lease of replies queued already claimed for this dispatcher; none once stopped. */
+  /**
+   * The lease of replies queued already claimed for this dispatcher; none once stopped, nor while
+   * `handOffMax` handed rows are still in hand (those replies are queued for the lanes instead).
+   */
   lease(now: Date): Date | null {
-    return this.running ? new Date(now.getTime() + this.opts.leaseMs) : null;
+    return this.running && this.inHand < this.opts.handOffMax ? new Date(now.getTime() + this.opts.leaseMs) : null;
   }
 
   /**
@@ -108,6 +113,7 @@ export class Dispatcher implements HandOff {
    * throttle, settle). Handed over after stop, they go back to the queue for the next start.
    */
   send(rows: ClaimedMessage[]): void {
+    this.inHand += rows.length;
     const done = (
       this.running
         ? this.process(rows)
@@ -123,7 +129,10 @@ export class Dispatcher implements HandOff {
           this.log.error({ err, ids: rows.map((r) => r.id) }, 'sending handed-off replies failed');
         }
       })
-      .finally(() => this.handing.delete(done));
+      .finally(() => {
+        this.inHand -= rows.length;
+        this.handing.delete(done);
+      });
     this.handing.add(done);
   }
 

@@ -14,6 +14,7 @@ import { requeueMany } from './settle';
  * soon as the database answers, not when their lease runs out.
  */
 export class HeldRows {
+  // Bounded by the rows in hand: the dispatcher's lanes' batches and its hand-off limit (handOffMax).
   private readonly ids = new Set<number>();
   private readonly stranded: number[] = [];
   private timer: NodeJS.Timeout | null = null;

@@ -33,6 +33,13 @@ export interface DispatcherOptions {
    * within it leaves them `unknown` (handed over, outcome not recorded), as a crash mid-send does.
    */
   settleDelayMs: number;
+  /**
+   * Replies handed over as they commit (see Outbox.insert) that may be in this process's hands at
+   * once. Beyond it `lease` says no, so replies are queued for the claim lanes, which hold at most
+   * `urgentWorkers` × `batch` rows: when sending falls behind, the backlog waits in the outbox table,
+   * not in memory (bench:soak, docs/benchmarks.md).
+   */
+  handOffMax: number;
 }
 
 /** Defaults matching the documented configuration. */
@@ -53,6 +60,7 @@ export const DISPATCHER_DEFAULTS: DispatcherOptions = {
   limits: {},
   downCooldownMs: 30_000,
   settleDelayMs: 20,
+  handOffMax: 1000,
 };
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with jitter in its upper half. */

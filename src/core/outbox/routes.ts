@@ -43,6 +43,7 @@ type Routed = { to_number: string; class: MessageClass; channel: string | null }
  * recipient opted out of it).
  */
 export class TransportPicker {
+  // Bounded: one per transport.
   private readonly downUntil = new Map<string, number>();
 
   constructor(

@@ -42,6 +42,8 @@ export class SmppLink extends EventEmitter {
   private buffer: Buffer = Buffer.alloc(0);
   private sequence = 0;
   private corked = false;
+  // Bounded by age: each request is dropped when answered or after responseTimeoutMs; submits are
+  // also capped by the session's window.
   private readonly pending = new Map<number, Waiting>();
 
   constructor(

@@ -29,6 +29,7 @@ export function deliverySignature(pdu: Pdu): string {
  * here; that text is recorded again when it comes back (at least once, never lost).
  */
 export class UnansweredDeliveries {
+  // Bounded by size (`max` copies, oldest dropped first) and age (`ttlMs`).
   private readonly expiries = new Map<string, number[]>();
   private count = 0;
 

@@ -49,6 +49,8 @@ export class SmppSession {
   private readonly links = new Map<BindCommand, SmppLink>();
   private readonly keepAlive = new Map<BindCommand, NodeJS.Timeout>();
   private readonly attempts = new Map<BindCommand, number>();
+  // Sends waiting for a window slot: bounded by the messages the dispatcher has in hand (its lanes'
+  // batches and handOffMax); the three maps above hold one entry per bind.
   private readonly waiters: (() => void)[] = [];
   private readonly drained: (() => void)[] = [];
   private stopped = false;

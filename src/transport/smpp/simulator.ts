@@ -59,6 +59,8 @@ export class SmscSimulator {
       statusFor?: (n: number) => number;
       /** Called for each accepted submit (benchmarks watch replies arrive). */
       onSubmit?: (submit: SimSubmit) => void;
+      /** Keep each accepted submit in `submits` (default true); a long benchmark counts them in `onSubmit` instead. */
+      keepSubmits?: boolean;
       /** Listen with TLS (an `smpps://` SMSC) with this key and certificate (PEM). */
       tls?: { key: string; cert: string };
     } = {},
@@ -210,7 +212,7 @@ export class SmscSimulator {
       dataCoding: s.data_coding,
       concat: udh?.ok ? udh.concat : undefined,
     };
-    this.submits.push(submit);
+    if (this.opts.keepSubmits !== false) this.submits.push(submit);
     this.opts.onSubmit?.(submit);
     const part = submit.concat ? `, part ${submit.concat.seq}/${submit.concat.total}` : '';
     this.opts.log?.(`submit ${id} ${submit.from} → ${submit.to} [dc ${submit.dataCoding}${part}] ${submit.text.replaceAll('\n', '\\n')}`);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createDb, prepared } from '../../../src/db/connection';
+import { createDb, PREPARED_MAX, prepared } from '../../../src/db/connection';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
 
 let tdb: TestDatabase;
@@ -36,6 +36,27 @@ describe('prepared statements', () => {
       expect((await sql<{ v: number }>`${prepared} SELECT ${7}::int + 1 AS v`.execute(db)).rows).toEqual([{ v: 8 }]);
       const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_prepared_statements`.execute(db);
       expect(rows[0].n).toBe(2);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('prepares at most PREPARED_MAX texts: a text that varies with its data runs unprepared, and answers the same', async () => {
+    const db = createDb(tdb.url, 1);
+    try {
+      for (let i = 0; i < PREPARED_MAX + 20; i++) {
+        const { rows } = await sql<{
+          v: number;
+        }>`${prepared} SELECT ${i}::int AS ${sql.raw(`v`)}, ${sql.raw(String(i))} AS inlined_${sql.raw(String(i))}`.execute(db);
+        expect(rows[0].v).toBe(i);
+      }
+      const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(db);
+      expect(rows.length).toBeLessThanOrEqual(PREPARED_MAX);
+      expect(rows.length).toBeGreaterThan(0);
+      // The texts prepared before the bound still are, and still run prepared.
+      expect((await sql<{ doubled: number }>`${prepared} SELECT ${5}::int * 2 AS doubled`.execute(db)).rows).toEqual([{ doubled: 10 }]);
+      const again = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%doubled'`.execute(db);
+      expect(again.rows[0].n).toBe(1);
     } finally {
       await db.destroy();
     }

@@ -4,6 +4,7 @@ import type { ClaimedMessage } from '../../../../src/core/outbox/claim';
 import type { HandOff } from '../../../../src/core/outbox/outbox';
 import { recoverExpiredLeases } from '../../../../src/core/outbox/recover';
 import { testGateway, type TestGateway, testPipeline } from '../../../helpers/gateway';
+import { ScriptedTransport } from '../../../helpers/transports';
 import { waitFor } from '../../../helpers/wait';
 
 const LI = '+8613800138000';
@@ -100,5 +101,41 @@ describe('replies handed to the dispatcher as they commit', () => {
     const row = await t.tdb.db.selectFrom('outbound_messages').select(['attempts', 'locked_until']).where('status', '=', 'queued').executeTakeFirstOrThrow();
     expect(row).toEqual({ attempts: 0, locked_until: null });
     expect(t.gw.dev.delivered).toHaveLength(1);
+  });
+
+  it('takes no more hand-offs while handOffMax rows are in hand: the next reply waits in the table, and each is sent once', async () => {
+    await t.close();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const slow = new ScriptedTransport('slow', async () => {
+      await gate;
+      return { providerId: '' };
+    });
+    t = await testGateway({ transports: [slow], dispatcher: { handOffMax: 1 } });
+    await t.gw.start();
+    const d = t.gw.dispatcher;
+    const handed: string[] = [];
+    const send = d.send.bind(d);
+    d.send = (rows) => {
+      handed.push(...rows.map((r) => r.to_number));
+      send(rows);
+    };
+    await (
+      await t.gw.pipeline.ingest({ ...sms('BAL'), channel: 'slow' })
+    ).handled;
+    await waitFor('the first send under way', () => slow.calls.length === 1, 20_000);
+    expect(t.gw.dispatcher.lease(t.clock.now())).toBeNull();
+    await (
+      await t.gw.pipeline.ingest({ ...sms('PTS'), channel: 'slow', from: '+16465550123' })
+    ).handled;
+    expect(handed).toEqual([LI]); // the second reply was queued for a claim lane instead
+    open();
+    await waitFor(
+      'both sent',
+      async () => (await t.tdb.db.selectFrom('outbound_messages').select('id').where('status', '=', 'sent').execute()).length === 2,
+      20_000,
+    );
+    expect(slow.sent.map((m) => m.to).sort()).toEqual(['+16465550123', LI]);
+    expect(t.gw.dispatcher.lease(t.clock.now())).not.toBeNull();
   });
 });
