@@ -11,6 +11,7 @@ import * as m009 from './009_security';
 import * as m010 from './010_unknown_texts';
 import * as m011 from './011_account_sync';
 import * as m012 from './012_reliability';
+import * as m013 from './013_campaigns';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '010_unknown_texts': m010,
   '011_account_sync': m011,
   '012_reliability': m012,
+  '013_campaigns': m013,
 };

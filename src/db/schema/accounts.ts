@@ -36,6 +36,11 @@ export interface CustomersTable {
   closed_at: Timestamp | null;
   /** The import run that last carried the customer. */
   import_run: number | null;
+  /** Where the customer lives (audience filters). */
+  city: string | null;
+  region: string | null;
+  /** Customer of the bank since (the card system's date; null: since the row was created). */
+  customer_since: DateOnly | null;
 }
 
 /** cards table: never a full card number, only last 4 and keyed hashes. */
@@ -65,6 +70,8 @@ export interface CardsTable {
   local_status_at: Timestamp | null;
   /** The import run that last carried the card. */
   import_run: number | null;
+  /** When the card went from inactive to active (set by a trigger). */
+  activated_at: Timestamp | null;
 }
 
 /** statements table. */

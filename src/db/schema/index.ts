@@ -21,11 +21,13 @@ import type {
 } from './messages';
 import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
 import type { JobLeasesTable, JobRunsTable } from './jobs';
+import type { CampaignsTable, CampaignRunsTable, CampaignRecipientsTable } from './campaigns';
 
 export type * from './accounts';
 export type * from './messages';
 export type * from './service';
 export type * from './jobs';
+export type * from './campaigns';
 
 /** The whole database, for Kysely. */
 export interface Database {
@@ -53,6 +55,9 @@ export interface Database {
   inbound_parts: InboundPartsTable;
   inbound_sets_done: InboundSetsDoneTable;
   import_runs: ImportRunsTable;
+  campaigns: CampaignsTable;
+  campaign_runs: CampaignRunsTable;
+  campaign_recipients: CampaignRecipientsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */
@@ -81,3 +86,6 @@ export type CaseRow = Selectable<CasesTable>;
 
 /** An outbound message row. */
 export type OutboundMessage = Selectable<OutboundMessagesTable>;
+
+/** A campaign row. */
+export type Campaign = Selectable<CampaignsTable>;
