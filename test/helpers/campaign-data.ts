@@ -57,6 +57,7 @@ export async function addCustomers(db: Kysely<Database>, customers: TestCustomer
           product: k.product ?? 'classic',
           currency: 'CNY',
           credit_limit: 10000,
+          balance: 0,
           status: k.status ?? 'active',
           expires_on: '2029-12-31',
           activated_at: k.activatedAt === undefined ? null : k.activatedAt,
