@@ -2,8 +2,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { type RawBuilder, sql } from 'kysely';
 import type { Locale } from '../../db/schema';
 import { GSM_CHARACTERS, measure } from '../../transport/codec/gsm7';
-import type { Outbox } from '../outbox/outbox';
-import { type FieldExpressions, type MessageField, messageSql } from './message';
+import { type FieldExpressions, type MessageField, messageSql } from '../../domain/campaigns/message';
 
 /** The language a customer gets: their own when the campaign has it, else English, else the campaign's first. */
 export function languageFor(messages: Partial<Record<Locale, string>>, customerLocale: Locale): Locale {
@@ -13,8 +12,13 @@ export function languageFor(messages: Partial<Record<Locale, string>>, customerL
 }
 
 /** The opt-out line of each language, as the outbox adds it to marketing (`Reply STOP to opt out`, `回复TD退订`). */
-export function optOutLines(outbox: Outbox): Record<Locale, string> {
-  return { en: outbox.withOptOut('', 'en').trim(), 'zh-CN': outbox.withOptOut('', 'zh-CN'), 'zh-HK': outbox.withOptOut('', 'zh-HK') };
+export function optOutLines(source: { optOutLine(locale: Locale): string }): Record<Locale, string> {
+  return { en: source.optOutLine('en'), 'zh-CN': source.optOutLine('zh-CN'), 'zh-HK': source.optOutLine('zh-HK') };
+}
+
+/** A text with the opt-out line of its language after it, unless it carries it already (as `Outbox.withOptOut` writes it). */
+export function withOptOutLine(text: string, locale: Locale, lines: Record<Locale, string>): string {
+  return text.includes(lines[locale]) ? text : `${text}${locale === 'en' ? ' ' : ''}${lines[locale]}`;
 }
 
 /**
@@ -68,10 +72,10 @@ export interface LanguagePreview {
   optOutLine: string;
 }
 
-/** Renders a campaign text with `IntlMessageFormat` and the outbox's opt-out line, and measures it. */
-export function previewText(outbox: Outbox, language: Locale, message: string, values: FieldValues): LanguagePreview {
+/** Renders a campaign text with `IntlMessageFormat` and the opt-out line of its language, and measures it. */
+export function previewText(lines: Record<Locale, string>, language: Locale, message: string, values: FieldValues): LanguagePreview {
   const rendered = String(new IntlMessageFormat(message, language, undefined, { ignoreTag: true }).format(values));
-  const text = outbox.withOptOut(rendered, language);
+  const text = withOptOutLine(rendered, language, lines);
   const { encoding, segments } = measure(text);
-  return { language, text, encoding, characters: [...text].length, segments, optOutLine: optOutLines(outbox)[language] };
+  return { language, text, encoding, characters: [...text].length, segments, optOutLine: lines[language] };
 }

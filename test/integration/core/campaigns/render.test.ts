@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { campaignTextSql, measureSql, previewText, optOutLines } from '../../../../src/core/campaigns/render';
-import type { FieldExpressions } from '../../../../src/core/campaigns/message';
+import type { FieldExpressions } from '../../../../src/domain/campaigns/message';
 import { Outbox } from '../../../../src/core/outbox/outbox';
 import { Templates, TEMPLATES_DIR } from '../../../../src/core/messaging/templates';
 import { measure } from '../../../../src/transport/codec/gsm7';
@@ -10,7 +10,9 @@ import type { Locale } from '../../../../src/db/schema';
 import { freshDatabase, type TestDatabase } from '../../../helpers/db';
 
 let tdb: TestDatabase;
-const outbox = new Outbox(new Templates(TEMPLATES_DIR));
+const templates = new Templates(TEMPLATES_DIR);
+const outbox = new Outbox(templates);
+const lines = optOutLines({ optOutLine: (l) => templates.render(l, 'consent.unsubscribe') });
 beforeAll(async () => {
   tdb = await freshDatabase();
 });
@@ -43,19 +45,19 @@ describe('campaign texts rendered inside PostgreSQL', () => {
       keyword: sql`${'JOIN GALA27'}::text`,
       code: sql`${'GALA27'}::text`,
     };
-    const { body, locale: lang } = campaignTextSql(MESSAGES, fields, optOutLines(outbox));
+    const { body, locale: lang } = campaignTextSql(MESSAGES, fields, lines);
     const { rows } = await sql<{ body: string; lang: string }>`SELECT ${body} AS body, ${lang} AS lang FROM (SELECT ${locale}::text AS locale) c`.execute(
       tdb.db,
     );
     const values = { name, tier, last4, points, keyword: 'JOIN GALA27', code: 'GALA27' };
     const expected = outbox.withOptOut(String(new IntlMessageFormat(MESSAGES[locale]!, locale, undefined, { ignoreTag: true }).format(values)), locale);
     expect(rows[0]).toEqual({ body: expected, lang: locale });
-    expect(previewText(outbox, locale, MESSAGES[locale]!, values).text).toBe(expected);
+    expect(previewText(lines, locale, MESSAGES[locale]!, values).text).toBe(expected);
   });
 
   it('falls back to English for a language the campaign has no text in', async () => {
     const fields = { name: sql`'X'`, tier: sql`'gold'`, last4: sql`'1'`, points: sql`2`, keyword: sql`'K'`, code: sql`'K'` } as FieldExpressions;
-    const { body, locale } = campaignTextSql({ en: 'Hello {name}' }, fields, optOutLines(outbox));
+    const { body, locale } = campaignTextSql({ en: 'Hello {name}' }, fields, lines);
     const { rows } = await sql<{ body: string; lang: string }>`SELECT ${body} AS body, ${locale} AS lang FROM (SELECT 'zh-HK'::text AS locale) c`.execute(
       tdb.db,
     );
@@ -63,7 +65,7 @@ describe('campaign texts rendered inside PostgreSQL', () => {
   });
 
   it('carries the opt-out line of each language', () => {
-    expect(optOutLines(outbox)).toEqual({ en: 'Reply STOP to opt out', 'zh-CN': '回复TD退订', 'zh-HK': '回覆TD退訂' });
+    expect(lines).toEqual({ en: 'Reply STOP to opt out', 'zh-CN': '回复TD退订', 'zh-HK': '回覆TD退訂' });
   });
 
   const TEXTS = [

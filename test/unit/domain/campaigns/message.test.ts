@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { messageProblem } from '../../../../src/core/campaigns/message';
+import { messageProblem } from '../../../../src/domain/campaigns/message';
 
 describe('campaign texts', () => {
   const good = [
