@@ -16,6 +16,7 @@ import { healthRouter, type TransportState } from './health';
 import { problem } from '../shared/problem';
 import { transactionsRouter } from './transactions';
 import { changesRouter } from './changes';
+import { campaignsRouter } from './campaigns';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(transactionsRouter(deps.db, deps.notifier, config, deps.clock, deps.kick, deps.log));
   const auth = staffAuth({ db: deps.db, log: deps.log, clock: deps.clock, tokenDays: config.staffTokenDays });
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
+  app.use(campaignsRouter({ db: deps.db, notifier: deps.notifier, clock: deps.clock, kick: deps.kick, weeklyCap: config.marketingWeeklyCap }, auth));
   // Never in production, whatever DEV_CHANNEL says (npm start refuses it there; this holds for any other caller).
   if (config.devChannel && config.env !== 'production') app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use((_req, res) => problem(res, 404, 'Not found'));
