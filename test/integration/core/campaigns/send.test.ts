@@ -117,6 +117,43 @@ describe('a scheduled campaign', () => {
   });
 });
 
+describe('recurring and relative schedules', () => {
+  it('runs a relative campaign daily for the customers activated 30 days before, and a cron one at each slot', async () => {
+    await addCustomers(t.tdb.db, [
+      { id: 'act-30', city: 'Qingdao', locale: 'en', cards: [{ activatedAt: '2026-10-29T03:00:00Z' }] }, // 29 Oct in Shanghai: 30 days before 28 Nov
+      { id: 'act-31', city: 'Qingdao', locale: 'en', cards: [{ activatedAt: '2026-10-28T03:00:00Z' }] },
+    ]);
+    const rel = await approved({ schedule: { kind: 'relative', anchor: 'activation', days: 30, at: '10:40', timeZone: 'Asia/Shanghai' } });
+    const weekly = await approved({
+      schedule: { kind: 'cron', cron: '40 10 * * *', timeZone: 'Asia/Shanghai' },
+      audience: { languages: ['zh-HK'], cities: ['Qingdao'] },
+    });
+    const ctx = { db: t.tdb.db, notifier: t.gw.notifier, config: t.gw.config };
+    t.clock.advance(10 * 60_000);
+    expect(await startDueCampaigns(t.tdb.db, t.clock.now())).toBe(2);
+    await continueRuns(ctx, t.clock.now());
+    const who = async (id: number) =>
+      (
+        await sql<{
+          external_id: string;
+        }>`SELECT c.external_id FROM outbound_messages o JOIN customers c ON c.id = o.customer_id WHERE o.campaign_id = ${id} ORDER BY 1`.execute(t.tdb.db)
+      ).rows.map((r) => r.external_id);
+    expect(await who(rel.id)).toEqual(['act-30']);
+    expect(await who(weekly.id)).toEqual(['c-hk']);
+    const next = await t.tdb.db.selectFrom('campaigns').select(['id', 'status', 'next_run_at']).where('id', 'in', [rel.id, weekly.id]).orderBy('id').execute();
+    expect(next.map((n) => [n.status, n.next_run_at?.toISOString()])).toEqual([
+      ['running', '2026-11-29T02:40:00.000Z'],
+      ['running', '2026-11-29T02:40:00.000Z'],
+    ]);
+    // The next day: act-31 is not due again (the anchor moved on); the cron campaign runs again, a new run.
+    t.clock.advance(24 * 3600_000);
+    expect(await startDueCampaigns(t.tdb.db, t.clock.now())).toBe(2);
+    await continueRuns(ctx, t.clock.now());
+    expect(await who(rel.id)).toEqual(['act-30']);
+    expect(await t.tdb.db.selectFrom('campaign_runs').select('id').where('campaign_id', '=', weekly.id).execute()).toHaveLength(2);
+  });
+});
+
 describe('pause, resume, cancel', () => {
   it('holds queued texts while paused, spaces them again on resume, and blocks the rest on cancel', async () => {
     const c = await approved({ ratePerSecond: 1 });
