@@ -5,6 +5,7 @@ import type { JobContext } from '../notices/batches';
 import { materialiseBatch, type RunState } from './materialise';
 import { optOutLines } from './render';
 import { PAUSED_UNTIL } from './control';
+import { MARKETING_PRIORITY } from '../outbox/outbox';
 
 /**
  * Starts the campaigns due at `asOf`: each approved (still at its approved version) or running
@@ -79,10 +80,11 @@ export async function continueRuns(ctx: JobContext, asOf: Date, batch?: number):
  * done. Returns how many became done.
  */
 export async function settleCampaigns(db: Kysely<Database>, asOf: Date): Promise<number> {
+  // The priority range lets the queue's due index find the held texts without reading a big campaign's backlog.
   await sql`
     UPDATE outbound_messages o SET not_before = ${asOf}
-      FROM campaigns c
-     WHERE c.status = 'running' AND o.campaign_id = c.id AND o.status = 'queued' AND o.not_before >= ${PAUSED_UNTIL}`.execute(db);
+     WHERE o.status = 'queued' AND o.priority BETWEEN ${MARKETING_PRIORITY} AND ${MARKETING_PRIORITY + 3} AND o.not_before >= ${PAUSED_UNTIL}
+       AND o.campaign_id IN (SELECT id FROM campaigns WHERE status = 'running')`.execute(db);
   const { rows } = await sql`
     UPDATE campaigns c SET status = 'done', updated_at = ${asOf}
      WHERE c.status = 'running' AND c.next_run_at IS NULL

@@ -5,7 +5,7 @@ import type { Staff } from '../../../../src/db/schema';
 import { approveCampaign, type CampaignInput, campaignInput, createCampaign } from '../../../../src/domain/campaigns/campaigns';
 import { addStaff } from '../../../../src/domain/staff';
 import { controlCampaign, PAUSED_UNTIL } from '../../../../src/core/campaigns/control';
-import { continueRuns, startDueCampaigns } from '../../../../src/core/campaigns/run';
+import { continueRuns, settleCampaigns, startDueCampaigns } from '../../../../src/core/campaigns/run';
 import { admit } from '../../../../src/core/outbox/admit';
 import { claimDue } from '../../../../src/core/outbox/claim';
 import { DISPATCHER_DEFAULTS } from '../../../../src/core/outbox/options';
@@ -107,6 +107,9 @@ describe('a scheduled campaign', () => {
     expect(bodies.filter((b) => b.endsWith('回复TD退订'))).toHaveLength(1);
     expect(bodies.filter((b) => b.endsWith('回覆TD退訂'))).toHaveLength(1);
     expect((await texts(c.id)).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    // Nothing left to send and no next run: the campaign is done.
+    expect(await settleCampaigns(t.tdb.db, t.clock.now())).toBe(1);
+    expect((await t.tdb.db.selectFrom('campaigns').select('status').where('id', '=', c.id).executeTakeFirstOrThrow()).status).toBe('done');
   });
 
   it('does not start a campaign edited after its approval', async () => {
@@ -175,6 +178,12 @@ describe('pause, resume, cancel', () => {
     expect(await controlCampaign(t.tdb.db, c.id, 'resume', checker, t.clock.now())).toMatchObject({ kind: 'done', campaign: { status: 'running' } });
     await drain();
     expect((await texts(c.id)).map((r) => r.status)).toEqual(['sent', 'sent', 'queued']);
+
+    // A text a worker put back as paused just after the resume is released by the minute's housekeeping.
+    const [, , last] = await texts(c.id);
+    await sql`UPDATE outbound_messages SET not_before = ${PAUSED_UNTIL} WHERE id = ${last.id}`.execute(t.tdb.db);
+    expect(await settleCampaigns(t.tdb.db, t.clock.now())).toBe(0); // not done: one text left
+    expect((await texts(c.id))[2].not_before).toEqual(t.clock.now());
 
     expect((await controlCampaign(t.tdb.db, c.id, 'cancel', checker, t.clock.now())).kind).toBe('done');
     t.clock.advance(60_000);
