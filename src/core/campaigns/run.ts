@@ -27,6 +27,7 @@ export async function startDueCampaigns(db: Kysely<Database>, asOf: Date): Promi
     let started = 0;
     for (const c of due) {
       const slot = c.next_run_at!;
+      const schedule = scheduleSchema.parse(c.schedule);
       const added = await trx
         .insertInto('campaign_runs')
         .values({ campaign_id: c.id, slot, started_at: asOf })
@@ -36,7 +37,7 @@ export async function startDueCampaigns(db: Kysely<Database>, asOf: Date): Promi
       if (added) started++;
       await trx
         .updateTable('campaigns')
-        .set({ status: 'running', next_run_at: nextRun(scheduleSchema.parse(c.schedule), slot), updated_at: asOf })
+        .set({ status: 'running', next_run_at: schedule.kind === 'once' ? null : nextRun(schedule, slot), updated_at: asOf })
         .where('id', '=', c.id)
         .execute();
     }

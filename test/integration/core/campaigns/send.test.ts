@@ -112,6 +112,16 @@ describe('a scheduled campaign', () => {
     expect((await t.tdb.db.selectFrom('campaigns').select('status').where('id', '=', c.id).executeTakeFirstOrThrow()).status).toBe('done');
   });
 
+  it('runs a once campaign once even when it was started before its time', async () => {
+    const c = await approved();
+    // Started early (an operator set its next run to now): it must not run again at its own time.
+    await t.tdb.db.updateTable('campaigns').set({ next_run_at: t.clock.now() }).where('id', '=', c.id).execute();
+    expect(await startDueCampaigns(t.tdb.db, t.clock.now())).toBe(1);
+    t.clock.advance(10 * 60_000);
+    expect(await startDueCampaigns(t.tdb.db, t.clock.now())).toBe(0);
+    expect((await t.tdb.db.selectFrom('campaigns').select('next_run_at').where('id', '=', c.id).executeTakeFirstOrThrow()).next_run_at).toBeNull();
+  });
+
   it('does not start a campaign edited after its approval', async () => {
     const c = await approved();
     await sql`UPDATE campaigns SET version = version + 1 WHERE id = ${c.id}`.execute(t.tdb.db);
