@@ -11,6 +11,7 @@ import * as m009 from './009_security';
 import * as m010 from './010_unknown_texts';
 import * as m011 from './011_account_sync';
 import * as m012 from './012_reliability';
+import * as m013 from './013_campaigns';
 import * as m014 from './014_services';
 import * as m015 from './015_console';
 
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '010_unknown_texts': m010,
   '011_account_sync': m011,
   '012_reliability': m012,
+  '013_campaigns': m013,
   '014_services': m014,
   '015_console': m015,
 };

@@ -26,7 +26,15 @@ export interface Kannel {
  * (two groups of one smsc-id, one with `port`, one with `receive-port`, as Kannel 1.4.5 wants), `max-pending-submits` as Uplink's window; messages are kept in
  * bearerbox's store file (Kannel's durability); BAL goes to `getUrl` with the sender's number.
  */
-export async function startKannel(opts: { smscPort: number; getUrl: string; window: number; adminPort: number; smsboxPort: number }): Promise<Kannel> {
+export async function startKannel(opts: {
+  smscPort: number;
+  getUrl: string;
+  window: number;
+  adminPort: number;
+  smsboxPort: number;
+  /** Also open smsbox's HTTP sendsms interface on this port (user `bench`, password `bench`). */
+  sendsmsPort?: number;
+}): Promise<Kannel> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'uplink-kannel-'));
   const conf = path.join(dir, 'kannel.conf');
   writeFileSync(
@@ -67,6 +75,7 @@ log-file = "${dir}/smsbox.log"
 log-level = 3
 global-sender = 95555
 max-pending-requests = 512
+${opts.sendsmsPort ? `sendsms-port = ${opts.sendsmsPort}\n\ngroup = sendsms-user\nusername = bench\npassword = bench\nmax-messages = 10\nconcatenation = true\n` : ''}
 
 group = sms-service
 keyword = bal

@@ -1,5 +1,6 @@
 import { boot } from '../boot';
 import { readDotEnv } from '../config';
+import { campaignCommand } from './campaign';
 import { importCommand } from './import';
 import { jobCommands } from './jobs';
 import { staffCommand } from './staff';
@@ -16,7 +17,9 @@ const USAGE = `usage: npm run cli -- <command>
   job <name> [--date YYYY-MM-DD]   run a scheduled job now (as of a date)
   jobs                 list jobs with their last run, outcome and counts
   unknowns [--since 7d|2026-11-01] [--limit 20]
-                       the texts cardholders sent that were not understood, most frequent first`;
+                       the texts cardholders sent that were not understood, most frequent first
+  campaign create|update|list|show|audience|preview|test-send|approve|pause|resume|cancel|report …
+                       marketing campaigns (npm run cli -- campaign for the details)`;
 
 /** `npm run cli -- …`: operations commands against the configured (or embedded) database. */
 async function main(argv: string[]): Promise<number> {
@@ -25,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'staff') return staffCommand(rest, () => boot());
   if (command === 'job' || command === 'jobs') return jobCommands(command, rest, () => boot());
   if (command === 'unknowns') return unknownsCommand(rest, () => boot());
+  if (command === 'campaign') return campaignCommand(rest, () => boot());
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

@@ -87,6 +87,9 @@ export async function optOutOfMarketing(db: Db, mobile: string, reason: string):
     .set({ marketing_consent: false, updated_at: sql`now()` })
     .where('mobile', '=', mobile)
     .execute();
+  // The rest of any campaign stops at once for this number (a text already claimed is held back by the send-time check).
+  await sql`UPDATE outbound_messages SET status = 'blocked', last_error = 'opted out (STOP/TD)', settled_at = now(), updated_at = now()
+             WHERE customer_id IN (SELECT id FROM customers WHERE mobile = ${mobile}) AND class = 'marketing' AND status = 'queued'`.execute(db);
 }
 
 /**

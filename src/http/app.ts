@@ -20,6 +20,7 @@ import { transactionsRouter } from './transactions';
 import { changesRouter } from './changes';
 import { consoleRouter } from './console/index';
 import { cardRequestsRouter } from './card-requests';
+import { campaignsRouter } from './campaigns';
 
 /** What the HTTP layer serves from. */
 export interface AppDeps {
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): express.Express {
   const auth = staffAuth({ db: deps.db, log: deps.log, clock: deps.clock, tokenDays: config.staffTokenDays });
   app.use(apiRouter(deps.db, deps.notifier, deps.clock, deps.kick, auth));
   app.use(infoKeywordsRouter(deps.db, commands, deps.clock, auth));
+  app.use(campaignsRouter({ db: deps.db, notifier: deps.notifier, clock: deps.clock, kick: deps.kick, weeklyCap: config.marketingWeeklyCap }, auth));
   // Never in production, whatever DEV_CHANNEL says (npm start refuses it there; this holds for any other caller).
   if (config.devChannel && config.env !== 'production') app.use(devRouter(deps.db, deps.pipeline, deps.kick));
   app.use(consoleRouter({ ...deps, transports: deps.transports }));

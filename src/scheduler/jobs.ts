@@ -6,6 +6,7 @@ import { purgeMessageBodies } from '../domain/retention';
 import type { JobContext } from '../core/notices/batches';
 import { birthdayGreetings } from '../core/notices/birthday';
 import { paymentReminders, renewalReminders } from '../core/notices/reminders';
+import { runCampaigns } from '../core/campaigns/run';
 
 /** One scheduled job: when it runs and what it does (as of an instant, or of a given date). */
 export interface JobDefinition {
@@ -68,6 +69,14 @@ export function jobDefinitions(defaultTimeZone: string): JobDefinition[] {
       backfill: 'latest',
       description: 'unanswered checks to the fraud queue',
       run: async (ctx, asOf) => ({ escalated: await escalateUnanswered(ctx.db, asOf) }),
+    },
+    {
+      name: 'campaigns',
+      cron: '* * * * *',
+      timeZone: 'UTC',
+      backfill: 'latest',
+      description: 'start due marketing campaigns, materialise and queue their recipients, mark finished ones done',
+      run: runCampaigns,
     },
   ];
 }

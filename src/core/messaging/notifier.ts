@@ -27,6 +27,11 @@ export class Notifier {
     return this.templates.render(locale, template, { tier: t, hotline, program: this.config.programName, ...values });
   }
 
+  /** The opt-out line the outbox adds to marketing in a language (`Reply STOP to opt out`, `回复TD退订`). */
+  optOutLine(locale: Locale): string {
+    return this.templates.render(locale, 'consent.unsubscribe');
+  }
+
   /** Queues a message to a customer in their language. Returns the new id (none when deduplicated). */
   async toCustomer(db: Db, customer: Customer, template: string, values: TemplateValues, opts: NoticeOptions): Promise<number | undefined> {
     const [id] = await this.outbox.enqueue(

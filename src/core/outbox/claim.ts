@@ -4,7 +4,7 @@ import type { Db, OutboundMessage } from '../../db/schema';
 /** The columns a worker needs to send a claimed message. */
 export type ClaimedMessage = Pick<
   OutboundMessage,
-  'id' | 'channel' | 'to_number' | 'customer_id' | 'class' | 'priority' | 'body' | 'attempts' | 'segments' | 'expires_at' | 'concat_ref'
+  'id' | 'channel' | 'to_number' | 'customer_id' | 'class' | 'priority' | 'body' | 'attempts' | 'segments' | 'expires_at' | 'concat_ref' | 'campaign_id'
 > & {
   /** The recipient customer's tier (a transport may pick a sender by it). */
   tier: string | null;
@@ -16,7 +16,7 @@ export type ClaimedMessage = Pick<
 
 /** What a claim returns of a row `o` of outbound_messages: the ClaimedMessage columns. */
 export const CLAIMED_COLUMNS = sql`o.id, o.channel, o.to_number, o.customer_id, o.class, o.priority, o.body, o.attempts,
-  o.segments, o.expires_at, (SELECT c.tier FROM customers c WHERE c.id = o.customer_id) AS tier,
+  o.segments, o.expires_at, o.campaign_id, (SELECT c.tier FROM customers c WHERE c.id = o.customer_id) AS tier,
   ARRAY(SELECT b.channel FROM route_blocks b WHERE b.to_number = o.to_number) AS blocked, o.concat_ref,
   CASE WHEN o.concat_ref IS NOT NULL THEN (SELECT json_agg(json_build_array(p.part_no, p.provider_id)) FROM outbound_parts p WHERE p.outbound_id = o.id) END AS parts_accepted`;
 

@@ -36,6 +36,11 @@ export interface CustomersTable {
   closed_at: Timestamp | null;
   /** The import run that last carried the customer. */
   import_run: number | null;
+  /** Where the customer lives (audience filters). */
+  city: string | null;
+  region: string | null;
+  /** Customer of the bank since (the card system's date; null: since the row was created). */
+  customer_since: DateOnly | null;
 }
 
 /** cards table: never a full card number, only last 4 and keyed hashes. */
@@ -77,6 +82,8 @@ export interface CardsTable {
   temp_limit_until: DateOnly | null;
   /** Late payments in the last 12 months (the payment history TEMP's rule table reads). */
   late_payments: Generated<number>;
+  /** When the card went from inactive to active (set by a trigger). */
+  activated_at: Timestamp | null;
 }
 
 /** statements table. */

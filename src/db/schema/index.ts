@@ -23,6 +23,7 @@ import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotes
 import type { JobLeasesTable, JobRunsTable } from './jobs';
 import type { ConsoleSessionsTable } from './console';
 import type { PendingConfirmationsTable, CardRequestsTable, TravelNoticesTable, ApplicationsTable, RewardsTable, InfoKeywordsTable } from './services';
+import type { CampaignsTable, CampaignRunsTable, CampaignRecipientsTable } from './campaigns';
 
 export type * from './accounts';
 export type * from './messages';
@@ -30,6 +31,7 @@ export type * from './service';
 export type * from './jobs';
 export type * from './console';
 export type * from './services';
+export type * from './campaigns';
 
 /** The whole database, for Kysely. */
 export interface Database {
@@ -64,6 +66,9 @@ export interface Database {
   applications: ApplicationsTable;
   rewards: RewardsTable;
   info_keywords: InfoKeywordsTable;
+  campaigns: CampaignsTable;
+  campaign_runs: CampaignRunsTable;
+  campaign_recipients: CampaignRecipientsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */
@@ -92,3 +97,6 @@ export type CaseRow = Selectable<CasesTable>;
 
 /** An outbound message row. */
 export type OutboundMessage = Selectable<OutboundMessagesTable>;
+
+/** A campaign row. */
+export type Campaign = Selectable<CampaignsTable>;

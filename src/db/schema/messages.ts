@@ -61,6 +61,8 @@ export interface OutboundMessagesTable {
   concat_ref: number | null;
   /** When the retention job emptied the body. */
   purged_at: Timestamp | null;
+  /** The campaign that queued this text. */
+  campaign_id: Generated<number | null>;
 }
 
 /** outbound_parts table: one row per part of a multi-part message, for receipts. */

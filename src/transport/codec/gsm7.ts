@@ -132,3 +132,6 @@ export function decodeGsm7(bytes: Uint8Array): string {
   }
   return s;
 }
+
+/** Every character of the GSM 03.38 basic table (without the escape) and of its extension, for SQL's translate(). */
+export const GSM_CHARACTERS = { basic: [...BASIC_CODE.keys()].join(''), extension: Object.keys(EXTENSION).join('') };

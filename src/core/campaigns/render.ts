@@ -1,0 +1,81 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { type RawBuilder, sql } from 'kysely';
+import type { Locale } from '../../db/schema';
+import { GSM_CHARACTERS, measure } from '../../transport/codec/gsm7';
+import { type FieldExpressions, type MessageField, messageSql } from '../../domain/campaigns/message';
+
+/** The language a customer gets: their own when the campaign has it, else English, else the campaign's first. */
+export function languageFor(messages: Partial<Record<Locale, string>>, customerLocale: Locale): Locale {
+  if (messages[customerLocale]) return customerLocale;
+  if (messages.en) return 'en';
+  return Object.keys(messages)[0] as Locale;
+}
+
+/** The opt-out line of each language, as the outbox adds it to marketing (`Reply STOP to opt out`, `回复TD退订`). */
+export function optOutLines(source: { optOutLine(locale: Locale): string }): Record<Locale, string> {
+  return { en: source.optOutLine('en'), 'zh-CN': source.optOutLine('zh-CN'), 'zh-HK': source.optOutLine('zh-HK') };
+}
+
+/** A text with the opt-out line of its language after it, unless it carries it already (as `Outbox.withOptOut` writes it). */
+export function withOptOutLine(text: string, locale: Locale, lines: Record<Locale, string>): string {
+  return text.includes(lines[locale]) ? text : `${text}${locale === 'en' ? ' ' : ''}${lines[locale]}`;
+}
+
+/**
+ * SQL for a customer `c`'s text and its language: the campaign text of their language with the
+ * fields filled, then the opt-out line of that language (unless the text carries it already), as
+ * `Outbox.withOptOut` writes it.
+ */
+export function campaignTextSql(
+  messages: Partial<Record<Locale, string>>,
+  fields: FieldExpressions,
+  lines: Record<Locale, string>,
+): { body: RawBuilder<string>; locale: RawBuilder<Locale> } {
+  const locales = Object.keys(messages) as Locale[];
+  const fallback = languageFor(messages, 'en');
+  const withLine = (l: Locale) => {
+    const text = messageSql(messages[l]!, l, fields);
+    const line = `${l === 'en' ? ' ' : ''}${lines[l]}`;
+    return sql<string>`(SELECT CASE WHEN strpos(t, ${lines[l]}) > 0 THEN t ELSE t || ${line} END FROM (SELECT ${text} AS t) x)`;
+  };
+  const pick = <T>(f: (l: Locale) => RawBuilder<T>) =>
+    sql<T>`(CASE c.locale ${sql.join(
+      locales.map((l) => sql`WHEN ${l} THEN ${f(l)}`),
+      sql` `,
+    )} ELSE ${f(fallback)} END)`;
+  return { body: pick(withLine), locale: pick((l) => sql<Locale>`${l}::text`) };
+}
+
+/** SQL for the encoding and segments of a text, as `measure` counts them (GSM-7 160/153 septets, UCS-2 70/67 units). */
+export function measureSql(body: RawBuilder<string>): { encoding: RawBuilder<string>; segments: RawBuilder<number> } {
+  const all = GSM_CHARACTERS.basic + GSM_CHARACTERS.extension;
+  const gsm = sql`(length(translate(${body}, ${all}, '')) = 0)`;
+  const septets = sql`(length(${body}) * 2 - length(translate(${body}, ${GSM_CHARACTERS.extension}, '')))`;
+  const units = sql`(length(${body}) * 2 - length(regexp_replace(${body}, '[\\U00010000-\\U0010FFFF]', '', 'g')))`;
+  return {
+    encoding: sql<string>`(CASE WHEN ${gsm} THEN 'GSM-7' ELSE 'UCS-2' END)`,
+    segments: sql<number>`(CASE WHEN ${gsm} THEN (CASE WHEN ${septets} <= 160 THEN 1 ELSE ceil(${septets} / 153.0) END)
+                               ELSE (CASE WHEN ${units} <= 70 THEN 1 ELSE ceil(${units} / 67.0) END) END)::smallint`,
+  };
+}
+
+/** The values of a campaign text's fields for one customer. */
+export type FieldValues = Record<MessageField, string | number>;
+
+/** One language of a campaign rendered for a sample customer, as it will leave. */
+export interface LanguagePreview {
+  language: Locale;
+  text: string;
+  encoding: string;
+  characters: number;
+  segments: number;
+  optOutLine: string;
+}
+
+/** Renders a campaign text with `IntlMessageFormat` and the opt-out line of its language, and measures it. */
+export function previewText(lines: Record<Locale, string>, language: Locale, message: string, values: FieldValues): LanguagePreview {
+  const rendered = String(new IntlMessageFormat(message, language, undefined, { ignoreTag: true }).format(values));
+  const text = withOptOutLine(rendered, language, lines);
+  const { encoding, segments } = measure(text);
+  return { language, text, encoding, characters: [...text].length, segments, optOutLine: lines[language] };
+}
