@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
+import { SmscSimulator } from '../../../src/transport/smpp/simulator';
+import { type ChildGateway, postTwilioText, startChildGateway, tail } from '../../helpers/child-gateway';
+import { freshDatabase } from '../../helpers/db';
+import { FakeTwilio } from '../../helpers/fake-twilio';
+import { waitFor } from '../../helpers/wait';
+
+const CUSTOMERS = ['+8613800138000', '+85291234567', '+16465550123', '+8613900139000'];
+/** Texts in all (SMPP_TEXTS by SMPP, the rest by Twilio webhooks); UPLINK_SCALE_TEXTS overrides it for a quicker local run. */
+const TEXTS = Number(process.env.UPLINK_SCALE_TEXTS ?? 10_000);
+const TWILIO_TEXTS = Math.round(TEXTS / 10);
+const SMPP_TEXTS = TEXTS - TWILIO_TEXTS;
+/** Requests in flight at once, across both gateways. */
+const IN_FLIGHT = 48;
+
+const cleanup: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+/** Runs `count` tasks with at most `width` at once. */
+async function pool(count: number, width: number, task: (n: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+/** The `job ran` lines a gateway logged, as `job@slot`. */
+function slotsRun(log: string[]): string[] {
+  return log
+    .join('')
+    .split('\n')
+    .filter((l) => l.includes('"msg":"job ran"'))
+    .map((l) => JSON.parse(l) as { job: string; slot: string })
+    .map((l) => `${l.job}@${l.slot}`);
+}
+
+/** Texts a gateway handled, from its own `uplink_inbound_total` counter. */
+async function handledBy(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('uplink_inbound_total{'))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+describe('two gateway processes on one database', () => {
+  it('share the texts, the SMSC and the scheduler: each reply sent once, each cron tick run once', async () => {
+    const tdb = await freshDatabase();
+    const fake = new FakeTwilio();
+    await fake.start();
+    const sim = new SmscSimulator({ receipts: false });
+    await sim.start();
+    cleanup.push(
+      () => tdb.drop(),
+      () => fake.stop(),
+      () => sim.stop(),
+    );
+    // Four numbers send thousands of texts within minutes: the per-number limits are raised out of the way.
+    const env = { RATE_LIMIT_PER_MINUTE: '1000000', DESTINATION_MAX_PER_MINUTE: '1000000', LOG_LEVEL: 'info' };
+    const gateways: ChildGateway[] = [];
+    for (let i = 0; i < 2; i++) {
+      const gw = await startChildGateway(tdb.url, fake, sim, env);
+      cleanup.push(() => void (gw.child.exitCode === null && gw.child.kill('SIGKILL')));
+      gateways.push(gw);
+    }
+    const started = new Date();
+    // Each process binds SMPP_SESSIONS (1) session: two binds against the operator's limit, no more.
+    expect(sim.sessions).toBe(2);
+
+    try {
+      // SMPP texts: the simulator hands deliver_sm to each bind in turn. Twilio texts: to each gateway's URL in turn.
+      const refused: number[] = [];
+      await pool(TEXTS, IN_FLIGHT, async (n) => {
+        const from = CUSTOMERS[n % CUSTOMERS.length];
+        const text = n % 3 === 0 ? 'BILL' : 'PTS';
+        if (n < SMPP_TEXTS) {
+          const statuses = await sim.inject(from, '95555', text);
+          if (statuses.some((s) => s !== 0)) refused.push(n);
+        } else {
+          const status = await postTwilioText(gateways[n % 2].base, `SMscale${String(n).padStart(6, '0')}`, from, text);
+          if (status !== 200) refused.push(n);
+        }
+      });
+      expect(refused).toEqual([]);
+
+      await waitFor(
+        'every text handled and every reply sent',
+        async () => {
+          const { rows } = await sql<{ busy: number; pending: number }>`
+            SELECT (SELECT count(*) FROM outbound_messages WHERE status NOT IN ('sent','delivered')) AS busy,
+                   (SELECT count(*) FROM inbound_messages WHERE status <> 'processed') AS pending`.execute(tdb.db);
+          return Number(rows[0].busy) === 0 && Number(rows[0].pending) === 0;
+        },
+        120_000,
+      );
+      // At least one every-minute tick after both were up, so both contended for it.
+      await waitFor(
+        'a txcheck-sweep tick with both gateways up',
+        async () => (await tdb.db.selectFrom('job_runs').select('id').where('name', '=', 'txcheck-sweep').where('as_of', '>', started).execute()).length > 0,
+        75_000,
+      );
+
+      const texts = await tdb.db.selectFrom('inbound_messages').select(['id', 'channel', 'provider_id']).execute();
+      expect(texts.filter((t) => t.channel === 'smpp')).toHaveLength(SMPP_TEXTS);
+      const twilioIds = texts.filter((t) => t.channel === 'twilio').map((t) => t.provider_id);
+      expect(new Set(twilioIds).size).toBe(TWILIO_TEXTS);
+
+      // One reply per text in the outbox, and exactly that many at the SMSC and at Twilio.
+      const replies = await tdb.db.selectFrom('outbound_messages').select(['id', 'inbound_id', 'channel', 'provider_id']).execute();
+      expect(replies).toHaveLength(TEXTS);
+      expect(new Set(replies.map((r) => r.inbound_id)).size).toBe(TEXTS);
+      // A long reply goes as parts (one submit_sm each): one first part per SMPP text, no submit twice.
+      expect(sim.submits.filter((p) => !p.concat || p.concat.seq === 1)).toHaveLength(SMPP_TEXTS);
+      expect(new Set(sim.submits.map((p) => p.id)).size).toBe(sim.submits.length);
+      expect(fake.messages).toHaveLength(TWILIO_TEXTS);
+      // Every submit the SMSC accepted is recorded against one outbox row (the message's id, or one of its parts').
+      const parts = await tdb.db.selectFrom('outbound_parts').select(['outbound_id', 'provider_id']).where('channel', '=', 'smpp').execute();
+      const inParts = new Set(parts.map((p) => p.outbound_id));
+      const recorded = [...replies.filter((r) => r.channel === 'smpp' && !inParts.has(r.id)).map((r) => r.provider_id), ...parts.map((p) => p.provider_id)];
+      const lower = (ids: (string | null)[]) => ids.map((id) => String(id).toLowerCase()).sort(); // the gateway keeps SMPP ids in lower-case hex
+      expect(lower(recorded)).toEqual(lower(sim.submits.map((p) => p.id)));
+      // Replies left by both binds.
+      expect(new Set(sim.submits.map((p) => p.connection)).size).toBe(2);
+
+      // Both processes took a share (the simulator alternates binds; webhooks alternate URLs): their own counters say so.
+      const perGateway = await Promise.all(gateways.map((g) => handledBy(g.base)));
+      expect(perGateway.every((n) => n > 0)).toBe(true);
+      expect(perGateway[0] + perGateway[1]).toBe(TEXTS);
+      // Each cron tick ran once across both: one job_runs row per (job, minute), and no slot in both logs.
+      const { rows: twice } = await sql<{ name: string; minute: Date; runs: string }>`
+        SELECT name, date_trunc('minute', as_of) AS minute, count(*) AS runs FROM job_runs
+         GROUP BY 1, 2 HAVING count(*) > 1`.execute(tdb.db);
+      expect(twice).toEqual([]);
+      const [a, b] = gateways.map((g) => slotsRun(g.log));
+      expect(a.filter((s) => b.includes(s))).toEqual([]);
+      const everyMinute = [...a, ...b].filter((s) => s.startsWith('txcheck-sweep@') && new Date(s.split('@')[1]) >= new Date(started.getTime() - 60_000));
+      expect(everyMinute.length).toBeGreaterThan(0);
+      expect(new Set(everyMinute).size).toBe(everyMinute.length);
+      process.stdout.write(
+        `scale-out: ${TEXTS} texts (${SMPP_TEXTS} SMPP, ${TWILIO_TEXTS} Twilio), handled ${perGateway.join(' + ')} by the two gateways, in ${Math.round((Date.now() - started.getTime()) / 1000)} s\n`,
+      );
+    } catch (err) {
+      const { rows } = await sql`SELECT 'in' AS t, status, count(*) FROM inbound_messages GROUP BY 1, 2
+                                 UNION ALL SELECT 'out', status, count(*) FROM outbound_messages GROUP BY 1, 2`.execute(tdb.db);
+      process.stdout.write(`statuses: ${JSON.stringify(rows)}; at the SMSC ${sim.submits.length}, at Twilio ${fake.messages.length}\n`);
+      gateways.forEach((g, i) => process.stdout.write(`gateway ${i + 1}:\n${tail(g.log)}\n`));
+      throw err;
+    }
+    for (const g of gateways) g.child.kill('SIGTERM');
+    expect(await Promise.all(gateways.map((g) => g.exited))).toEqual([0, 0]);
+  }, 600_000);
+});
