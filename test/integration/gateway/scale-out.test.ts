@@ -5,8 +5,12 @@ import { type ChildGateway, postTwilioText, startChildGateway, tail } from '../.
 import { freshDatabase } from '../../helpers/db';
 import { FakeTwilio } from '../../helpers/fake-twilio';
 import { waitFor } from '../../helpers/wait';
+import { luhnValid } from '../../../src/domain/pan';
+import { importDocument, parseImport } from '../../../src/domain/import/import';
+import { TEST_SECRET } from '../../helpers/gateway';
 
-const CUSTOMERS = ['+8613800138000', '+85291234567', '+16465550123', '+8613900139000'];
+/** Cardholders texting: enough that one's texts seldom queue behind another of theirs (each sender's texts are handled in order). */
+const CUSTOMERS = Array.from({ length: 400 }, (_, i) => `+1646556${String(i).padStart(4, '0')}`);
 /** Texts in all (SMPP_TEXTS by SMPP, the rest by Twilio webhooks); UPLINK_SCALE_TEXTS overrides it for a quicker local run. */
 const TEXTS = Number(process.env.UPLINK_SCALE_TEXTS ?? 10_000);
 const TWILIO_TEXTS = Math.round(TEXTS / 10);
@@ -39,6 +43,38 @@ function slotsRun(log: string[]): string[] {
     .map((l) => `${l.job}@${l.slot}`);
 }
 
+/** An import document of the CUSTOMERS, each with one card, a statement and points. */
+function customersDocument(): string {
+  const pan = (i: number) => {
+    const body = `400000${String(i).padStart(9, '0')}`;
+    return body + [...'0123456789'].find((d) => luhnValid(body + d))!;
+  };
+  const customers = CUSTOMERS.map((mobile, i) => ({
+    externalId: `C-S${i}`,
+    name: `Holder ${i}`,
+    mobile,
+    locale: 'en',
+    timeZone: 'America/New_York',
+    tier: 'standard',
+    points: 1000 + i,
+    marketingConsent: false,
+    cards: [
+      {
+        externalId: `K-S${i}`,
+        pan: pan(i),
+        product: 'CLASSIC',
+        currency: 'USD',
+        creditLimit: 5000,
+        balance: 120.5,
+        status: 'active',
+        expiresOn: '2030-01-31',
+        statements: [{ externalId: `S-S${i}`, closingDate: '2026-11-05', dueDate: '2026-11-30', balance: 99.5, minimumDue: 25 }],
+      },
+    ],
+  }));
+  return JSON.stringify({ customers });
+}
+
 /** Texts a gateway handled, from its own `uplink_inbound_total` counter. */
 async function handledBy(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -60,7 +96,8 @@ describe('two gateway processes on one database', () => {
       () => fake.stop(),
       () => sim.stop(),
     );
-    // Four numbers send thousands of texts within minutes: the per-number limits are raised out of the way.
+    await importDocument(tdb.db, parseImport(customersDocument(), 'US'), TEST_SECRET);
+    // Each number sends dozens of texts within minutes: the per-number limits are raised out of the way.
     const env = { RATE_LIMIT_PER_MINUTE: '1000000', DESTINATION_MAX_PER_MINUTE: '1000000', LOG_LEVEL: 'info' };
     const gateways: ChildGateway[] = [];
     for (let i = 0; i < 2; i++) {
