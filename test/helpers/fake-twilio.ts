@@ -50,6 +50,9 @@ export class FakeTwilio {
           .end(JSON.stringify({ sid, status: 'queued', to: params.To, from: params.From ?? null, body: params.Body, account_sid: m[1] }));
       });
     });
+    // Node closes an idle keep-alive socket after 5 s, racing a client that reuses it at that moment: the request
+    // is lost with ECONNRESET (the gateway rightly marks such a send `unknown`). Twilio keeps sockets far longer.
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
   }
