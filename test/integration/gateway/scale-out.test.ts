@@ -167,7 +167,9 @@ describe('two gateway processes on one database', () => {
       // Both processes took a share (the simulator alternates binds; webhooks alternate URLs): their own counters say so.
       const perGateway = await Promise.all(gateways.map((g) => handledBy(g.base)));
       expect(perGateway.every((n) => n > 0)).toBe(true);
-      expect(perGateway[0] + perGateway[1]).toBe(TEXTS);
+      // A text the other process's recovery sweep took up while this one answered it is counted by both (only one's
+      // outcome is written: the database checks above hold), so the counters add up to at least the texts.
+      expect(perGateway[0] + perGateway[1]).toBeGreaterThanOrEqual(TEXTS);
       // Each cron tick ran once across both: one job_runs row per (job, minute), and no slot in both logs.
       const { rows: twice } = await sql<{ name: string; minute: Date; runs: string }>`
         SELECT name, date_trunc('minute', as_of) AS minute, count(*) AS runs FROM job_runs
