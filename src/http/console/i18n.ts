@@ -179,7 +179,7 @@ const en = {
   'camp.sinceTo': 'Customer since, to',
   'camp.pointsAbove': 'Points above',
   'camp.pointsBelow': 'Points below',
-  'camp.reach': '{n} customers would get it now',
+  'camp.reach': 'Would get it now: {n} customers',
   'camp.excluded': 'Left out, by reason',
   'camp.audienceBad': 'The audience is not valid: {errors}',
   'excl.opted_out': 'Opted out (STOP)',
