@@ -51,13 +51,13 @@ export function campaignForm(ctx: ConsoleCtx, action: string, v: FormBody): Html
   const kind = val('scheduleKind') || 'once';
   return html`<form method="post" action="${action}" class="card stacked campaign-form">
     ${csrfField(ctx)} ${val('version') ? html`<input type="hidden" name="version" value="${val('version')}" />` : ''}
-    <fieldset>
+    <fieldset class="f-about">
       <legend>${t(lang, 'camp.about')}</legend>
       ${text('name', t(lang, 'camp.name'), html`required maxlength="120"`)}
       <label for="f-purpose">${t(lang, 'camp.purpose')}</label>
       <textarea id="f-purpose" name="purpose" rows="2" maxlength="500" required>${val('purpose')}</textarea>
     </fieldset>
-    <fieldset>
+    <fieldset class="f-texts">
       <legend>${t(lang, 'camp.texts')}</legend>
       <p class="hint" id="texts-help">${t(lang, 'camp.textsHelp')}</p>
       ${CAMPAIGN_LOCALES.map(
@@ -66,7 +66,13 @@ export function campaignForm(ctx: ConsoleCtx, action: string, v: FormBody): Html
             <textarea id="f-msg-${l}" name="msg.${l}" rows="3" maxlength="1000" aria-describedby="texts-help">${val(`msg.${l}`)}</textarea>`,
       )}
     </fieldset>
-    <fieldset hx-post="/console/campaigns/audience" hx-trigger="load, change, keyup changed delay:600ms" hx-target="#audience-count" hx-swap="innerHTML">
+    <fieldset
+      class="f-audience"
+      hx-post="/console/campaigns/audience"
+      hx-trigger="load, change, keyup changed delay:600ms"
+      hx-target="#audience-count"
+      hx-swap="innerHTML"
+    >
       <legend>${t(lang, 'camp.audience')}</legend>
       <p class="hint">${t(lang, 'camp.audienceHelp')}</p>
       ${boxes('tiers', t(lang, 'camp.tiers'), TIERS, (x) => x)} ${boxes('languages', t(lang, 'camp.languages'), CAMPAIGN_LOCALES, localeName)}
@@ -77,25 +83,28 @@ export function campaignForm(ctx: ConsoleCtx, action: string, v: FormBody): Html
       ${text('pointsBelow', t(lang, 'camp.pointsBelow'), html`inputmode="numeric"`)}
       <div id="audience-count" class="live" role="status" aria-live="polite"></div>
     </fieldset>
-    <fieldset>
+    <fieldset class="f-schedule">
       <legend>${t(lang, 'camp.schedule')}</legend>
       <label for="f-scheduleKind">${t(lang, 'camp.kind')}</label>
       <select id="f-scheduleKind" name="scheduleKind">
         ${(['once', 'cron', 'relative'] as const).map((k) => html`<option value="${k}" ${kind === k ? html`selected` : ''}>${t(lang, `camp.kind.${k}`)}</option>`)}
       </select>
-      ${text('at', t(lang, 'camp.at'), html`type="datetime-local"`)} ${text('cron', t(lang, 'camp.cron'), html`placeholder="0 10 * * 1"`)}
-      <label for="f-anchor">${t(lang, 'camp.anchor')}</label>
-      <select id="f-anchor" name="anchor">
-        ${(['activation', 'card_anniversary'] as const).map((a) => html`<option value="${a}" ${val('anchor') === a ? html`selected` : ''}>${t(lang, `camp.anchor.${a}`)}</option>`)}
-      </select>
-      ${text('days', t(lang, 'camp.days'), html`inputmode="numeric"`)} ${text('time', t(lang, 'camp.time'), html`type="time"`)}
+      <div class="field for-once">${text('at', t(lang, 'camp.at'), html`type="datetime-local"`)}</div>
+      <div class="field for-cron">${text('cron', t(lang, 'camp.cron'), html`placeholder="0 10 * * 1"`)}</div>
+      <div class="field for-relative">
+        <label for="f-anchor">${t(lang, 'camp.anchor')}</label>
+        <select id="f-anchor" name="anchor">
+          ${(['activation', 'card_anniversary'] as const).map((a) => html`<option value="${a}" ${val('anchor') === a ? html`selected` : ''}>${t(lang, `camp.anchor.${a}`)}</option>`)}
+        </select>
+        ${text('days', t(lang, 'camp.days'), html`inputmode="numeric"`)} ${text('time', t(lang, 'camp.time'), html`type="time"`)}
+      </div>
       ${text('timeZone', t(lang, 'camp.timeZone'), html`required`)}
     </fieldset>
-    <fieldset>
+    <fieldset class="f-sending">
       <legend>${t(lang, 'camp.sending')}</legend>
       ${text('rate', t(lang, 'camp.rate'), html`inputmode="numeric"`)} ${text('validity', t(lang, 'camp.validity'), html`inputmode="numeric"`)}
       ${text('keyword', t(lang, 'camp.keyword'), html`maxlength="32"`)}
     </fieldset>
-    <button type="submit" class="primary">${t(lang, 'camp.save')}</button>
+    <div class="f-submit"><button type="submit" class="primary">${t(lang, 'camp.save')}</button></div>
   </form>`;
 }

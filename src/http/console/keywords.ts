@@ -42,27 +42,28 @@ function replyPreview(lang: UiLang, replies: InfoKeyword['replies']): Html {
 function keywordForm(ctx: ConsoleCtx, v: FormBody, editing: boolean): Html {
   const { lang } = ctx;
   const val = (k: string) => String(v[k] ?? '');
-  return html`<form method="post" action="/console/keywords" class="card stacked" aria-labelledby="kw-form-h">
+  return html`<form method="post" action="/console/keywords" class="card stacked keyword-form" aria-labelledby="kw-form-h">
     <h2 id="kw-form-h">${editing ? t(lang, 'kw.edit', { keyword: val('keyword') }) : t(lang, 'kw.new')}</h2>
     ${csrfField(ctx)}
     <label for="k-keyword">${t(lang, 'kw.keyword')}</label>
     <input id="k-keyword" name="keyword" value="${val('keyword')}" required maxlength="20" ${editing ? html`readonly` : ''} />
     <label for="k-aliases">${t(lang, 'kw.aliases')}</label><input id="k-aliases" name="aliases" value="${val('aliases')}" />
-    <div hx-post="/console/keywords/preview" hx-trigger="load, change, keyup changed delay:600ms" hx-target="#kw-preview" hx-swap="innerHTML">
-      ${KEYWORD_LOCALES.map(
-        (l) =>
-          html`<fieldset>
-            <legend>${localeName(l)}</legend>
-            ${REPLY_VARIANTS.map(
-              (variant) =>
-                html`<label for="k-${l}-${variant}"
-                    >${t(lang, variant === 'default' ? 'kw.reply' : 'kw.replyTier', { tier: variant, language: localeName(l) })}</label
-                  >
-                  <textarea id="k-${l}-${variant}" name="reply.${l}.${variant}" rows="2" maxlength="300" ${variant === 'default' ? html`required` : ''}>
-${val(`reply.${l}.${variant}`)}</textarea>`,
-            )}
-          </fieldset>`,
-      )}
+    <div class="langs" hx-post="/console/keywords/preview" hx-trigger="load, change, keyup changed delay:600ms" hx-target="#kw-preview" hx-swap="innerHTML">
+      ${KEYWORD_LOCALES.map((l) => {
+        const reply = (variant: (typeof REPLY_VARIANTS)[number]) =>
+          html`<label for="k-${l}-${variant}">${t(lang, variant === 'default' ? 'kw.reply' : 'kw.replyTier', { tier: variant, language: localeName(l) })}</label
+            ><textarea id="k-${l}-${variant}" name="reply.${l}.${variant}" rows="2" maxlength="300" ${variant === 'default' ? html`required` : ''}>
+${val(`reply.${l}.${variant}`)}</textarea>`;
+        const tiers = REPLY_VARIANTS.filter((v) => v !== 'default');
+        return html`<fieldset>
+          <legend>${localeName(l)}</legend>
+          ${reply('default')}
+          <details ${tiers.some((v) => val(`reply.${l}.${v}`)) ? html`open` : ''}>
+            <summary>${t(lang, 'kw.perTier')}</summary>
+            ${tiers.map(reply)}
+          </details>
+        </fieldset>`;
+      })}
     </div>
     <label for="k-from">${t(lang, 'kw.validFrom')}</label><input id="k-from" name="validFrom" type="datetime-local" value="${val('validFrom')}" />
     <label for="k-to">${t(lang, 'kw.validTo')}</label><input id="k-to" name="validTo" type="datetime-local" value="${val('validTo')}" />
@@ -86,13 +87,15 @@ export function keywordPages(r: Router, deps: ConsoleDeps): void {
       (k) =>
         html`<tr data-keyword="${k.keyword}">
           <td data-label="${t(lang, 'kw.keyword')}"><strong>${k.keyword}</strong></td>
-          <td data-label="${t(lang, 'kw.aliases')}">${k.aliases.join(', ') || '–'}</td>
+          <td data-label="${t(lang, 'kw.aliasesCol')}">${k.aliases.join(', ') || '–'}</td>
           <td data-label="${t(lang, 'kw.replies')}">
             <ul class="plain">
               ${KEYWORD_LOCALES.map((l) => html`<li><span class="hint">${l}</span> ${k.replies[l]?.default ?? '–'}</li>`)}
             </ul>
           </td>
-          <td data-label="${t(lang, 'kw.valid')}">${k.valid_from ? when(k.valid_from) : '…'} – ${k.valid_to ? when(k.valid_to) : '…'}</td>
+          <td data-label="${t(lang, 'kw.valid')}">
+            ${k.valid_from || k.valid_to ? `${k.valid_from ? when(k.valid_from) : '…'} – ${k.valid_to ? when(k.valid_to) : '…'}` : t(lang, 'kw.always')}
+          </td>
           <td class="actions">
             <a class="button" href="/console/keywords?edit=${encodeURIComponent(k.keyword)}">${t(lang, 'kw.editOne', { keyword: k.keyword })}</a>
             <form method="post" action="/console/keywords/${encodeURIComponent(k.keyword)}/delete">
@@ -106,7 +109,7 @@ export function keywordPages(r: Router, deps: ConsoleDeps): void {
           <thead>
             <tr>
               <th scope="col">${t(lang, 'kw.keyword')}</th>
-              <th scope="col">${t(lang, 'kw.aliases')}</th>
+              <th scope="col">${t(lang, 'kw.aliasesCol')}</th>
               <th scope="col">${t(lang, 'kw.replies')}</th>
               <th scope="col">${t(lang, 'kw.valid')}</th>
               <th scope="col"></th>

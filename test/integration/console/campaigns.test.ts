@@ -116,7 +116,7 @@ run('console campaigns and keywords in Chromium', () => {
     await expect(page.locator('#camp-status').textContent()).resolves.toBe('draft');
     const en = page.locator('figure.preview[data-language="en"]');
     await expect(en.locator('.text').textContent()).resolves.toMatch(/^Hi Amy, you have 2,500 points\. Reply JOIN GALA27 to join Reply STOP to opt out/);
-    await expect(en.locator('.hint').textContent()).resolves.toMatch(/^GSM-7 · \d+ characters · 1 segments$/);
+    await expect(en.locator('.hint').textContent()).resolves.toMatch(/^GSM-7 · \d+ characters · segments: 1$/);
     await expect(page.locator('figure.preview[data-language="zh-CN"] .hint').textContent()).resolves.toMatch(/^UCS-2 · /);
     await expect(page.locator('#camp-cost').textContent()).resolves.toMatch(/^Now: 3 recipients, \d+ segments in all$/);
 
@@ -196,6 +196,7 @@ run('console campaigns and keywords in Chromium', () => {
     await page.getByLabel('Keyword', { exact: true }).fill('hotline');
     await page.getByLabel('Aliases (comma-separated)').fill('热线, 熱線');
     await page.getByLabel('Reply in English').fill('Call 400-820-8888, any time.');
+    await page.getByText('Per tier (optional)').first().click(); // English's tier replies open
     await page.getByLabel('gold customers (optional)').first().fill('Gold line: 400-820-9999.');
     await page.getByLabel('Reply in 简体中文').fill('请致电 400-820-8888。');
     await page.getByLabel('Reply in 繁體中文').fill('請致電 400-820-8888。');
