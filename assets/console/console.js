@@ -23,15 +23,7 @@
         }),
       ),
       axes: [{}, { size: 40 }],
-      scales: {
-        x: {
-          time: true,
-          // One minute of data alone would otherwise stretch the axis over years: show ten minutes around it.
-          range: function (u, min, max) {
-            return min === max ? [min - 300, max + 300] : [min, max];
-          },
-        },
-      },
+      scales: { x: { time: true } },
       // The pages show UTC everywhere; so does the chart's time axis.
       tzDate: function (ts) {
         return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { EXCLUSION_REASONS, type AudienceCount } from '../../domain/campaigns/audience';
+import type { CampaignReport } from '../../domain/campaigns/report';
 import { formatPath } from '../../shared/field-path';
 import { html, type Html } from './html';
 import { t, type UiLang } from './i18n';
@@ -10,6 +11,23 @@ import { csrfField } from './layout';
 const TIERS = ['standard', 'gold', 'platinum'] as const;
 const CARD_STATUSES = ['inactive', 'active', 'frozen', 'closed'] as const;
 const LOCALE_NAMES: Record<string, string> = { en: 'English', 'zh-CN': '简体中文', 'zh-HK': '繁體中文' };
+
+type Minute = CampaignReport['perMinute'][number];
+
+/**
+ * The report's minutes with the quiet ones between them as zeros, and a zero minute either side
+ * (a run of one minute is a peak, not a dot on an axis of years); up to a day of minutes.
+ */
+export function everyMinute(perMinute: Minute[]): Minute[] {
+  if (perMinute.length === 0) return [];
+  const first = Date.parse(perMinute[0].minute) - 60_000;
+  const last = Date.parse(perMinute[perMinute.length - 1].minute) + 60_000;
+  if ((last - first) / 60_000 > 24 * 60) return perMinute;
+  const by = new Map(perMinute.map((m) => [Date.parse(m.minute), m]));
+  const out: Minute[] = [];
+  for (let at = first; at <= last; at += 60_000) out.push(by.get(at) ?? { minute: new Date(at).toISOString(), sent: 0, delivered: 0, failed: 0 });
+  return out;
+}
 
 /** A zod error as staff read it: `field: problem; …`. */
 export function errorsOf(error: z.ZodError): string {

@@ -5,7 +5,7 @@ import { NO_AUTHOR_PHONE, previewCampaign, testSend, testSendRefusal } from '../
 import { approveCampaign, type CampaignChange } from '../../domain/campaigns/campaigns';
 import { campaignReport, reportCsv } from '../../domain/campaigns/report';
 import type { Campaign } from '../../db/schema';
-import { localeName } from './campaign-editor';
+import { everyMinute, localeName } from './campaign-editor';
 import { html, type Html, raw } from './html';
 import { type MessageKey, t } from './i18n';
 import type { ConsoleDeps } from './index';
@@ -60,12 +60,13 @@ export function campaignPage(
           ${csrfField(ctx)}<button type="submit" class="${m === 'approve' ? 'primary' : m === 'cancel' ? 'danger' : ''}">${t(lang, `camp.do.${m}`)}</button>
         </form>`,
     );
+    const minutes = everyMinute(report.perMinute);
     const chart = {
-      x: report.perMinute.map((p) => Date.parse(p.minute) / 1000),
+      x: minutes.map((p) => Date.parse(p.minute) / 1000),
       series: [
-        { label: t(lang, 'camp.sent'), stroke: '#1f6feb', values: report.perMinute.map((p) => p.sent) },
-        { label: t(lang, 'camp.delivered'), stroke: '#1a7f37', values: report.perMinute.map((p) => p.delivered) },
-        { label: t(lang, 'camp.failed'), stroke: '#cf222e', values: report.perMinute.map((p) => p.failed) },
+        { label: t(lang, 'camp.sent'), stroke: '#1f6feb', values: minutes.map((p) => p.sent) },
+        { label: t(lang, 'camp.delivered'), stroke: '#1a7f37', values: minutes.map((p) => p.delivered) },
+        { label: t(lang, 'camp.failed'), stroke: '#cf222e', values: minutes.map((p) => p.failed) },
       ],
     };
     const figure = (k: MessageKey, n: number) => html`<li><span>${t(lang, k)}</span> <strong id="r-${k.slice(5)}">${n}</strong></li>`;
