@@ -137,12 +137,30 @@ run('console campaigns and keywords in Chromium', () => {
     expect(response.status()).toBe(403);
     await expect(page.getByRole('alert').textContent()).resolves.toBe('A campaign is approved by someone other than its author');
     expect((await t.tdb.db.selectFrom('campaigns').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('draft');
+
+    // An edit: the form comes back filled in; saved, the version goes up.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect(page.getByLabel('Cities').inputValue()).resolves.toBe('Wuxi');
+    await expect(page.getByLabel('Promoted keyword').inputValue()).resolves.toBe('JOIN GALA27');
+    await page.getByLabel('Purpose').fill('Invite Wuxi cardholders to the winter gala');
+    await page.getByRole('button', { name: 'Save campaign' }).click();
+    await page.waitForURL(/done=saved/);
+    const row = await t.tdb.db.selectFrom('campaigns').select(['purpose', 'version', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ purpose: 'Invite Wuxi cardholders to the winter gala', version: 2, status: 'draft' });
   });
 
   it('is approved by a second marketing user, sends, and shows its report with a chart and a CSV', async () => {
     const checker = await signedIn('checker');
     await checker.getByRole('link', { name: 'Campaigns' }).click();
     await checker.getByRole('link', { name: 'Winter gala' }).click();
+    // A forged approval (no CSRF token, or a wrong one) is refused and changes nothing.
+    const forged = await checker.evaluate(async (path) => {
+      const send = (body: string) =>
+        fetch(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+      return [(await send('')).status, (await send('_csrf=forged-token-value')).status];
+    }, `/console/campaigns/${id}/approve`);
+    expect(forged).toEqual([403, 403]);
+    expect((await t.tdb.db.selectFrom('campaigns').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('draft');
     await checker.getByRole('button', { name: 'Approve' }).click();
     await checker.waitForURL(/done=approve/);
     await expect(checker.locator('#camp-status').textContent()).resolves.toBe('approved');
@@ -186,7 +204,10 @@ run('console campaigns and keywords in Chromium', () => {
     await expect(maker.locator('#camp-status').textContent()).resolves.toBe('running');
     const trail = await t.tdb.db.selectFrom('audit_log').select(['action', 'channel']).where('subject', '=', `campaign:${id}`).orderBy('id').execute();
     expect(trail).toEqual(
-      ['campaign.create', 'campaign.test_send', 'campaign.approve', 'campaign.pause', 'campaign.resume'].map((action) => ({ action, channel: 'console' })),
+      ['campaign.create', 'campaign.test_send', 'campaign.update', 'campaign.approve', 'campaign.pause', 'campaign.resume'].map((action) => ({
+        action,
+        channel: 'console',
+      })),
     );
   });
 
