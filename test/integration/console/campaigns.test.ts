@@ -218,7 +218,7 @@ run('console campaigns and keywords in Chromium', () => {
     await page.getByLabel('Aliases (comma-separated)').fill('热线, 熱線');
     await page.getByLabel('Reply in English').fill('Call 400-820-8888, any time.');
     await page.getByText('Per tier (optional)').first().click(); // English's tier replies open
-    await page.getByLabel('gold customers (optional)').first().fill('Gold line: 400-820-9999.');
+    await page.getByLabel('gold customers in English (optional)').fill('Gold line: 400-820-9999.');
     await page.getByLabel('Reply in 简体中文').fill('请致电 400-820-8888。');
     await page.getByLabel('Reply in 繁體中文').fill('請致電 400-820-8888。');
     await page.getByLabel('Reply in 繁體中文').blur();
