@@ -9,10 +9,19 @@
     if (!source || typeof uPlot === 'undefined') return;
     var d = JSON.parse(source.textContent);
     el.innerHTML = '';
+    // Either the dashboard's in/out pair, or any list of series: [{ label, stroke, values }].
+    var lines = d.series || [
+      { label: d.labels.in, stroke: '#1f6feb', values: d.in },
+      { label: d.labels.out, stroke: '#d4761c', values: d.out },
+    ];
     var opts = {
       width: Math.max(260, el.parentElement.clientWidth - 32),
       height: 220,
-      series: [{}, { label: d.labels.in, stroke: '#1f6feb', width: 2 }, { label: d.labels.out, stroke: '#d4761c', width: 2 }],
+      series: [{}].concat(
+        lines.map(function (l) {
+          return { label: l.label, stroke: l.stroke, width: 2 };
+        }),
+      ),
       axes: [{}, { size: 40 }],
       scales: { x: { time: true } },
       // The pages show UTC everywhere; so does the chart's time axis.
@@ -20,7 +29,18 @@
         return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
       },
     };
-    charts.push({ el: el, plot: new uPlot(opts, [d.x, d.in, d.out], el) });
+    charts.push({
+      el: el,
+      plot: new uPlot(
+        opts,
+        [d.x].concat(
+          lines.map(function (l) {
+            return l.values;
+          }),
+        ),
+        el,
+      ),
+    });
   }
 
   // A conversation opens at its newest message, as a phone's does.

@@ -17,7 +17,7 @@ import {
 } from '../domain/campaigns/campaigns';
 import { campaignReport, reportCsv } from '../domain/campaigns/report';
 import { controlCampaign } from '../core/campaigns/control';
-import { previewCampaign, testSend } from '../core/campaigns/preview';
+import { NO_AUTHOR_PHONE, previewCampaign, testSend, testSendRefusal } from '../core/campaigns/preview';
 import type { Notifier } from '../core/messaging/notifier';
 import type { Clock } from '../shared/clock';
 import { invalid, problem } from '../shared/problem';
@@ -33,6 +33,9 @@ export interface CampaignsDeps {
   weeklyCap: number;
 }
 
+/** Who works on campaigns (the console's Campaigns page too). */
+export const CAMPAIGN_ROLES = ['marketing', 'supervisor'] as const;
+
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
 /**
@@ -44,7 +47,7 @@ const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 export function campaignsRouter(deps: CampaignsDeps, auth: StaffAuth): Router {
   const { db, clock } = deps;
   const r = Router();
-  const staff = auth(['marketing', 'supervisor']);
+  const staff = auth(CAMPAIGN_ROLES);
 
   /** Loads the campaign of `:id` or answers 404. */
   const load = async (id: unknown, res: Response): Promise<Campaign | null> => {
@@ -113,9 +116,10 @@ export function campaignsRouter(deps: CampaignsDeps, auth: StaffAuth): Router {
   r.post('/api/campaigns/:id/test-send', staff, async (req, res) => {
     const c = await load(req.params.id, res);
     if (!c) return;
-    if (c.status !== 'draft' && c.status !== 'approved') return problem(res, 409, `Campaign is ${c.status}: test sends are for drafts and approved campaigns`);
+    const refusal = testSendRefusal(c);
+    if (refusal) return problem(res, 409, refusal);
     const sent = await testSend(db, deps.notifier, c, staffOf(res), clock(), deps.weeklyCap);
-    if (!sent) return problem(res, 409, "The campaign's author has no staff phone registered");
+    if (!sent) return problem(res, 409, NO_AUTHOR_PHONE);
     deps.kick();
     res.status(202).json({ sent: sent.map((l) => ({ language: l.language, text: l.text, segments: l.segments })) });
   });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Staff } from '../../db/schema';
-import { type CampaignChange, moveCampaign } from '../../domain/campaigns/campaigns';
+import { type CampaignChange, type CampaignChannel, moveCampaign } from '../../domain/campaigns/campaigns';
 
 /** The not_before a paused campaign's queued texts wait at: no worker claims them until resumed. */
 export const PAUSED_UNTIL = new Date('9999-01-01T00:00:00Z');
@@ -11,8 +11,15 @@ export const PAUSED_UNTIL = new Date('9999-01-01T00:00:00Z');
  * cancelled ones are blocked ("campaign cancelled") and unfinished runs end. Texts a worker has
  * claimed already are held back by `admit`, which reads the campaign's status.
  */
-export async function controlCampaign(db: Db, id: number, move: 'pause' | 'resume' | 'cancel', staff: Staff, now: Date): Promise<CampaignChange> {
-  const change = await moveCampaign(db, id, move, staff, now);
+export async function controlCampaign(
+  db: Db,
+  id: number,
+  move: 'pause' | 'resume' | 'cancel',
+  staff: Staff,
+  now: Date,
+  channel: CampaignChannel = 'api',
+): Promise<CampaignChange> {
+  const change = await moveCampaign(db, id, move, staff, now, channel);
   if (change.kind !== 'done') return change;
   if (move === 'pause')
     await sql`UPDATE outbound_messages SET not_before = ${PAUSED_UNTIL}, updated_at = now() WHERE campaign_id = ${id} AND status = 'queued'`.execute(db);

@@ -62,6 +62,14 @@ export async function previewCampaign(db: Kysely<Database>, notifier: Notifier, 
   return { languages, recipients: rows[0].recipients, totalSegments: rows[0].segments };
 }
 
+/** Why a campaign may not be test-sent now (null: it may): test sends are for drafts and approved campaigns. */
+export function testSendRefusal(c: Campaign): string | null {
+  return c.status === 'draft' || c.status === 'approved' ? null : `Campaign is ${c.status}: test sends are for drafts and approved campaigns`;
+}
+
+/** Why a test send found no phone to go to. */
+export const NO_AUTHOR_PHONE = "The campaign's author has no staff phone registered";
+
 /**
  * Queues each language of a campaign, rendered for a sample customer, to its author's staff phone
  * (a service text: it is no marketing to a customer). Refused (null) when the author has no staff phone.
@@ -73,6 +81,7 @@ export async function testSend(
   by: Staff,
   now: Date,
   weeklyCap: number,
+  channel: 'api' | 'console' = 'api',
 ): Promise<LanguagePreview[] | null> {
   const author = await db.selectFrom('staff').selectAll().where('id', '=', c.created_by).executeTakeFirstOrThrow();
   if (!author.mobile || !author.active) return null;
@@ -98,7 +107,7 @@ export async function testSend(
     await audit(trx, {
       actorType: 'staff',
       actorId: by.id,
-      channel: 'api',
+      channel,
       action: 'campaign.test_send',
       subject: `campaign:${c.id}`,
       details: { to: author.external_id, languages: preview.languages.map((l) => l.language) },

@@ -73,11 +73,14 @@ function columns(p: Partial<CampaignInput>) {
   };
 }
 
-const staffAudit = (db: Db, staff: Staff, action: string, id: number, details: Record<string, unknown> = {}) =>
-  audit(db, { actorType: 'staff', actorId: staff.id, channel: 'api', action, subject: `campaign:${id}`, details });
+/** Where a change to a campaign came from, for the audit trail. */
+export type CampaignChannel = 'api' | 'console';
+
+const staffAudit = (db: Db, staff: Staff, action: string, id: number, details: Record<string, unknown>, channel: CampaignChannel) =>
+  audit(db, { actorType: 'staff', actorId: staff.id, channel, action, subject: `campaign:${id}`, details });
 
 /** Creates a draft campaign authored by `staff`; audited. */
-export async function createCampaign(db: Db, input: CampaignInput, staff: Staff, now: Date): Promise<Campaign> {
+export async function createCampaign(db: Db, input: CampaignInput, staff: Staff, now: Date, channel: CampaignChannel = 'api'): Promise<Campaign> {
   const row = await db
     .insertInto('campaigns')
     .values({
@@ -97,7 +100,7 @@ export async function createCampaign(db: Db, input: CampaignInput, staff: Staff,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await staffAudit(db, staff, 'campaign.create', row.id, { name: row.name });
+  await staffAudit(db, staff, 'campaign.create', row.id, { name: row.name }, channel);
   return row;
 }
 
@@ -119,7 +122,14 @@ export function listCampaigns(db: Db, q: { status?: CampaignStatus; limit: numbe
  * again (maker-checker: any edit needs a new approval). Running, paused, cancelled and done
  * campaigns are not edited (409), nor one whose version moved on since the editor read it.
  */
-export async function updateCampaign(db: Db, id: number, patch: CampaignPatch, staff: Staff, now: Date): Promise<CampaignChange> {
+export async function updateCampaign(
+  db: Db,
+  id: number,
+  patch: CampaignPatch,
+  staff: Staff,
+  now: Date,
+  channel: CampaignChannel = 'api',
+): Promise<CampaignChange> {
   const c = await getCampaign(db, id, true);
   if (!c) return { kind: 'unknown' };
   if (c.status !== 'draft' && c.status !== 'approved') return { kind: 'conflict', reason: `Campaign is ${c.status}: it can no longer be edited` };
@@ -132,7 +142,7 @@ export async function updateCampaign(db: Db, id: number, patch: CampaignPatch, s
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await staffAudit(db, staff, 'campaign.update', id, { fields: Object.keys(changes), version: row.version, approvalReset: c.status === 'approved' });
+  await staffAudit(db, staff, 'campaign.update', id, { fields: Object.keys(changes), version: row.version, approvalReset: c.status === 'approved' }, channel);
   return { kind: 'done', campaign: row };
 }
 
@@ -140,7 +150,7 @@ export async function updateCampaign(db: Db, id: number, patch: CampaignPatch, s
  * Approves a draft (maker-checker): never by its author; the approval holds for this version only;
  * the first run is set from the schedule (a `once` time already past is refused).
  */
-export async function approveCampaign(db: Db, id: number, staff: Staff, now: Date): Promise<CampaignChange> {
+export async function approveCampaign(db: Db, id: number, staff: Staff, now: Date, channel: CampaignChannel = 'api'): Promise<CampaignChange> {
   const c = await getCampaign(db, id, true);
   if (!c) return { kind: 'unknown' };
   if (c.created_by === staff.id) return { kind: 'forbidden', reason: 'A campaign is approved by someone other than its author' };
@@ -153,7 +163,7 @@ export async function approveCampaign(db: Db, id: number, staff: Staff, now: Dat
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await staffAudit(db, staff, 'campaign.approve', id, { version: c.version, firstRun: first.toISOString() });
+  await staffAudit(db, staff, 'campaign.approve', id, { version: c.version, firstRun: first.toISOString() }, channel);
   return { kind: 'done', campaign: row };
 }
 
@@ -164,7 +174,14 @@ const MOVES: Record<'pause' | 'resume' | 'cancel', { from: CampaignStatus[] }> =
 };
 
 /** Pauses, resumes or cancels a campaign (its status only; the queue follows in core/campaigns/control.ts); audited. */
-export async function moveCampaign(db: Db, id: number, move: keyof typeof MOVES, staff: Staff, now: Date): Promise<CampaignChange> {
+export async function moveCampaign(
+  db: Db,
+  id: number,
+  move: keyof typeof MOVES,
+  staff: Staff,
+  now: Date,
+  channel: CampaignChannel = 'api',
+): Promise<CampaignChange> {
   const c = await getCampaign(db, id, true);
   if (!c) return { kind: 'unknown' };
   if (!MOVES[move].from.includes(c.status)) return { kind: 'conflict', reason: `Campaign is ${c.status}: it cannot ${move}` };
@@ -179,7 +196,7 @@ export async function moveCampaign(db: Db, id: number, move: keyof typeof MOVES,
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await staffAudit(db, staff, `campaign.${move}`, id, { from: c.status, to: status });
+  await staffAudit(db, staff, `campaign.${move}`, id, { from: c.status, to: status }, channel);
   return { kind: 'done', campaign: row };
 }
 

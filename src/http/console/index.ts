@@ -14,11 +14,13 @@ import type { Logger } from '../../shared/log';
 import { projectPath } from '../../shared/paths';
 import { requestSource } from '../bearer';
 import type { TransportState } from '../health';
+import { campaignPages } from './campaigns';
 import { customerPages } from './customer';
 import { dashboardPage } from './dashboard';
 import { html } from './html';
 import { t, type UiLang } from './i18n';
 import { inboxPages } from './inbox';
+import { keywordPages } from './keywords';
 import { navFor, sendPage, shell } from './layout';
 import { phonePage } from './phone';
 import { cookie, ctxOf, parseCookies, requireSession, SESSION_COOKIE, SIGNIN_COOKIE } from './session';
@@ -153,6 +155,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   inboxPages(r, deps);
   customerPages(r, deps);
   if (simulator) phonePage(r, deps); // never in production
+  campaignPages(r, deps);
+  keywordPages(r, deps);
   dashboardPage(r, deps);
   staffPages(r, deps);
   return r;

@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import type { Role } from '../../domain/staff';
+import { CAMPAIGN_ROLES } from '../campaigns';
+import { EDITORS } from '../info-keywords';
 import { html, type Html } from './html';
 import { type MessageKey, t, type UiLang } from './i18n';
 import type { ConsoleCtx } from './session';
@@ -20,14 +22,13 @@ export interface NavEntry {
   simulator?: boolean;
 }
 
-/**
- * The menu. Campaigns (marketing, supervisor, admin) and Keywords (marketing, supervisor, admin)
- * are one line each here when their features land (issues 17 and 18), with their page modules.
- */
+/** The menu; Campaigns and Keywords take the staff API's roles for them. */
 export const NAV: readonly NavEntry[] = [
   { path: '/console/inbox', key: 'nav.inbox', roles: AGENT_ROLES },
   { path: '/console/customers', key: 'nav.customers', roles: AGENT_ROLES },
   { path: '/console/phone', key: 'nav.phone', roles: ALL_ROLES, simulator: true },
+  { path: '/console/campaigns', key: 'nav.campaigns', roles: CAMPAIGN_ROLES },
+  { path: '/console/keywords', key: 'nav.keywords', roles: EDITORS },
   { path: '/console/dashboard', key: 'nav.dashboard', roles: SUPERVISOR_ROLES },
   { path: '/console/staff', key: 'nav.staff', roles: ['admin'] },
 ];

@@ -52,10 +52,11 @@ describe('UI texts', () => {
 describe('menu', () => {
   it.each([
     ['agent', true, ['/console/inbox', '/console/customers', '/console/phone']],
-    ['marketing', false, []],
-    ['marketing', true, ['/console/phone']],
-    ['supervisor', false, ['/console/inbox', '/console/customers', '/console/dashboard']],
-    ['admin', true, ['/console/inbox', '/console/customers', '/console/phone', '/console/dashboard', '/console/staff']],
+    ['marketing', false, ['/console/campaigns', '/console/keywords']],
+    ['marketing', true, ['/console/phone', '/console/campaigns', '/console/keywords']],
+    ['supervisor', false, ['/console/inbox', '/console/customers', '/console/campaigns', '/console/keywords', '/console/dashboard']],
+    // Campaigns take the staff API's roles (marketing, supervisor); keywords' include admin.
+    ['admin', true, ['/console/inbox', '/console/customers', '/console/phone', '/console/keywords', '/console/dashboard', '/console/staff']],
   ] as const)('%s (simulator %p) sees %j', (role, production, paths) => {
     expect(navFor(role, production).map((e) => e.path)).toEqual(paths);
   });
