@@ -94,15 +94,19 @@ export async function slaStates(db: Db, now: Date) {
   return counts;
 }
 
-/** Per staff member in the range: cases resolved and sign-ups decided, and the median minutes from arrival (or claim) to done. */
+/**
+ * Per staff member in the range: cases resolved and sign-ups decided, the median minutes from
+ * arrival (or claim) to done, and the quality score: the mean survey answer (1–5) on their cases.
+ */
 export async function perAgent(db: Db, r: Range) {
-  const { rows } = await sql<{ staff: string; name: string; handled: string; median_minutes: number | null }>`
+  const { rows } = await sql<{ staff: string; name: string; handled: string; median_minutes: number | null; quality: string | null; surveys: string }>`
     SELECT s.external_id AS staff, s.name, count(*) AS handled,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS median_minutes
-      FROM (SELECT assigned_to AS staff_id, extract(epoch FROM (resolved_at - coalesce(claimed_at, created_at))) / 60 AS minutes
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS median_minutes,
+           round(avg(score), 1) AS quality, count(score) AS surveys
+      FROM (SELECT assigned_to AS staff_id, extract(epoch FROM (resolved_at - coalesce(claimed_at, created_at))) / 60 AS minutes, survey_score AS score
               FROM cases WHERE resolved_at >= ${r.from} AND resolved_at < ${r.to} AND assigned_to IS NOT NULL
             UNION ALL
-            SELECT decided_by, extract(epoch FROM (decided_at - created_at)) / 60
+            SELECT decided_by, extract(epoch FROM (decided_at - created_at)) / 60, NULL
               FROM registrations WHERE decided_at >= ${r.from} AND decided_at < ${r.to} AND decided_by IS NOT NULL) x
       JOIN staff s ON s.id = x.staff_id
      GROUP BY s.external_id, s.name ORDER BY handled DESC, s.external_id`.execute(db);
@@ -111,5 +115,7 @@ export async function perAgent(db: Db, r: Range) {
     name: x.name,
     handled: Number(x.handled),
     medianMinutes: x.median_minutes === null ? null : Number(x.median_minutes),
+    quality: x.quality === null ? null : Number(x.quality),
+    surveys: Number(x.surveys),
   }));
 }

@@ -151,6 +151,7 @@ export function dashboardPage(r: Router, deps: ConsoleDeps): void {
                         <th scope="col">${t(lang, 'dash.agent')}</th>
                         <th scope="col">${t(lang, 'dash.handled')}</th>
                         <th scope="col">${t(lang, 'dash.median')}</th>
+                        <th scope="col">${t(lang, 'dash.quality')}</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -160,6 +161,7 @@ export function dashboardPage(r: Router, deps: ConsoleDeps): void {
                             <td>${a.name} (${a.staff})</td>
                             <td>${a.handled}</td>
                             <td>${a.medianMinutes === null ? '–' : duration(a.medianMinutes)}</td>
+                            <td>${a.quality === null ? '–' : `${a.quality} / 5 (${a.surveys})`}</td>
                           </tr>`,
                       )}
                     </tbody>

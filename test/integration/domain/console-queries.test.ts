@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { confirmRegistration } from '../../../src/core/registrations/decisions';
 import { customerView, searchCustomers } from '../../../src/domain/customer-view';
 import { addStaff } from '../../../src/domain/staff';
+import { openCase } from '../../../src/domain/cases';
 import { deliveryByRoute, perAgent, queueDepth, replyLatency, slaStates, textsByCommand, textsPerHour } from '../../../src/domain/stats';
 import { testGateway, type TestGateway } from '../../helpers/gateway';
 
@@ -66,7 +67,18 @@ describe('dashboard figures', () => {
     const { staff } = await addStaff(t.tdb.db, { externalId: 'T-1', name: 'Agent One', role: 'agent' });
     const ref = (await t.tdb.db.selectFrom('registrations').select('ref').executeTakeFirstOrThrow()).ref;
     await t.tdb.db.transaction().execute((trx) => confirmRegistration(trx, t.gw.notifier, ref, { staff, channel: 'test' }, t.clock.now()));
-    expect(await perAgent(t.tdb.db, day)).toEqual([{ staff: 'T-1', name: 'Agent One', handled: 1, medianMinutes: 60 }]);
+    expect(await perAgent(t.tdb.db, day)).toEqual([{ staff: 'T-1', name: 'Agent One', handled: 1, medianMinutes: 60, quality: null, surveys: 0 }]);
+    // Two cases the agent resolved, rated 4 and 5 by their customers: the quality score is the mean.
+    const customer = (await t.tdb.db.selectFrom('customers').select('id').executeTakeFirstOrThrow()).id;
+    for (const score of [4, 5]) {
+      const c = await openCase(t.tdb.db, { kind: 'callback', customerId: customer, summary: 'test' }, t.clock.now());
+      await t.tdb.db
+        .updateTable('cases')
+        .set({ status: 'resolved', assigned_to: staff.id, resolved_at: t.clock.now(), survey_score: score })
+        .where('id', '=', c.id)
+        .execute();
+    }
+    expect(await perAgent(t.tdb.db, day)).toMatchObject([{ staff: 'T-1', handled: 3, quality: 4.5, surveys: 2 }]);
     expect(await slaStates(t.tdb.db, t.clock.now())).toEqual({ ok: 0, soon: 0, breached: 0 });
   });
 });
