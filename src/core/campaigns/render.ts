@@ -36,7 +36,7 @@ export function campaignTextSql(
   const withLine = (l: Locale) => {
     const text = messageSql(messages[l]!, l, fields);
     const line = `${l === 'en' ? ' ' : ''}${lines[l]}`;
-    return sql<string>`(SELECT CASE WHEN strpos(t, ${lines[l]}) > 0 THEN t ELSE t || ${line} END FROM (SELECT ${text} AS t) x)`;
+    return sql<string>`(SELECT CASE WHEN strpos(t, ${lines[l]}) > 0 THEN t ELSE t || ${line} END FROM (SELECT ${text} AS t OFFSET 0) x)`;
   };
   const pick = <T>(f: (l: Locale) => RawBuilder<T>) =>
     sql<T>`(CASE c.locale ${sql.join(
@@ -46,16 +46,23 @@ export function campaignTextSql(
   return { body: pick(withLine), locale: pick((l) => sql<Locale>`${l}::text`) };
 }
 
-/** SQL for the encoding and segments of a text, as `measure` counts them (GSM-7 160/153 septets, UCS-2 70/67 units). */
+/** A regular expression matching a text every character of which is in the GSM 03.38 tables (basic and extension). */
+export const GSM_TEXT_RE = `^[${[...(GSM_CHARACTERS.basic + GSM_CHARACTERS.extension)].map((ch) => (/[\\\][^-]/.test(ch) ? `\\${ch}` : ch)).join('')}]*$`;
+
+/**
+ * SQL for the encoding and segments of a text, as `measure` counts them (GSM-7 160/153 septets,
+ * UCS-2 70/67 units). One regular-expression match decides the encoding (a `translate` over the
+ * whole alphabet cost 16 µs a text, most of a million-text campaign); the units are counted once
+ * per text behind an `OFFSET 0` fence, so the planner does not copy the expression into each use.
+ */
 export function measureSql(body: RawBuilder<string>): { encoding: RawBuilder<string>; segments: RawBuilder<number> } {
-  const all = GSM_CHARACTERS.basic + GSM_CHARACTERS.extension;
-  const gsm = sql`(length(translate(${body}, ${all}, '')) = 0)`;
-  const septets = sql`(length(${body}) * 2 - length(translate(${body}, ${GSM_CHARACTERS.extension}, '')))`;
-  const units = sql`(length(${body}) * 2 - length(regexp_replace(${body}, '[\\U00010000-\\U0010FFFF]', '', 'g')))`;
+  const units = sql`(CASE WHEN g THEN len + length(b) - length(translate(b, ${GSM_CHARACTERS.extension}, ''))
+                          ELSE len + length(b) - length(regexp_replace(b, '[\\U00010000-\\U0010FFFF]', '', 'g')) END)`;
   return {
-    encoding: sql<string>`(CASE WHEN ${gsm} THEN 'GSM-7' ELSE 'UCS-2' END)`,
-    segments: sql<number>`(CASE WHEN ${gsm} THEN (CASE WHEN ${septets} <= 160 THEN 1 ELSE ceil(${septets} / 153.0) END)
-                               ELSE (CASE WHEN ${units} <= 70 THEN 1 ELSE ceil(${units} / 67.0) END) END)::smallint`,
+    encoding: sql<string>`(CASE WHEN ${body} ~ ${GSM_TEXT_RE} THEN 'GSM-7' ELSE 'UCS-2' END)`,
+    segments: sql<number>`(SELECT (CASE WHEN u <= single THEN 1 ELSE ceil(u / part) END)::smallint
+        FROM (SELECT ${units} AS u, CASE WHEN g THEN 160 ELSE 70 END AS single, CASE WHEN g THEN 153.0 ELSE 67.0 END AS part
+                FROM (SELECT ${body} ~ ${GSM_TEXT_RE} AS g, length(${body}) AS len, ${body} AS b OFFSET 0) x OFFSET 0) y)`,
   };
 }
 

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema';
 import { nextRun, scheduleSchema } from '../../domain/campaigns/schedule';
 import type { JobContext } from '../notices/batches';
-import { materialiseBatch, type RunState } from './materialise';
+import { finishRun, materialiseSlice, sliceRun } from './materialise';
 import { optOutLines } from './render';
 import { PAUSED_UNTIL } from './control';
 import { MARKETING_PRIORITY } from '../outbox/outbox';
@@ -46,31 +46,43 @@ export async function startDueCampaigns(db: Kysely<Database>, asOf: Date): Promi
 }
 
 /**
- * Materialises every unfinished run of a running campaign, batch by batch, until it is done or its
- * campaign is paused or cancelled (read before each batch). A run a crash interrupted goes on
- * from its cursor. Returns the recipients added.
+ * Workers that materialise one run at once, each claiming its own slices: two keep both cores of a
+ * small database server busy (one statement uses one core); more only contend for them.
+ */
+export const MATERIALISE_LANES = 2;
+
+/**
+ * Materialises every unfinished run of a running campaign, slice by slice with MATERIALISE_LANES
+ * workers, until it is done or its campaign is paused or cancelled (read with each slice). A run
+ * a crash interrupted goes on with its open slices. Returns the recipients added.
  */
 export async function continueRuns(ctx: JobContext, asOf: Date, batch?: number): Promise<number> {
   const lines = optOutLines(ctx.notifier);
   const runs = await ctx.db
     .selectFrom('campaign_runs as r')
     .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
-    .select(['r.id', 'r.campaign_id'])
+    .select('r.id')
     .where('r.finished_at', 'is', null)
     .where('c.status', '=', 'running')
     .orderBy('r.id')
     .execute();
   let added = 0;
-  for (const { id, campaign_id } of runs) {
-    for (;;) {
-      const campaign = await ctx.db.selectFrom('campaigns').selectAll().where('id', '=', campaign_id).executeTakeFirstOrThrow();
-      if (campaign.status !== 'running') break;
-      const run = await ctx.db.selectFrom('campaign_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      const state: RunState = { campaign, run };
-      if (!(await materialiseBatch(ctx.db, state, { lines, weeklyCap: ctx.config.marketingWeeklyCap, now: asOf, batch }))) break;
-      const after = await ctx.db.selectFrom('campaign_runs').select('targeted').where('id', '=', id).executeTakeFirstOrThrow();
-      added += after.targeted - run.targeted;
-    }
+  const opts = { lines, weeklyCap: ctx.config.marketingWeeklyCap, now: asOf };
+  for (const { id } of runs) {
+    let stopped = false;
+    const lane = async () => {
+      for (;;) {
+        const outcome = await materialiseSlice(ctx.db, id, opts);
+        if (outcome.kind !== 'done') {
+          stopped ||= outcome.kind === 'stopped';
+          return;
+        }
+        added += outcome.targeted;
+      }
+    };
+    await sliceRun(ctx.db, id, batch);
+    await Promise.all(Array.from({ length: MATERIALISE_LANES }, lane));
+    if (!stopped) await finishRun(ctx.db, id, asOf);
   }
   return added;
 }

@@ -43,7 +43,7 @@ export interface CampaignRunsTable {
   id: Generated<number>;
   campaign_id: number;
   slot: Timestamp;
-  /** The last customer id materialised; a resumed run goes on from here. */
+  /** The last customer id of the range cut into slices so far. */
   cursor: Generated<number>;
   targeted: Generated<number>;
   excluded: ColumnType<Record<string, number>, string | undefined, string>;
@@ -59,4 +59,12 @@ export interface CampaignRecipientsTable {
   card_id: number | null;
   /** Position in the run, which spaces sends by the campaign's rate. */
   seq: number;
+}
+
+/** campaign_run_slices table: a run's customer-id range in slices, each claimed by one worker and done with its texts. */
+export interface CampaignRunSlicesTable {
+  run_id: number;
+  first_id: number;
+  last_id: number;
+  done_at: Timestamp | null;
 }

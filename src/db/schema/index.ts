@@ -23,7 +23,7 @@ import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotes
 import type { JobLeasesTable, JobRunsTable } from './jobs';
 import type { ConsoleSessionsTable } from './console';
 import type { PendingConfirmationsTable, CardRequestsTable, TravelNoticesTable, ApplicationsTable, RewardsTable, InfoKeywordsTable } from './services';
-import type { CampaignsTable, CampaignRunsTable, CampaignRecipientsTable } from './campaigns';
+import type { CampaignsTable, CampaignRunsTable, CampaignRecipientsTable, CampaignRunSlicesTable } from './campaigns';
 
 export type * from './accounts';
 export type * from './messages';
@@ -69,6 +69,7 @@ export interface Database {
   campaigns: CampaignsTable;
   campaign_runs: CampaignRunsTable;
   campaign_recipients: CampaignRecipientsTable;
+  campaign_run_slices: CampaignRunSlicesTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
+import { type ExpressionBuilder, type Expression, type Kysely, type RawBuilder, type SqlBool, type Transaction, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
 
@@ -139,18 +139,53 @@ export function chosenCard(a: Audience, timeZone: string) {
 }
 
 /**
+ * The card `chosenCard` picks, for every customer with an id in [first, last] at once (one sort
+ * instead of a query per customer): rows of (customer_id, id).
+ */
+export function chosenCards(db: Kysely<Database> | Transaction<Database>, a: Audience, timeZone: string, first: number, last: number) {
+  return db
+    .selectFrom('cards as k')
+    .distinctOn('k.customer_id')
+    .select(['k.customer_id', 'k.id'])
+    .where('k.customer_id', '>=', first)
+    .where('k.customer_id', '<=', last)
+    .where(cardConditions(a, timeZone))
+    .orderBy('k.customer_id')
+    .orderBy(sql`k.status = 'active'`, 'desc')
+    .orderBy('k.id');
+}
+
+/** Marketing texts sent in the 7 days before `now` to each customer with an id in [first, last] that had any: rows of (customer_id, n). */
+export function weeklyMarketing(db: Kysely<Database> | Transaction<Database>, now: Date, first: number, last: number) {
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+  return db
+    .selectFrom('outbound_messages as o')
+    .select(['o.customer_id', sql<number>`count(*)`.as('n')])
+    .where('o.customer_id', '>=', first)
+    .where('o.customer_id', '<=', last)
+    .where('o.class', '=', 'marketing')
+    .where('o.created_at', '>', weekAgo)
+    .where('o.sent_at', '>', weekAgo)
+    .groupBy('o.customer_id');
+}
+
+/**
  * Why a matching customer is excluded (null: included), in the order of EXCLUSION_REASONS: opted
  * out (STOP/TD, in suppressions), no marketing consent, no reachable number (not E.164, or blocked
- * on a route: an invalid destination), or the weekly marketing cap reached in the last 7 days.
+ * on a route: an invalid destination), or the weekly marketing cap reached in the last 7 days
+ * (counted per customer, or read from `weeklyCount` when the caller joined `weeklyMarketing`).
  */
-export function exclusionReason(now: Date, weeklyCap: number) {
+export function exclusionReason(now: Date, weeklyCap: number, weeklyCount?: RawBuilder<number>) {
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+  const sent =
+    weeklyCount ??
+    sql<number>`(SELECT count(*) FROM outbound_messages o WHERE o.customer_id = c.id AND o.class = 'marketing'
+                   AND o.created_at > ${weekAgo} AND o.sent_at > ${weekAgo})`;
   return sql<ExclusionReason | null>`CASE
     WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.mobile = c.mobile) THEN 'opted_out'
     WHEN NOT c.marketing_consent THEN 'no_consent'
     WHEN c.mobile !~ '^\\+[1-9][0-9]{6,14}$' OR EXISTS (SELECT 1 FROM route_blocks b WHERE b.to_number = c.mobile) THEN 'no_reachable_number'
-    WHEN (SELECT count(*) FROM outbound_messages o WHERE o.customer_id = c.id AND o.class = 'marketing'
-             AND o.created_at > ${weekAgo} AND o.sent_at > ${weekAgo}) >= ${weeklyCap} THEN 'weekly_cap'
+    WHEN ${sent} >= ${weeklyCap} THEN 'weekly_cap'
   END`;
 }
 

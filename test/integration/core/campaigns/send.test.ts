@@ -247,7 +247,7 @@ describe('STOP mid-campaign', () => {
 });
 
 describe('a crash mid-materialisation', () => {
-  it('resumes from its cursor, and even from the start adds no one twice', async () => {
+  it('resumes with the slices left open, and even done again from the start adds no one twice', async () => {
     await addCustomers(
       t.tdb.db,
       Array.from({ length: 20 }, (_, i) => ({ id: `bulk-${i}`, city: 'Qingdao', locale: 'en' as const })),
@@ -256,20 +256,31 @@ describe('a crash mid-materialisation', () => {
     t.clock.advance(10 * 60_000);
     await startDueCampaigns(t.tdb.db, t.clock.now());
     const ctx = { db: t.tdb.db, notifier: t.gw.notifier, config: t.gw.config };
-    // The first process materialises one batch of 5 customer ids, then dies: the batch and its cursor committed together.
+    // The first process cuts the run into slices of 5 customer ids, materialises one, then dies:
+    // the slice's texts and its done mark committed together.
     const run = await t.tdb.db.selectFrom('campaign_runs').selectAll().where('campaign_id', '=', c.id).executeTakeFirstOrThrow();
-    const { materialiseBatch } = await import('../../../../src/core/campaigns/materialise');
+    const { materialiseSlice, sliceRun } = await import('../../../../src/core/campaigns/materialise');
     const lines = { en: 'Reply STOP to opt out', 'zh-CN': '回复TD退订', 'zh-HK': '回覆TD退訂' } as const;
-    await materialiseBatch(t.tdb.db, { campaign: c, run }, { lines, weeklyCap: 2, now: t.clock.now(), batch: 5 });
-    const partial = await t.tdb.db.selectFrom('campaign_runs').select(['cursor', 'finished_at']).where('id', '=', run.id).executeTakeFirstOrThrow();
-    expect(partial).toEqual({ cursor: 5, finished_at: null });
+    expect(await sliceRun(t.tdb.db, run.id, 5)).toBeGreaterThan(4);
+    expect(await materialiseSlice(t.tdb.db, run.id, { lines, weeklyCap: 2, now: t.clock.now() })).toMatchObject({ kind: 'done' });
+    const open = () =>
+      t.tdb.db
+        .selectFrom('campaign_run_slices')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('run_id', '=', run.id)
+        .where('done_at', 'is', null)
+        .executeTakeFirstOrThrow();
+    expect((await open()).n).toBeGreaterThan(3);
+    expect(await t.tdb.db.selectFrom('campaign_runs').select('finished_at').where('id', '=', run.id).executeTakeFirstOrThrow()).toEqual({ finished_at: null });
     // Another process resumes.
     await continueRuns(ctx, t.clock.now(), 7);
+    expect((await open()).n).toBe(0);
     const first = await texts(c.id);
     expect(first).toHaveLength(23);
     expect(new Set(first.map((r) => r.customer_id)).size).toBe(23);
-    // Even a run that started over from the first customer adds nothing.
-    await sql`UPDATE campaign_runs SET cursor = 0, finished_at = NULL WHERE id = ${run.id}`.execute(t.tdb.db);
+    // Even a run done again from the first customer adds nothing.
+    await sql`UPDATE campaign_run_slices SET done_at = NULL WHERE run_id = ${run.id}`.execute(t.tdb.db);
+    await sql`UPDATE campaign_runs SET finished_at = NULL WHERE id = ${run.id}`.execute(t.tdb.db);
     await continueRuns(ctx, t.clock.now(), 7);
     expect(await texts(c.id)).toHaveLength(23);
     const recipients = await t.tdb.db
