@@ -88,7 +88,9 @@ export class Dispatcher implements HandOff {
     if (this.running) return;
     this.running = true;
     this.held.start();
-    this.loops = LANES.flatMap((lane) => Array.from({ length: lane.name === 'bulk' ? this.opts.bulkWorkers : this.opts.urgentWorkers }, () => this.run(lane)));
+    this.loops = LANES.flatMap((lane) =>
+      Array.from({ length: lane.name === 'bulk' ? this.opts.bulkWorkers : this.opts.urgentWorkers }, (_, worker) => this.run(lane, worker)),
+    );
   }
 
   /** Stops after the batches in hand are settled. */
@@ -145,8 +147,8 @@ export class Dispatcher implements HandOff {
 
   /**
    * Says a cardholder is waiting (an inbound text is being handled): for `yieldMs` the bulk lane
-   * claims small batches and pauses between them, so the database and this process serve the
-   * reply first. Marketing throughput is what gives way, never the reply.
+   * claims with one worker and batches of `yieldBatch`, so the database and this process have a
+   * core for the reply. Marketing throughput is what gives way, never the reply.
    */
   yieldToInteractive(): void {
     this.interactiveAt = this.clock().getTime();
@@ -168,11 +170,11 @@ export class Dispatcher implements HandOff {
     if (r.requeued || r.unknown) this.log.warn(r, 'recovered expired leases');
   }
 
-  private async runLane(lane: Lane): Promise<number> {
+  private async runLane(lane: Lane, worker = 0): Promise<number> {
     let batch = lane.name === 'urgent' ? this.opts.batch : this.opts.bulkBatch;
     if (lane.name === 'bulk' && this.clock().getTime() - this.interactiveAt < this.opts.yieldMs) {
-      batch = Math.min(batch, 50);
-      await new Promise((r) => setTimeout(r, 20));
+      if (worker > 0) return 0;
+      batch = Math.min(batch, this.opts.yieldBatch);
     }
     const rows = await claimDue(this.db, {
       batch,
@@ -185,14 +187,14 @@ export class Dispatcher implements HandOff {
     return rows.length;
   }
 
-  private async run(lane: Lane): Promise<void> {
+  private async run(lane: Lane, worker: number): Promise<void> {
     while (this.running) {
       let claimed = 0;
       let pause: number | null = null;
       try {
         if (lane.name === 'urgent' && this.clock().getTime() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
         await this.held.requeueStranded();
-        claimed = await this.runLane(lane);
+        claimed = await this.runLane(lane, worker);
         this.watch.ok();
       } catch (err) {
         // While the database is away the lanes pause and try again, logged once; they resume by themselves.

@@ -12,8 +12,10 @@ export interface DispatcherOptions {
   bulkWorkers: number;
   /** Loops claiming for the urgent lane: a reply need not wait for the batch ahead of it to be answered. */
   urgentWorkers: number;
-  /** After interactive traffic (an inbound text), how long the bulk lane takes small, spaced batches. */
+  /** After interactive traffic (an inbound text), how long the bulk lane claims with one worker and smaller batches. */
   yieldMs: number;
+  /** Rows the bulk lane claims per batch while yielding to interactive traffic. */
+  yieldBatch: number;
   leaseMs: number;
   pollMs: number;
   maxAttempts: number;
@@ -49,6 +51,7 @@ export const DISPATCHER_DEFAULTS: DispatcherOptions = {
   bulkWorkers: 2,
   urgentWorkers: 2,
   yieldMs: 250,
+  yieldBatch: 500,
   leaseMs: 60_000,
   pollMs: 250,
   maxAttempts: 6,
