@@ -43,9 +43,9 @@ export async function campaignReport(db: Db, campaignId: number): Promise<Campai
              WHERE o.campaign_id = ${campaignId} AND o.sent_at IS NOT NULL AND p.promoted_keyword IS NOT NULL
                AND upper(i.text) LIKE p.promoted_keyword || '%') AS replies,
            (SELECT count(DISTINCT s.mobile)::int
-              FROM campaign_recipients r JOIN campaign_runs u ON u.id = r.run_id JOIN customers c ON c.id = r.customer_id
+              FROM campaign_runs u JOIN campaign_recipients r ON r.run_id = u.id JOIN customers c ON c.id = r.customer_id
               JOIN suppressions s ON s.mobile = c.mobile AND s.created_at >= u.started_at AND s.created_at < u.started_at + interval '7 days'
-             WHERE r.campaign_id = ${campaignId}) AS opt_outs`.execute(db);
+             WHERE u.campaign_id = ${campaignId}) AS opt_outs`.execute(db);
   const { rows: perMinute } = await sql<{ minute: Date; sent: number; delivered: number; failed: number }>`
     SELECT date_trunc('minute', sent_at) AS minute, count(*)::int AS sent, count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
            count(*) FILTER (WHERE status IN ('failed', 'undelivered'))::int AS failed

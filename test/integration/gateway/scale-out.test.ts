@@ -8,6 +8,10 @@ import { waitFor } from '../../helpers/wait';
 import { luhnValid } from '../../../src/domain/pan';
 import { importDocument, parseImport } from '../../../src/domain/import/import';
 import { TEST_SECRET } from '../../helpers/gateway';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../src/db/schema';
+import { addStaff } from '../../../src/domain/staff';
+import { approveCampaign, campaignInput, createCampaign } from '../../../src/domain/campaigns/campaigns';
 
 /** Cardholders texting: enough that one's texts seldom queue behind another of theirs (each sender's texts are handled in order). */
 const CUSTOMERS = Array.from({ length: 400 }, (_, i) => `+1646556${String(i).padStart(4, '0')}`);
@@ -15,6 +19,10 @@ const CUSTOMERS = Array.from({ length: 400 }, (_, i) => `+1646556${String(i).pad
 const TEXTS = Number(process.env.UPLINK_SCALE_TEXTS ?? 10_000);
 const TWILIO_TEXTS = Math.round(TEXTS / 10);
 const SMPP_TEXTS = TEXTS - TWILIO_TEXTS;
+/** Gold customers who consented to marketing: the campaign's audience (they text nothing). */
+const AUDIENCE = Array.from({ length: 300 }, (_, i) => `+1646557${String(i).padStart(4, '0')}`);
+/** A number as E.164 (SMPP carries it without the plus). */
+const e164 = (n: string) => (n.startsWith('+') ? n : `+${n}`);
 /** Requests in flight at once, across both gateways. */
 const IN_FLIGHT = 48;
 
@@ -43,21 +51,21 @@ function slotsRun(log: string[]): string[] {
     .map((l) => `${l.job}@${l.slot}`);
 }
 
-/** An import document of the CUSTOMERS, each with one card, a statement and points. */
+/** An import document of the CUSTOMERS and the AUDIENCE, each with one card, a statement and points. */
 function customersDocument(): string {
   const pan = (i: number) => {
     const body = `400000${String(i).padStart(9, '0')}`;
     return body + [...'0123456789'].find((d) => luhnValid(body + d))!;
   };
-  const customers = CUSTOMERS.map((mobile, i) => ({
+  const customers = [...CUSTOMERS, ...AUDIENCE].map((mobile, i) => ({
     externalId: `C-S${i}`,
     name: `Holder ${i}`,
     mobile,
     locale: 'en',
     timeZone: 'America/New_York',
-    tier: 'standard',
+    tier: i < CUSTOMERS.length ? 'standard' : 'gold',
     points: 1000 + i,
-    marketingConsent: false,
+    marketingConsent: i >= CUSTOMERS.length,
     cards: [
       {
         externalId: `K-S${i}`,
@@ -75,6 +83,27 @@ function customersDocument(): string {
   return JSON.stringify({ customers });
 }
 
+/** An approved campaign to the gold customers, due at the first whole minute at least 20 s from now (UTC). */
+async function campaignDueSoon(db: Kysely<Database>): Promise<{ id: number; at: Date }> {
+  const maker = (await addStaff(db, { externalId: 'MK-S', name: 'Maker', role: 'marketing' })).staff;
+  const checker = (await addStaff(db, { externalId: 'SV-S', name: 'Checker', role: 'supervisor' })).staff;
+  const at = new Date(Math.ceil((Date.now() + 20_000) / 60_000) * 60_000);
+  const input = campaignInput.parse({
+    name: 'Scale-out gala',
+    purpose: 'Fires once across two processes',
+    messages: { en: 'Hi {name}, card {last4}: double points this week. Reply {keyword}' },
+    audience: { tiers: ['gold'] },
+    schedule: { kind: 'once', at: at.toISOString().slice(0, 16), timeZone: 'UTC' },
+    ratePerSecond: 100,
+    validityMinutes: 30,
+    promotedKeyword: 'JOIN GALA27',
+  });
+  const c = await createCampaign(db, input, maker, new Date());
+  const a = await approveCampaign(db, c.id, checker, new Date());
+  if (a.kind !== 'done') throw new Error(JSON.stringify(a));
+  return { id: c.id, at };
+}
+
 /** Texts a gateway handled, from its own `uplink_inbound_total` counter. */
 async function handledBy(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -85,7 +114,7 @@ async function handledBy(base: string): Promise<number> {
 }
 
 describe('two gateway processes on one database', () => {
-  it('share the texts, the SMSC and the scheduler: each reply sent once, each cron tick run once', async () => {
+  it('share the texts, the SMSC and the scheduler: each reply sent once, each cron tick and the campaign run once', async () => {
     const tdb = await freshDatabase();
     const fake = new FakeTwilio();
     await fake.start();
@@ -97,8 +126,15 @@ describe('two gateway processes on one database', () => {
       () => sim.stop(),
     );
     await importDocument(tdb.db, parseImport(customersDocument(), 'US'), TEST_SECRET);
-    // Each number sends dozens of texts within minutes: the per-number limits are raised out of the way.
-    const env = { RATE_LIMIT_PER_MINUTE: '1000000', DESTINATION_MAX_PER_MINUTE: '1000000', LOG_LEVEL: 'info' };
+    // Each number sends dozens of texts within minutes: the per-number limits are raised out of the way;
+    // quiet hours are an empty window so the campaign goes whatever the hour in New York.
+    const env = {
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      DESTINATION_MAX_PER_MINUTE: '1000000',
+      LOG_LEVEL: 'info',
+      QUIET_HOURS_START: '00:00',
+      QUIET_HOURS_END: '00:00',
+    };
     const gateways: ChildGateway[] = [];
     for (let i = 0; i < 2; i++) {
       const gw = await startChildGateway(tdb.url, fake, sim, env);
@@ -106,6 +142,7 @@ describe('two gateway processes on one database', () => {
       gateways.push(gw);
     }
     const started = new Date();
+    const campaign = await campaignDueSoon(tdb.db);
     // Each process binds SMPP_SESSIONS (1) session: two binds against the operator's limit, no more.
     expect(sim.sessions).toBe(2);
 
@@ -126,14 +163,15 @@ describe('two gateway processes on one database', () => {
       expect(refused).toEqual([]);
 
       await waitFor(
-        'every text handled and every reply sent',
+        'every text handled, every reply and every campaign text sent',
         async () => {
-          const { rows } = await sql<{ busy: number; pending: number }>`
+          const { rows } = await sql<{ busy: number; pending: number; campaign: number }>`
             SELECT (SELECT count(*) FROM outbound_messages WHERE status NOT IN ('sent','delivered')) AS busy,
-                   (SELECT count(*) FROM inbound_messages WHERE status <> 'processed') AS pending`.execute(tdb.db);
-          return Number(rows[0].busy) === 0 && Number(rows[0].pending) === 0;
+                   (SELECT count(*) FROM inbound_messages WHERE status <> 'processed') AS pending,
+                   (SELECT count(*) FROM outbound_messages WHERE campaign_id = ${campaign.id}) AS campaign`.execute(tdb.db);
+          return Number(rows[0].busy) === 0 && Number(rows[0].pending) === 0 && Number(rows[0].campaign) > 0;
         },
-        120_000,
+        180_000,
       );
       // At least one every-minute tick after both were up, so both contended for it.
       await waitFor(
@@ -148,17 +186,28 @@ describe('two gateway processes on one database', () => {
       expect(new Set(twilioIds).size).toBe(TWILIO_TEXTS);
 
       // One reply per text in the outbox, and exactly that many at the SMSC and at Twilio.
-      const replies = await tdb.db.selectFrom('outbound_messages').select(['id', 'inbound_id', 'channel', 'provider_id']).execute();
+      const outbound = await tdb.db
+        .selectFrom('outbound_messages')
+        .select(['id', 'inbound_id', 'campaign_id', 'to_number', 'channel', 'provider_id'])
+        .execute();
+      const replies = outbound.filter((r) => r.inbound_id !== null);
       expect(replies).toHaveLength(TEXTS);
       expect(new Set(replies.map((r) => r.inbound_id)).size).toBe(TEXTS);
+      const toCardholders = sim.submits.filter((p) => CUSTOMERS.includes(e164(p.to)));
       // A long reply goes as parts (one submit_sm each): one first part per SMPP text, no submit twice.
-      expect(sim.submits.filter((p) => !p.concat || p.concat.seq === 1)).toHaveLength(SMPP_TEXTS);
+      expect(toCardholders.filter((p) => !p.concat || p.concat.seq === 1)).toHaveLength(SMPP_TEXTS);
       expect(new Set(sim.submits.map((p) => p.id)).size).toBe(sim.submits.length);
-      expect(fake.messages).toHaveLength(TWILIO_TEXTS);
+      expect(fake.messages.filter((m) => CUSTOMERS.includes(m.params.To))).toHaveLength(TWILIO_TEXTS);
+      // The campaign ran once (one run, started by one of the two schedulers) and each of its 300 texts left once.
+      expect(await tdb.db.selectFrom('campaign_runs').select('slot').where('campaign_id', '=', campaign.id).execute()).toEqual([{ slot: campaign.at }]);
+      const campaignTexts = outbound.filter((r) => r.campaign_id === campaign.id);
+      expect(campaignTexts.map((r) => r.to_number).sort()).toEqual([...AUDIENCE].sort());
+      const campaignSent = [...sim.submits.map((p) => e164(p.to)), ...fake.messages.map((m) => m.params.To)].filter((to) => AUDIENCE.includes(to));
+      expect(campaignSent.sort()).toEqual([...AUDIENCE].sort());
       // Every submit the SMSC accepted is recorded against one outbox row (the message's id, or one of its parts').
       const parts = await tdb.db.selectFrom('outbound_parts').select(['outbound_id', 'provider_id']).where('channel', '=', 'smpp').execute();
       const inParts = new Set(parts.map((p) => p.outbound_id));
-      const recorded = [...replies.filter((r) => r.channel === 'smpp' && !inParts.has(r.id)).map((r) => r.provider_id), ...parts.map((p) => p.provider_id)];
+      const recorded = [...outbound.filter((r) => r.channel === 'smpp' && !inParts.has(r.id)).map((r) => r.provider_id), ...parts.map((p) => p.provider_id)];
       const lower = (ids: (string | null)[]) => ids.map((id) => String(id).toLowerCase()).sort(); // the gateway keeps SMPP ids in lower-case hex
       expect(lower(recorded)).toEqual(lower(sim.submits.map((p) => p.id)));
       // Replies left by both binds.
@@ -181,7 +230,7 @@ describe('two gateway processes on one database', () => {
       expect(everyMinute.length).toBeGreaterThan(0);
       expect(new Set(everyMinute).size).toBe(everyMinute.length);
       process.stdout.write(
-        `scale-out: ${TEXTS} texts (${SMPP_TEXTS} SMPP, ${TWILIO_TEXTS} Twilio), handled ${perGateway.join(' + ')} by the two gateways, in ${Math.round((Date.now() - started.getTime()) / 1000)} s\n`,
+        `scale-out: ${TEXTS} texts (${SMPP_TEXTS} SMPP, ${TWILIO_TEXTS} Twilio) and a campaign of ${AUDIENCE.length}, handled ${perGateway.join(' + ')} by the two gateways, in ${Math.round((Date.now() - started.getTime()) / 1000)} s\n`,
       );
     } catch (err) {
       const { rows } = await sql`SELECT 'in' AS t, status, count(*) FROM inbound_messages GROUP BY 1, 2
