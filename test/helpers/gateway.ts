@@ -1,3 +1,4 @@
+import { waitFor } from './wait';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { type AppConfig, loadConfig } from '../../src/config';
@@ -70,6 +71,13 @@ export async function testGateway(
       // A confirmed account action goes to the card system (or the local one); its outcome is texted apart.
       while ((await gw.cardRequests.runOnce()) > 0);
       while ((await gw.dispatcher.runOnce()) > 0);
+      // A started gateway's own dispatcher may have claimed a reply and be sending it: wait for that send.
+      await waitFor(
+        'the replies in flight to be sent',
+        async () =>
+          (await tdb.db.selectFrom('outbound_messages').select('id').where('inbound_id', '=', id).where('status', '=', 'sending').execute()).length === 0,
+        10_000,
+      );
       const rows = await tdb.db.selectFrom('outbound_messages').select(['id']).where('inbound_id', '=', id).orderBy('id').execute();
       const ids = new Set(rows.map((r) => r.id));
       // What the phone received: the dev transport's deliveries for this text's replies.
