@@ -182,7 +182,7 @@ async function main() {
   );
 
   // 3. SMPP: a campaign to one region (every tenth customer) through Uplink as npm start runs it, receipts on.
-  const sim = new SmscSimulator({ receipts: true });
+  const sim = new SmscSimulator({ receipts: !process.env.NORECEIPTS });
   const smscPort = await sim.start();
   const uplink = await spawnTs(
     'src/main.ts',
@@ -215,6 +215,7 @@ async function main() {
     await until(`${target} submits`, () => sim.submits.length >= target, 600_000);
     const smppSeconds = (performance.now() - t0) / 1000;
     smppRate = target / smppSeconds;
+    console.log(`smpp: ${target} submitted in ${smppSeconds.toFixed(1)} s = ${Math.round(smppRate)}/s; waiting for the receipts to be applied`);
     await until(
       'the receipts recorded',
       async () =>

@@ -22,7 +22,9 @@ import { TwilioTransport } from './transport/twilio/twilio.transport';
 import type { SmsTransport, TransportSink } from './transport/types';
 import { PartSets } from './core/inbound/reassembly';
 import { capInboundPart } from './core/inbound/normalize';
-import { recordReport } from './core/outbox/receipts';
+import { recordReports } from './core/outbox/receipts';
+import { Batcher } from './core/batcher';
+import type { DeliveryReport, ReportOutcome } from './transport/types';
 import { DatabaseWatch } from './core/outage';
 
 /** What a gateway is built from; tests pass their own database, clock and transports. */
@@ -61,6 +63,9 @@ export class Gateway {
   private sweeping = false;
   private stopping = false;
   private readonly sweepWatch: DatabaseWatch;
+  // Receipts and status callbacks that arrive together are recorded and applied together (at most
+  // 200 a batch, two batches at once); each caller still waits for its own to commit.
+  private readonly reports = new Batcher<DeliveryReport, ReportOutcome>((rs) => recordReports(this.db, rs), { max: 200, concurrency: 2 });
 
   constructor(opts: GatewayOptions) {
     const clock = opts.clock ?? systemClock;
@@ -120,7 +125,7 @@ export class Gateway {
         const capped = capInboundPart(part);
         if (capped) await this.parts.store(capped);
       },
-      report: (r) => recordReport(this.db, r),
+      report: (r) => this.reports.push(r),
     };
     this.scheduler = new Scheduler(
       { db: this.db, notifier: this.notifier, config: this.config },
@@ -201,6 +206,7 @@ export class Gateway {
     await this.cardRequests.stop();
     await this.dispatcher.stop(); // sends in hand settle; replies not yet handed over go back to the queue
     for (const t of this.transports.values()) await t.stop?.(); // SMPP: the window drains, then unbind
+    await this.reports.idle();
     server?.closeAllConnections();
   }
 }

@@ -1,4 +1,3 @@
-import { waitFor } from './wait';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { type AppConfig, loadConfig } from '../../src/config';
@@ -47,6 +46,8 @@ export interface TestGateway {
   clock: TestClock;
   /** Sends one text in, runs the card-system requests and the dispatcher dry and returns the reply bodies the phone received (to this text). */
   sms(from: string, text: string, opts?: { channel?: string; providerId?: string }): Promise<string[]>;
+  /** Sends everything due (card-system requests, then texts) and waits for what the gateway's own lanes are sending. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,23 +62,22 @@ export async function testGateway(
   // The demo figures were true at the card system when the test's clock starts.
   await importDocument(tdb.db, doc, TEST_SECRET, { asOf: clock.now() });
   const gw = new Gateway({ ...opts, config, db: opts.db ?? tdb.db, clock: clock.now, log: opts.log ?? createLogger('silent') });
+  const settle = async () => {
+    // A confirmed account action goes to the card system (or the local one); its outcome is texted apart.
+    while ((await gw.cardRequests.runOnce()) > 0);
+    while ((await gw.dispatcher.runOnce()) > 0);
+    // A started gateway's own lanes may have claimed a text and be sending it.
+    await gw.dispatcher.settled();
+  };
   return {
     gw,
     tdb,
     clock,
+    settle,
     async sms(from, text, o = {}) {
       const { id, handled } = await gw.pipeline.ingest({ channel: o.channel ?? 'dev', providerId: o.providerId ?? randomUUID(), from, to: 'UPLINK', text });
       await handled;
-      // A confirmed account action goes to the card system (or the local one); its outcome is texted apart.
-      while ((await gw.cardRequests.runOnce()) > 0);
-      while ((await gw.dispatcher.runOnce()) > 0);
-      // A started gateway's own dispatcher may have claimed a reply and be sending it: wait for that send.
-      await waitFor(
-        'the replies in flight to be sent',
-        async () =>
-          (await tdb.db.selectFrom('outbound_messages').select('id').where('inbound_id', '=', id).where('status', '=', 'sending').execute()).length === 0,
-        10_000,
-      );
+      await settle();
       const rows = await tdb.db.selectFrom('outbound_messages').select(['id']).where('inbound_id', '=', id).orderBy('id').execute();
       const ids = new Set(rows.map((r) => r.id));
       // What the phone received: the dev transport's deliveries for this text's replies.

@@ -49,6 +49,8 @@ export class Dispatcher implements HandOff {
   private interactiveAt = -Infinity;
   // Bounded by handOffMax: `lease` takes no more once that many handed rows are in hand.
   private readonly handing = new Set<Promise<void>>();
+  // The lanes' claims and sends under way (at most one per worker).
+  private readonly laneBatches = new Set<Promise<number>>();
   private inHand = 0;
   private readonly sentMarks: Batcher<SentResult[], void>;
   private readonly held: HeldRows;
@@ -138,6 +140,11 @@ export class Dispatcher implements HandOff {
     this.handing.add(done);
   }
 
+  /** Resolves once the batches the lanes and hand-offs are claiming or sending now are settled. */
+  async settled(): Promise<void> {
+    while (this.laneBatches.size + this.handing.size > 0) await Promise.allSettled([...this.laneBatches, ...this.handing]);
+  }
+
   /** Wakes the lanes now (new messages were committed); `urgent` alone for replies and notices. */
   kick(only?: Lane['name']): void {
     const lanes = only ? [only] : LANES.map((l) => l.name);
@@ -194,7 +201,9 @@ export class Dispatcher implements HandOff {
       try {
         if (lane.name === 'urgent' && this.clock().getTime() - this.lastRecovery > this.opts.leaseMs / 2) await this.recover();
         await this.held.requeueStranded();
-        claimed = await this.runLane(lane, worker);
+        const batch = this.runLane(lane, worker);
+        this.laneBatches.add(batch);
+        claimed = await batch.finally(() => this.laneBatches.delete(batch));
         this.watch.ok();
       } catch (err) {
         // While the database is away the lanes pause and try again, logged once; they resume by themselves.

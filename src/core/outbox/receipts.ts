@@ -25,28 +25,53 @@ const ALLOWED_FROM: Readonly<Record<string, readonly OutboundStatus[]>> = {
 
 const FINAL = new Set(['delivered', 'undelivered', 'failed', 'expired']);
 
-/**
- * Records a receipt or status callback and applies it if its message can be found. The report is
- * committed before the lookup: a message marked sent meanwhile either is seen by the lookup or,
- * once committed, finds the report among the waiting ones (applyWaitingReports). In one
- * transaction the two could miss each other and the report would wait forever.
- */
-export async function recordReport(db: Kysely<Database>, report: DeliveryReport): Promise<ReportOutcome> {
-  const { id } = await db
-    .insertInto('delivery_reports')
-    .values({
-      channel: report.channel,
-      provider_id: report.providerId,
-      alternatives: report.alternatives ?? [],
-      state: report.state,
-      error_code: report.errorCode ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return db.transaction().execute((trx) => applyReport(trx, { id, ...report }));
+/** A report as stored: with its delivery_reports id. */
+type StoredReport = DeliveryReport & { id: number };
+
+/** What applying a report moved, for the metrics: counted once its transaction has committed. */
+interface Moved {
+  channel: string;
+  class: string;
+  status: OutboundStatus;
+  sentAt: Date | null;
 }
 
-/** Applies reports that arrived before their message's provider ids were recorded, each in its own transaction. */
+/** Records one receipt or status callback and applies it if its message can be found (see recordReports). */
+export async function recordReport(db: Kysely<Database>, report: DeliveryReport): Promise<ReportOutcome> {
+  return (await recordReports(db, [report]))[0];
+}
+
+/**
+ * Records receipts and status callbacks in one INSERT, then applies them. The reports are committed
+ * before the lookup: a message marked sent meanwhile either is seen by the lookup or, once
+ * committed, finds the report among the waiting ones (applyWaitingReports). In one transaction the
+ * two could miss each other and the report would wait forever. One statement and one transaction
+ * for a batch, not seven round trips per receipt: at a few thousand receipts a second the
+ * per-receipt transactions held the pool and campaign sends waited behind them (bench:campaign).
+ */
+export async function recordReports(db: Kysely<Database>, reports: DeliveryReport[]): Promise<ReportOutcome[]> {
+  if (reports.length === 0) return [];
+  // Ids taken first, so each report knows its row whatever order the INSERT returns them in.
+  const { rows } = await sql<{ id: string }>`
+    SELECT nextval(pg_get_serial_sequence('delivery_reports', 'id')) AS id FROM generate_series(1, ${reports.length}::int)`.execute(db);
+  const stored = reports.map((r, i) => ({ ...r, id: Number(rows[i].id) }));
+  await db
+    .insertInto('delivery_reports')
+    .values(
+      stored.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        provider_id: r.providerId,
+        alternatives: r.alternatives ?? [],
+        state: r.state,
+        error_code: r.errorCode ?? null,
+      })),
+    )
+    .execute();
+  return applyAll(db, stored);
+}
+
+/** Applies reports that arrived before their message's provider ids were recorded. */
 export async function applyWaitingReports(db: Kysely<Database>, channel: string, providerIds: string[]): Promise<number> {
   if (providerIds.length === 0) return 0;
   const waiting = await db
@@ -57,20 +82,48 @@ export async function applyWaitingReports(db: Kysely<Database>, channel: string,
     .where(sql<boolean>`(provider_id = ANY(${sql.val(providerIds)}::text[]) OR alternatives && ${sql.val(providerIds)}::text[])`)
     .orderBy('id')
     .execute();
-  let applied = 0;
-  for (const r of waiting) {
-    const report = {
-      id: r.id,
+  const outcomes = await applyAll(
+    db,
+    waiting.map((r) => ({
+      id: Number(r.id),
       channel: r.channel,
       providerId: r.provider_id,
       alternatives: r.alternatives,
       state: r.state as DeliveryReport['state'],
       errorCode: r.error_code ?? undefined,
-    };
-    const outcome = await db.transaction().execute((trx) => applyReport(trx, report));
-    if (outcome === 'applied') applied++;
+    })),
+  );
+  return outcomes.filter((o) => o === 'applied').length;
+}
+
+/**
+ * Applies reports in order in one transaction; if it fails (a deadlock with a sent mark or another
+ * batch locking the same messages in another order), each in a transaction of its own. The
+ * metrics move once what they count has committed.
+ */
+async function applyAll(db: Kysely<Database>, reports: StoredReport[]): Promise<ReportOutcome[]> {
+  if (reports.length === 0) return [];
+  const applyIn = async (some: StoredReport[]) => {
+    const moved: Moved[] = [];
+    const outcomes = await db.transaction().execute(async (trx) => {
+      const out: ReportOutcome[] = [];
+      for (const r of some) out.push(await applyReport(trx, r, moved));
+      return out;
+    });
+    for (const m of moved) {
+      if (m.status !== 'sent') outboundTotal.inc({ channel: m.channel, class: m.class, status: m.status });
+      if (m.status === 'delivered' && m.sentAt) deliveryLatency.observe(secondsSince(m.sentAt));
+    }
+    return outcomes;
+  };
+  try {
+    return await applyIn(reports);
+  } catch (err) {
+    if (reports.length === 1) throw err;
+    const outcomes: ReportOutcome[] = [];
+    for (const r of reports) outcomes.push(...(await applyIn([r])));
+    return outcomes;
   }
-  return applied;
 }
 
 /**
@@ -84,7 +137,7 @@ function named<T extends { provider_id: string | null; outbound_id: number }>(ro
   return new Set(rows.map((r) => r.outbound_id)).size === 1 ? rows[0] : undefined;
 }
 
-async function applyReport(db: Db, report: DeliveryReport & { id: number }): Promise<ReportOutcome> {
+async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promise<ReportOutcome> {
   const target = TARGET[report.state];
   const ids = [report.providerId, ...(report.alternatives ?? [])];
   const partRows = await db
@@ -132,7 +185,7 @@ async function applyReport(db: Db, report: DeliveryReport & { id: number }): Pro
   }
   await db.updateTable('delivery_reports').set({ outbound_id: outboundId }).where('id', '=', report.id).execute();
   if (!status) return 'stale';
-  const moved = await db
+  const row = await db
     .updateTable('outbound_messages')
     .set({
       status,
@@ -144,8 +197,7 @@ async function applyReport(db: Db, report: DeliveryReport & { id: number }): Pro
     .where('status', 'in', ALLOWED_FROM[status] as OutboundStatus[])
     .returning(['class', 'channel', 'sent_at'])
     .executeTakeFirst();
-  if (!moved) return 'stale';
-  if (status !== 'sent') outboundTotal.inc({ channel: moved.channel ?? report.channel, class: moved.class, status });
-  if (status === 'delivered' && moved.sent_at) deliveryLatency.observe(secondsSince(moved.sent_at));
+  if (!row) return 'stale';
+  moved.push({ channel: row.channel ?? report.channel, class: row.class, status, sentAt: row.sent_at });
   return 'applied';
 }

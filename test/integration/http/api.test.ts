@@ -72,7 +72,7 @@ describe('registrations', () => {
       status: 409,
       body: { title: 'Registration is confirmed' },
     });
-    while ((await t.gw.dispatcher.runOnce()) > 0);
+    await t.settle();
     expect(t.gw.dev.delivered.at(-1)?.body).toMatch(/^报名成功：持卡人周年健康体检/);
   });
 

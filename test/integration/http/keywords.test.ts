@@ -93,7 +93,7 @@ describe('satisfaction survey', () => {
     const ref = /case (C\d{6})/.exec(opened)![1];
     expect((await call('POST', `/api/cases/${ref}/claim`, tokens.agent, {})).status).toBe(200);
     expect((await call('POST', `/api/cases/${ref}/resolve`, tokens.agent, { outcome: 'Called back' })).status).toBe(200);
-    while ((await t.gw.dispatcher.runOnce()) > 0);
+    await t.settle();
     const asked = t.gw.dev.delivered.filter((d) => d.to === JOHN).at(-1)!.body;
     expect(asked).toBe(`Your case ${ref} is resolved. How did we do? Reply 1 (poor) to 5 (excellent).`);
     expect(await t.sms(JOHN, '4')).toEqual([`Thank you for rating case ${ref}: 4/5.`]);
