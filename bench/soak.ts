@@ -36,12 +36,13 @@ const CONNECTIONS = 64;
 const TOKEN = 'soak-twilio-auth-token';
 const MB = 2 ** 20;
 
-/** The node flags `npm run start:prod` starts the gateway with (heap limits among them). */
-function prodFlags(): string[] {
-  if (process.env.SOAK_NODE_FLAGS !== undefined) return process.env.SOAK_NODE_FLAGS.split(/\s+/).filter(Boolean);
+/** The environment (`NAME=value` before `node`) and node flags `npm run start:prod` starts the gateway with (heap limits among them). */
+function prodCommand(): { env: Record<string, string>; flags: string[] } {
   const script: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts['start:prod'];
   const words = script.split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
+  const env = Object.fromEntries(words.slice(0, words.indexOf('node')).map((w) => w.split('=') as [string, string]));
+  if (process.env.SOAK_NODE_FLAGS !== undefined) return { env, flags: process.env.SOAK_NODE_FLAGS.split(/\s+/).filter(Boolean) };
+  return { env, flags: words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js')) };
 }
 
 /** CPU seconds a process has used (user + system), from /proc. */
@@ -75,10 +76,11 @@ async function main() {
   const sim = new SmscSimulator({ receipts: process.env.SOAK_RECEIPTS === '1', keepSubmits: false, onSubmit: () => void smppReplies++ });
   await sim.start();
   const port = await freePort();
-  const flags = prodFlags();
+  const { env: prodEnv, flags } = prodCommand();
   const child = spawn(process.execPath, [...flags, '--import', './dist/soak-probe.js', 'dist/main.js'], {
     env: {
       ...process.env,
+      ...prodEnv,
       NODE_OPTIONS: '',
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
@@ -128,7 +130,11 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  console.log(`gateway: node ${flags.join(' ')} dist/main.js (pid ${child.pid}), SMPP and Twilio`);
+  console.log(
+    `gateway: ${Object.entries(prodEnv)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}node ${flags.join(' ')} dist/main.js (pid ${child.pid}), SMPP and Twilio`,
+  );
   console.log(
     `load: ${RATE} texts/s (${Math.round(TWILIO_SHARE * 100)} % signed Twilio webhooks over ${CONNECTIONS} connections, the rest deliver_sm, ${CONNECTIONS} unanswered at most) from ${SENDERS} distinct numbers (${CARDHOLDERS} cardholders); ${WARMUP} s warm-up, then ${SECONDS} s steady`,
   );
