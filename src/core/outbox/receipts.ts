@@ -140,12 +140,16 @@ function named<T extends { provider_id: string | null; outbound_id: number }>(ro
 async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promise<ReportOutcome> {
   const target = TARGET[report.state];
   const ids = [report.providerId, ...(report.alternatives ?? [])];
-  const partRows = await db
-    .selectFrom('outbound_parts')
-    .select(['outbound_id', 'part_no', 'status', 'provider_id'])
-    .where('channel', '=', report.channel)
-    .where('provider_id', 'in', ids)
-    .execute();
+  // Parts and messages read in one statement, so in one snapshot: a multi-part message's sent mark
+  // (its provider id and its parts, one transaction) is seen whole or not at all — read apart, a
+  // receipt for part 1 could find the message by its first part's id before the parts, and settle it.
+  const { rows: found } = await sql<{ part: boolean; outbound_id: number; part_no: number | null; status: OutboundStatus | null; provider_id: string | null }>`
+    SELECT true AS part, outbound_id, part_no, status, provider_id FROM outbound_parts WHERE channel = ${report.channel} AND provider_id = ANY(${ids}::text[])
+    UNION ALL
+    (SELECT false, id, NULL, NULL, provider_id FROM outbound_messages WHERE channel = ${report.channel} AND provider_id = ANY(${ids}::text[]) LIMIT 10)`.execute(
+    db,
+  );
+  const partRows = found.filter((r) => r.part).map((r) => ({ ...r, part_no: r.part_no!, status: r.status!, outbound_id: Number(r.outbound_id) }));
   const part = named(partRows, report.providerId);
   let outboundId: number;
   let status: OutboundStatus | null = target;
@@ -172,14 +176,10 @@ async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promis
           ? 'sent'
           : null;
   } else {
-    const rows = await db
-      .selectFrom('outbound_messages')
-      .select(['id as outbound_id', 'provider_id'])
-      .where('channel', '=', report.channel)
-      .where('provider_id', 'in', ids)
-      .limit(10)
-      .execute();
-    const msg = named(rows, report.providerId);
+    const msg = named(
+      found.filter((r) => !r.part).map((r) => ({ ...r, outbound_id: Number(r.outbound_id) })),
+      report.providerId,
+    );
     if (!msg) return 'unmatched';
     outboundId = msg.outbound_id;
   }
