@@ -182,7 +182,7 @@ async function main() {
   );
 
   // 3. SMPP: a campaign to one region (every tenth customer) through Uplink as npm start runs it, receipts on.
-  const sim = new SmscSimulator({ receipts: !process.env.NORECEIPTS });
+  const sim = new SmscSimulator({ receipts: true });
   const smscPort = await sim.start();
   const uplink = await spawnTs(
     'src/main.ts',
@@ -198,6 +198,9 @@ async function main() {
       SMPP_SOURCE_ADDR: '95555',
       SMPP_BIND_MODE: 'split',
       SMPP_WINDOW: '64',
+      // The simulator answers submit_sm with hex ids and writes receipts in decimal, as many SMSCs
+      // do; an operator sets this for theirs (with `auto`, ids that read both ways are ambiguous).
+      SMPP_RECEIPT_ID_FORMAT: 'hex-decimal',
       QUIET_HOURS_START: '00:00',
       QUIET_HOURS_END: '00:00',
       MARKETING_WEEKLY_CAP: '10',
