@@ -146,7 +146,7 @@ async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promis
   const { rows: found } = await sql<{ part: boolean; outbound_id: number; part_no: number | null; status: OutboundStatus | null; provider_id: string | null }>`
     SELECT true AS part, outbound_id, part_no, status, provider_id FROM outbound_parts WHERE channel = ${report.channel} AND provider_id = ANY(${ids}::text[])
     UNION ALL
-    (SELECT false, id, NULL, status, provider_id FROM outbound_messages WHERE channel = ${report.channel} AND provider_id = ANY(${ids}::text[]) LIMIT 10)`.execute(
+    (SELECT false, id, NULL, NULL, provider_id FROM outbound_messages WHERE channel = ${report.channel} AND provider_id = ANY(${ids}::text[]) LIMIT 10)`.execute(
     db,
   );
   const partRows = found.filter((r) => r.part).map((r) => ({ ...r, part_no: r.part_no!, status: r.status!, outbound_id: Number(r.outbound_id) }));
@@ -181,10 +181,6 @@ async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promis
       report.providerId,
     );
     if (!msg) return 'unmatched';
-    // A converted reading (SMPP_RECEIPT_ID_FORMAT=auto) never takes a receipt from a message that is
-    // settled already: that one had its own receipt, and this one's message, whose literal id it is,
-    // has not been marked sent yet. It waits for it (bench:campaign: 4 % of receipts went astray).
-    if (msg.provider_id !== report.providerId && msg.status && FINAL.has(msg.status)) return 'unmatched';
     outboundId = msg.outbound_id;
   }
   await db.updateTable('delivery_reports').set({ outbound_id: outboundId }).where('id', '=', report.id).execute();

@@ -58,16 +58,6 @@ describe('receipt ids that read as two numbers', () => {
     expect(await statuses()).toEqual({ '3039': 'sent', '74565': 'sent' });
   });
 
-  it('leaves a receipt whose own message is not marked sent yet waiting, not on a settled message its converted reading names', async () => {
-    await sentWith('1128'); // 4392 read as decimal is hex 1128: a message already receipted
-    expect(await receipt('1128', 'delivered')).toBe('applied');
-    expect(await receipt('4392', 'delivered')).toBe('unmatched'); // its message is still being sent
-    expect(await statuses()).toEqual({ '1128': 'delivered' });
-    // Once 4392 is marked sent, the receipt that waited settles it.
-    await sentWith('4392');
-    expect(await statuses()).toEqual({ '1128': 'delivered', '4392': 'delivered' });
-  });
-
   it('reads only the configured convention when one is set (Kannel msg-id-type)', async () => {
     await sentWith('3039', '74565');
     expect(await receipt('12345', 'delivered', 'hex-decimal')).toBe('applied'); // hex in the response, decimal in the receipt
