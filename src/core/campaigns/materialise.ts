@@ -23,8 +23,9 @@ export interface MaterialiseOptions {
   now: Date;
 }
 
-/** The sequence that numbers a run's texts in the order they are queued (spacing them by the campaign's rate). */
-const pacing = (runId: number) => sql.id(`campaign_run_${runId}_seq`);
+/** The name of the sequence that numbers a run's texts in the order they are queued (spacing them by the campaign's rate). */
+const pacingName = (runId: number) => `campaign_run_${runId}_seq`;
+const pacing = (runId: number) => sql.id(pacingName(runId));
 
 /** For a relative schedule, the customers whose anchor date falls on this run's date. */
 function anchorCondition(s: Schedule, slot: Date): RawBuilder<SqlBool> {
@@ -168,7 +169,7 @@ async function queueSlice(
       WITH base AS MATERIALIZED (${base}),
       ins AS (
         INSERT INTO campaign_recipients (campaign_id, customer_id, run_id, card_id, seq)
-        SELECT ${campaign.id}, id, ${run.id}, card_id, nextval(${sql.lit(`campaign_run_${run.id}_seq`)}) FROM (SELECT id, card_id FROM base WHERE reason IS NULL ORDER BY id) b
+        SELECT ${campaign.id}, id, ${run.id}, card_id, nextval(${sql.lit(pacingName(run.id))}) FROM (SELECT id, card_id FROM base WHERE reason IS NULL ORDER BY id) b
         ON CONFLICT DO NOTHING
         RETURNING customer_id, card_id, seq),
       t AS MATERIALIZED (

@@ -47,7 +47,7 @@ export function campaignTextSql(
 }
 
 /** A regular expression matching a text every character of which is in the GSM 03.38 tables (basic and extension). */
-export const GSM_TEXT_RE = `^[${[...(GSM_CHARACTERS.basic + GSM_CHARACTERS.extension)].map((ch) => (/[\\\][^-]/.test(ch) ? `\\${ch}` : ch)).join('')}]*$`;
+const GSM_TEXT_RE = `^[${[...(GSM_CHARACTERS.basic + GSM_CHARACTERS.extension)].map((ch) => (/[\\\][^-]/.test(ch) ? `\\${ch}` : ch)).join('')}]*$`;
 
 /**
  * SQL for the encoding and segments of a text, as `measure` counts them (GSM-7 160/153 septets,
