@@ -16,6 +16,7 @@ import * as m014 from './014_services';
 import * as m015 from './015_console';
 import * as m016 from './016_campaign_slices';
 import * as m017 from './017_waiting_reports';
+import * as m018 from './018_month_partitions';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '015_console': m015,
   '016_campaign_slices': m016,
   '017_waiting_reports': m017,
+  '018_month_partitions': m018,
 };

@@ -100,6 +100,8 @@ export const envSchema = z
     UNKNOWN_SENDER_REPLIES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     MAX_SEGMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(255).default(10),
     MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+    AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(600).default(84),
     STAFF_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     CONSOLE_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
     METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),

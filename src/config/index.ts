@@ -55,6 +55,8 @@ function toConfig(e: z.output<typeof envSchema>) {
     maxSegmentsPerMessage: e.MAX_SEGMENTS_PER_MESSAGE,
     /** Message bodies older than this many days are purged by the `message-retention` job. */
     messageRetentionDays: e.MESSAGE_RETENTION_DAYS,
+    /** Whole months of texts, receipts (RETENTION_MONTHS) and audit entries (AUDIT_RETENTION_MONTHS) kept before the current month; older month partitions are dropped. */
+    retentionMonths: { messages: e.RETENTION_MONTHS, audit: e.AUDIT_RETENTION_MONTHS },
     /** A staff API token stops working this many days after it was issued. */
     staffTokenDays: e.STAFF_TOKEN_DAYS,
     /** A console session ends after this many minutes without a request. */

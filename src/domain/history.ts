@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from '../db/schema';
 
 /**
- * Every message to and from a customer's number, newest first (a reply before the text it answers
- * when both carry the same instant, then the later row first), with status; undefined for an unknown customer.
+ * Every message from a customer's number and to the customer (or to the number, sent to no customer), newest first (a reply before the text it answers
+ * when both carry the same instant, then the later row first), with status; undefined for an unknown customer. Each part reads
+ * one index per month partition (outbound_customer_idx, outbound_stranger_idx, inbound_from_idx).
  */
 export async function conversation(db: Db, externalId: string, limit: number) {
   const customer = await db.selectFrom('customers').select(['id', 'mobile']).where('external_id', '=', externalId).executeTakeFirst();
@@ -13,7 +14,11 @@ export async function conversation(db: Db, externalId: string, limit: number) {
        FROM inbound_messages WHERE from_number = ${customer.mobile} ORDER BY received_at DESC LIMIT ${limit})
     UNION ALL
     (SELECT id, 'out', created_at, body, status, channel, template
-       FROM outbound_messages WHERE to_number = ${customer.mobile} OR customer_id = ${customer.id}
+       FROM outbound_messages WHERE customer_id = ${customer.id}
+      ORDER BY created_at DESC LIMIT ${limit})
+    UNION ALL
+    (SELECT id, 'out', created_at, body, status, channel, template
+       FROM outbound_messages WHERE to_number = ${customer.mobile} AND customer_id IS NULL
       ORDER BY created_at DESC LIMIT ${limit})
     ORDER BY at DESC, direction DESC, id DESC LIMIT ${limit}`.execute(db);
   return rows;

@@ -7,6 +7,7 @@ import type { JobContext } from '../core/notices/batches';
 import { birthdayGreetings } from '../core/notices/birthday';
 import { paymentReminders, renewalReminders } from '../core/notices/reminders';
 import { runCampaigns } from '../core/campaigns/run';
+import { dropExpiredPartitions, ensurePartitions } from '../db/partitions';
 
 /** One scheduled job: when it runs and what it does (as of an instant, or of a given date). */
 export interface JobDefinition {
@@ -61,6 +62,20 @@ export function jobDefinitions(defaultTimeZone: string): JobDefinition[] {
       backfill: 'latest',
       description: 'empty message bodies older than MESSAGE_RETENTION_DAYS',
       run: async (ctx, asOf) => ({ ...(await purgeMessageBodies(ctx.db, new Date(asOf.getTime() - ctx.config.messageRetentionDays * 86_400_000), asOf)) }),
+    },
+    {
+      name: 'partitions',
+      cron: '5 * * * *',
+      timeZone: 'UTC',
+      backfill: 'latest',
+      description: 'month partitions created three months ahead, ids moved to the new month, months past RETENTION_MONTHS dropped',
+      // By the database's clock, not the slot's: ids are drawn by the database's clock.
+      run: async (ctx) => {
+        const { rows } = await sql<{ now: Date }>`SELECT now()`.execute(ctx.db);
+        const made = await ensurePartitions(ctx.db, rows[0]!.now);
+        const dropped = await dropExpiredPartitions(ctx.db, rows[0]!.now, ctx.config.retentionMonths);
+        return { ...made, dropped: dropped.length };
+      },
     },
     {
       name: 'txcheck-escalate',

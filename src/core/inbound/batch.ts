@@ -86,8 +86,8 @@ export async function writeOutcomes(
 ): Promise<ClaimedMessage[]> {
   const mark = columns(batch.marks);
   const entry = columns(batch.audits.map((a) => ({ ...auditRow(a.entry), inbound_id: a.inboundId })));
-  const { rows } = await sql<ClaimedMessage>`${prepared}
-    WITH marked AS (
+  const ctes = sql`
+    marked AS (
       UPDATE inbound_messages m
          SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
         FROM unnest(${mark('id')}::bigint[], ${mark('status')}::text[], ${mark('command')}::text[],
@@ -100,7 +100,8 @@ export async function writeOutcomes(
         FROM unnest(${entry('actor_type')}::text[], ${entry('actor_id')}::text[], ${entry('channel')}::text[],
                     ${entry('action')}::text[], ${entry('subject')}::text[], ${entry('details')}::jsonb[], ${entry('inbound_id')}::bigint[])
              AS a(actor_type, actor_id, channel, action, subject, details, inbound_id)
-       WHERE a.inbound_id IN (SELECT id FROM marked))
-    ${outbox.insert(batch.replies, now, lockedUntil, sql`r.inbound_id IN (SELECT id FROM marked)`)}`.execute(db);
+       WHERE a.inbound_id IN (SELECT id FROM marked))`;
+  const { rows } =
+    await sql<ClaimedMessage>`${prepared} ${outbox.insert(batch.replies, now, lockedUntil, sql`r.inbound_id IN (SELECT id FROM marked)`, ctes)}`.execute(db);
   return rows;
 }

@@ -42,11 +42,21 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
           EXISTS (SELECT 1 FROM inbound_messages p WHERE p.from_number = m.from_number AND p.status = 'received') AS behind,
           ${senderColumns('m.from_number')}`
     : sql`m.id, m.channel, m.provider_id`;
+  // A provider's retry is caught by inbound_keys (the table is partitioned, so it can hold no unique
+  // index on the provider id): each text's id is drawn first, its key inserted, and only the texts
+  // whose key was new are recorded.
   const { rows: inserted } = await sql<BatchText>`${prepared}
-    INSERT INTO inbound_messages AS m (channel, provider_id, from_number, to_number, text, received_at, incomplete)
-    SELECT * FROM unnest(${col('channel')}::text[], ${col('provider_id')}::text[], ${col('from_number')}::text[],
-                         ${col('to_number')}::text[], ${col('text')}::text[], ${col('received_at')}::timestamptz[], ${col('incomplete')}::boolean[])
-    ON CONFLICT (channel, provider_id) DO NOTHING
+    WITH r AS MATERIALIZED (
+      SELECT nextval('inbound_messages_id_seq') AS id, u.*
+        FROM unnest(${col('channel')}::text[], ${col('provider_id')}::text[], ${col('from_number')}::text[], ${col('to_number')}::text[],
+                    ${col('text')}::text[], ${col('received_at')}::timestamptz[], ${col('incomplete')}::boolean[])
+             AS u(channel, provider_id, from_number, to_number, text, received_at, incomplete)),
+    k AS (
+      INSERT INTO inbound_keys (channel, provider_id, inbound_id) SELECT channel, provider_id, id FROM r
+      ON CONFLICT DO NOTHING
+      RETURNING inbound_id)
+    INSERT INTO inbound_messages AS m (id, channel, provider_id, from_number, to_number, text, received_at, incomplete)
+    SELECT * FROM r WHERE r.id IN (SELECT inbound_id FROM k)
     RETURNING ${reading}`.execute(db);
   if (read) countBatch(inserted, read);
   const fresh = new Map(inserted.map((r) => [key(r.channel, r.provider_id), r]));
@@ -54,7 +64,7 @@ export async function recordTexts(db: Db, items: InboundText[], defaultRegion: s
   const existing = new Map<string, number>();
   if (missing.length > 0) {
     const { rows: found } = await sql<{ id: number; channel: string; provider_id: string }>`
-      SELECT id, channel, provider_id FROM inbound_messages
+      SELECT inbound_id AS id, channel, provider_id FROM inbound_keys
        WHERE (channel, provider_id) IN (SELECT * FROM unnest(${missing.map((r) => r.channel)}::text[], ${missing.map((r) => r.provider_id)}::text[]))`.execute(
       db,
     );

@@ -63,27 +63,42 @@ export class Outbox {
   }
 
   /**
-   * The INSERT behind `enqueue`, to end a statement of the caller's (`WITH … <insert>`). Given
+   * The INSERT behind `enqueue`, as a whole statement; `ctes` (without `WITH`) are the caller's own
+   * common table expressions, which `where` may use (`WITH marked AS (…) <insert>`). Given
    * `lockedUntil`, the rows are queued already claimed by this process's dispatcher (`sending`, first
    * attempt, leased, not handed) and come back as a claim returns them: a reply goes to the transport
    * once the transaction commits, with no claim statement and no wait for a worker. If the process
    * dies first, the lease runs out and the row is requeued. `where` may filter the rows (alias `r`).
+   * A message with a dedupe key is queued only if its key goes into `outbound_keys` (the table is
+   * partitioned, so the key can have no unique index of its own there).
    */
-  insert(messages: OutgoingMessage[], now: Date, lockedUntil: Date | null, where: RawBuilder<unknown> = sql`true`): RawBuilder<ClaimedMessage> {
+  insert(
+    messages: OutgoingMessage[],
+    now: Date,
+    lockedUntil: Date | null,
+    where: RawBuilder<unknown> = sql`true`,
+    ctes?: RawBuilder<unknown>,
+  ): RawBuilder<ClaimedMessage> {
     const col = columns(this.rows(messages, now));
     const claimed = lockedUntil ? sql`'sending', 1, ${lockedUntil}::timestamptz` : sql`'queued', 0, NULL::timestamptz`;
-    return sql<ClaimedMessage>`
-      INSERT INTO outbound_messages AS o (to_number, body, locale, template, class, priority, customer_id, inbound_id, channel,
-                                          dedupe_key, not_before, expires_at, created_at, encoding, segments, status, attempts, locked_until)
-      SELECT *, ${claimed}
+    const keyed = messages.some((m) => m.dedupeKey);
+    const rows = sql`
         FROM unnest(${col('to_number')}::text[], ${col('body')}::text[], ${col('locale')}::text[], ${col('template')}::text[],
                     ${col('class')}::text[], ${col('priority')}::smallint[], ${col('customer_id')}::int[], ${col('inbound_id')}::bigint[],
                     ${col('channel')}::text[], ${col('dedupe_key')}::text[], ${col('not_before')}::timestamptz[],
                     ${col('expires_at')}::timestamptz[], ${col('created_at')}::timestamptz[], ${col('encoding')}::text[], ${col('segments')}::smallint[])
              AS r(to_number, body, locale, template, class, priority, customer_id, inbound_id, channel, dedupe_key, not_before, expires_at,
                   created_at, encoding, segments)
-       WHERE ${where}
-      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+       WHERE ${where}`;
+    const keys = sql`
+      r AS MATERIALIZED (SELECT nextval('outbound_messages_id_seq') AS id, r.* ${rows}),
+      k AS (INSERT INTO outbound_keys (dedupe_key, outbound_id) SELECT dedupe_key, id FROM r WHERE dedupe_key IS NOT NULL
+            ON CONFLICT DO NOTHING RETURNING outbound_id)`;
+    const prefix = keyed ? sql`WITH ${ctes ? sql`${ctes},` : sql``} ${keys}` : ctes ? sql`WITH ${ctes}` : sql``;
+    return sql<ClaimedMessage>`${prefix}
+      INSERT INTO outbound_messages AS o (${keyed ? sql`id, ` : sql``}to_number, body, locale, template, class, priority, customer_id, inbound_id, channel,
+                                          dedupe_key, not_before, expires_at, created_at, encoding, segments, status, attempts, locked_until)
+      SELECT ${keyed ? sql`r.*, ${claimed} FROM r WHERE r.dedupe_key IS NULL OR r.id IN (SELECT outbound_id FROM k)` : sql`*, ${claimed} ${rows}`}
       RETURNING ${lockedUntil ? CLAIMED_COLUMNS : sql`o.id`}`;
   }
 

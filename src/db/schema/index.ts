@@ -18,6 +18,8 @@ import type {
   RouteBlocksTable,
   InboundPartsTable,
   InboundSetsDoneTable,
+  InboundKeysTable,
+  OutboundKeysTable,
 } from './messages';
 import type { EventsTable, StaffTable, RegistrationsTable, CasesTable, CaseNotesTable, TransactionChecksTable, AuditLogTable } from './service';
 import type { JobLeasesTable, JobRunsTable } from './jobs';
@@ -58,6 +60,8 @@ export interface Database {
   route_blocks: RouteBlocksTable;
   inbound_parts: InboundPartsTable;
   inbound_sets_done: InboundSetsDoneTable;
+  inbound_keys: InboundKeysTable;
+  outbound_keys: OutboundKeysTable;
   import_runs: ImportRunsTable;
   console_sessions: ConsoleSessionsTable;
   pending_confirmations: PendingConfirmationsTable;

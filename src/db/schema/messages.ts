@@ -119,3 +119,16 @@ export interface InboundSetsDoneTable {
   part_hash: string;
   completed_at: Timestamp;
 }
+
+/** inbound_keys table: each provider id recorded once (a retry is a duplicate), with the text it named. */
+export interface InboundKeysTable {
+  channel: string;
+  provider_id: string;
+  inbound_id: number;
+}
+
+/** outbound_keys table: each dedupe key queued once, with the message it queued. */
+export interface OutboundKeysTable {
+  dedupe_key: string;
+  outbound_id: number;
+}
