@@ -6,6 +6,7 @@ import { type SenderColumns, senderColumns } from '../../domain/accounts';
 import { type AuditEntry, auditRow } from '../../domain/audit';
 import type { ClaimedMessage } from '../outbox/claim';
 import type { Outbox, OutgoingMessage } from '../outbox/outbox';
+import { idIn } from '../../db/partitions';
 
 /** A recorded text as a batch reads it: with its rate-limit counts and its sender's accounts. */
 export type BatchText = InboundMessage &
@@ -50,7 +51,7 @@ export async function readTexts(db: Db, ids: readonly number[], w: RateWindows, 
     ? sql`WITH locks AS MATERIALIZED (
             SELECT pg_advisory_xact_lock(k) FROM (
               SELECT DISTINCT hashtext(from_number) AS k FROM inbound_messages
-               WHERE id = ANY(${idList}::bigint[]) AND status = 'received' ORDER BY k OFFSET 0) t)`
+               WHERE ${idIn('id', idList)} AND status = 'received' ORDER BY k OFFSET 0) t)`
     : sql``;
   const { rows } = await sql<BatchText>`
     ${locks}
@@ -66,7 +67,7 @@ export async function readTexts(db: Db, ids: readonly number[], w: RateWindows, 
            } AS behind,
            ${senderColumns('m.from_number')}
       FROM inbound_messages m
-     WHERE m.id = ANY(${idList}::bigint[]) AND m.status = 'received' ${lock ? sql`AND (SELECT count(*) FROM locks) >= 0` : sql``}
+     WHERE ${idIn('m.id', idList)} AND m.status = 'received' ${lock ? sql`AND (SELECT count(*) FROM locks) >= 0` : sql``}
      ORDER BY m.id
      ${lock ? sql`FOR UPDATE OF m` : sql``}`.execute(db);
   return rows;
@@ -92,7 +93,10 @@ export async function writeOutcomes(
          SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
         FROM unnest(${mark('id')}::bigint[], ${mark('status')}::text[], ${mark('command')}::text[],
                     ${mark('customer_id')}::int[], ${mark('staff_id')}::int[]) AS u(id, status, command, customer_id, staff_id)
-       WHERE m.id = u.id AND m.id = ANY(${mark('id')}::bigint[]) AND m.status = 'received'
+       WHERE m.id = u.id AND ${idIn(
+         'm.id',
+         batch.marks.map((m) => m.id),
+       )} AND m.status = 'received'
    RETURNING m.id),
     audited AS (
       INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)

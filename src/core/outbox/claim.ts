@@ -23,8 +23,8 @@ export const CLAIMED_COLUMNS = sql`o.id, o.channel, o.to_number, o.customer_id, 
 /**
  * Claims up to `batch` due messages for this worker (graphile-worker style): the oldest of the most
  * urgent class first, rows other workers hold are skipped, each claimed row becomes `sending`
- * with a lease (`= ANY(ARRAY(…))` keeps the update on the primary key; a join made the planner
- * scan the whole table). Each row comes with its customer's tier and its blocked routes, read in
+ * with a lease (`= ANY(…)` keeps the update on the primary key — a join made the planner scan the
+ * whole table — and the ids' range lets the executor skip the month partitions they are not in). Each row comes with its customer's tier and its blocked routes, read in
  * the same statement. A worker that dies leaves its rows to `recoverExpiredLeases`. The priority range
  * picks a lane (urgent: security/transactional/service; bulk: marketing).
  */
@@ -34,16 +34,18 @@ export async function claimDue(
 ): Promise<ClaimedMessage[]> {
   const lockedUntil = new Date(opts.now.getTime() + opts.leaseMs);
   const { rows } = await sql<ClaimedMessage>`
+    WITH c AS MATERIALIZED (
+      SELECT array_agg(id) AS ids, min(id) AS low, max(id) AS high FROM (
+        SELECT id FROM outbound_messages
+         WHERE status = 'queued' AND not_before <= ${opts.now}
+           AND priority BETWEEN ${opts.minPriority} AND ${opts.maxPriority}
+         ORDER BY priority, not_before, id
+         LIMIT ${opts.batch}
+           FOR UPDATE SKIP LOCKED) due)
     UPDATE outbound_messages o
        SET status = 'sending', attempts = o.attempts + 1, locked_until = ${lockedUntil}, handed_at = NULL,
            updated_at = now()
-     WHERE o.id = ANY(ARRAY(
-             SELECT id FROM outbound_messages
-              WHERE status = 'queued' AND not_before <= ${opts.now}
-                AND priority BETWEEN ${opts.minPriority} AND ${opts.maxPriority}
-              ORDER BY priority, not_before, id
-              LIMIT ${opts.batch}
-                FOR UPDATE SKIP LOCKED))
+     WHERE o.id = ANY((SELECT ids FROM c)::bigint[]) AND o.id BETWEEN (SELECT low FROM c) AND (SELECT high FROM c)
  RETURNING ${CLAIMED_COLUMNS}`.execute(db);
   return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
 }

@@ -2,6 +2,10 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, Db, OutboundStatus } from '../../db/schema';
 import type { DeliveryReport, ReportOutcome } from '../../transport/types';
 import { deliveryLatency, outboundTotal, secondsSince } from '../../shared/metrics';
+import { recentIds } from '../../db/partitions';
+
+/** A receipt names a message sent at most this many days ago (SMSC validity is days; a receipt for an older one waits unmatched). */
+const RECEIPT_DAYS = 35;
 
 const TARGET: Readonly<Record<DeliveryReport['state'], OutboundStatus | null>> = {
   accepted: 'sent',
@@ -137,18 +141,28 @@ function named<T extends { provider_id: string | null; outbound_id: number }>(ro
   return new Set(rows.map((r) => r.outbound_id)).size === 1 ? rows[0] : undefined;
 }
 
+/** A part or message a receipt's ids name: parts by any id, messages sent within RECEIPT_DAYS of `now`. */
+export type ReportTarget = { part: boolean; outbound_id: number; part_no: number | null; status: OutboundStatus | null; provider_id: string | null };
+
+/**
+ * The parts and messages whose provider id is one of `ids`, read in one statement, so in one
+ * snapshot: a multi-part message's sent mark (its provider id and its parts, one transaction) is
+ * seen whole or not at all — read apart, a receipt for part 1 could find the message by its first
+ * part's id before the parts, and settle it. Messages are looked for in the partitions of the last
+ * RECEIPT_DAYS only (bench:growth).
+ */
+export async function findReportTargets(db: Db, channel: string, ids: string[], now: Date): Promise<ReportTarget[]> {
+  const { rows } = await sql<ReportTarget>`
+    SELECT true AS part, outbound_id, part_no, status, provider_id FROM outbound_parts WHERE channel = ${channel} AND provider_id = ANY(${ids}::text[])
+    UNION ALL
+    (SELECT false, id, NULL, NULL, provider_id FROM outbound_messages
+      WHERE channel = ${channel} AND provider_id = ANY(${ids}::text[]) AND ${recentIds('id', now, RECEIPT_DAYS)} LIMIT 10)`.execute(db);
+  return rows;
+}
+
 async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promise<ReportOutcome> {
   const target = TARGET[report.state];
-  const ids = [report.providerId, ...(report.alternatives ?? [])];
-  // Parts and messages read in one statement, so in one snapshot: a multi-part message's sent mark
-  // (its provider id and its parts, one transaction) is seen whole or not at all — read apart, a
-  // receipt for part 1 could find the message by its first part's id before the parts, and settle it.
-  const { rows: found } = await sql<{ part: boolean; outbound_id: number; part_no: number | null; status: OutboundStatus | null; provider_id: string | null }>`
-    SELECT true AS part, outbound_id, part_no, status, provider_id FROM outbound_parts WHERE channel = ${report.channel} AND provider_id = ANY(${ids}::text[])
-    UNION ALL
-    (SELECT false, id, NULL, NULL, provider_id FROM outbound_messages WHERE channel = ${report.channel} AND provider_id = ANY(${ids}::text[]) LIMIT 10)`.execute(
-    db,
-  );
+  const found = await findReportTargets(db, report.channel, [report.providerId, ...(report.alternatives ?? [])], new Date());
   const partRows = found.filter((r) => r.part).map((r) => ({ ...r, part_no: r.part_no!, status: r.status!, outbound_id: Number(r.outbound_id) }));
   const part = named(partRows, report.providerId);
   let outboundId: number;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/schema';
+import { idIn } from '../../db/partitions';
 
 /**
  * Settles rows left in `sending` by a worker that died (lease passed): never handed to a
@@ -28,5 +29,5 @@ export async function recoverExpiredLeases(db: Db, now: Date): Promise<{ requeue
  */
 export async function extendLeases(db: Db, ids: number[], lockedUntil: Date): Promise<void> {
   if (ids.length === 0) return;
-  await sql`UPDATE outbound_messages SET locked_until = ${lockedUntil} WHERE id = ANY(${ids}::bigint[]) AND status = 'sending'`.execute(db);
+  await sql`UPDATE outbound_messages SET locked_until = ${lockedUntil} WHERE ${idIn('id', ids)} AND status = 'sending'`.execute(db);
 }

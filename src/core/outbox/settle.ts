@@ -3,6 +3,7 @@ import { prepared } from '../../db/connection';
 import type { Database, Db } from '../../db/schema';
 import type { PartsAccepted } from '../../transport/types';
 import { outboundTotal, replyLatency, secondsSince } from '../../shared/metrics';
+import { idIn } from '../../db/partitions';
 
 /** A send the transport accepted. */
 export interface SentResult {
@@ -16,7 +17,7 @@ export interface SentResult {
 /** Marks a batch as handed to transports, in one statement, just before the sends start. */
 export async function markHanded(db: Db, ids: number[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await sql`${prepared} UPDATE outbound_messages SET handed_at = ${now} WHERE id = ANY(${ids}::bigint[]) AND status = 'sending'`.execute(db);
+  await sql`${prepared} UPDATE outbound_messages SET handed_at = ${now} WHERE ${idIn('id', ids)} AND status = 'sending'`.execute(db);
 }
 
 /**
@@ -38,7 +39,10 @@ async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<voi
            locked_until = NULL, updated_at = now()
       FROM unnest(${results.map((r) => r.id)}::bigint[], ${results.map((r) => r.channel)}::text[],
                   ${results.map((r) => r.providerId)}::text[]) AS r(id, channel, provider_id)
-     WHERE o.id = r.id AND o.id = ANY(${results.map((r) => r.id)}::bigint[]) AND o.status IN ('sending', 'unknown')
+     WHERE o.id = r.id AND ${idIn(
+       'o.id',
+       results.map((r) => r.id),
+     )} AND o.status IN ('sending', 'unknown')
  RETURNING o.class, o.channel, (SELECT i.received_at FROM inbound_messages i WHERE i.id = o.inbound_id) AS received_at`.execute(db);
   for (const r of rows) {
     outboundTotal.inc({ channel: r.channel, class: r.class, status: 'sent' });
@@ -82,7 +86,10 @@ export async function markFinalMany(db: Db, outcomes: FinalOutcome[]): Promise<v
       FROM unnest(${outcomes.map((f) => f.id)}::bigint[], ${outcomes.map((f) => f.status)}::text[],
                   ${outcomes.map((f) => f.reason)}::text[], ${outcomes.map((f) => f.channel ?? null)}::text[])
            AS f(id, status, reason, channel)
-     WHERE o.id = f.id AND o.id = ANY(${outcomes.map((f) => f.id)}::bigint[]) AND o.status = 'sending'
+     WHERE o.id = f.id AND ${idIn(
+       'o.id',
+       outcomes.map((f) => f.id),
+     )} AND o.status = 'sending'
  RETURNING o.class, o.channel, o.status`.execute(db);
   for (const r of rows) outboundTotal.inc({ channel: r.channel ?? 'none', class: r.class, status: r.status });
 }
@@ -102,7 +109,10 @@ export async function requeueMany(db: Db, items: Requeue[]): Promise<void> {
       FROM unnest(${items.map((r) => r.id)}::bigint[], ${items.map((r) => r.notBefore)}::timestamptz[],
                   ${items.map((r) => r.reason)}::text[], ${items.map((r) => (r.refund ? 1 : 0))}::int[])
            AS r(id, not_before, reason, refund)
-     WHERE o.id = r.id AND o.id = ANY(${items.map((r) => r.id)}::bigint[]) AND o.status = 'sending'`.execute(db);
+     WHERE o.id = r.id AND ${idIn(
+       'o.id',
+       items.map((r) => r.id),
+     )} AND o.status = 'sending'`.execute(db);
 }
 
 /** Puts one message back in the queue to be tried at `notBefore`. */
