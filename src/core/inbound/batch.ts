@@ -76,7 +76,8 @@ export async function readTexts(db: Db, ids: readonly number[], w: RateWindows, 
 /**
  * Writes a batch's outcome in one statement: marks the texts (only those still `received`: a text
  * another worker finished first is left alone), and for the texts it marked, their audit rows and
- * replies (`lockedUntil`: queued already claimed, see Outbox.insert). Returns the replies queued.
+ * replies (`lockedUntil`: queued already claimed, see Outbox.insert). Returns the replies queued
+ * and the ids of the texts it marked.
  */
 export async function writeOutcomes(
   db: Db,
@@ -84,7 +85,7 @@ export async function writeOutcomes(
   batch: { marks: Mark[]; audits: { inboundId: number; entry: AuditEntry }[]; replies: OutgoingMessage[] },
   now: Date,
   lockedUntil: Date | null,
-): Promise<ClaimedMessage[]> {
+): Promise<{ claimed: ClaimedMessage[]; marked: number[] }> {
   const mark = columns(batch.marks);
   const entry = columns(batch.audits.map((a) => ({ ...auditRow(a.entry), inbound_id: a.inboundId })));
   const ctes = sql`
@@ -105,7 +106,11 @@ export async function writeOutcomes(
                     ${entry('action')}::text[], ${entry('subject')}::text[], ${entry('details')}::jsonb[], ${entry('inbound_id')}::bigint[])
              AS a(actor_type, actor_id, channel, action, subject, details, inbound_id)
        WHERE a.inbound_id IN (SELECT id FROM marked))`;
-  const { rows } =
-    await sql<ClaimedMessage>`${prepared} ${outbox.insert(batch.replies, now, lockedUntil, sql`r.inbound_id IN (SELECT id FROM marked)`, ctes)}`.execute(db);
-  return rows;
+  // Every claimed reply with the ids of the texts marked (a left join: marked texts with no reply
+  // still come back, as one row with no reply).
+  type Row = ClaimedMessage & { marked: number[] | null };
+  const finish = sql<Row>`SELECT i.*, m.marked FROM (SELECT array_agg(id) AS marked FROM marked) m LEFT JOIN ins i ON true`;
+  const where = sql`r.inbound_id IN (SELECT id FROM marked)`;
+  const { rows } = await sql<Row>`${prepared} ${outbox.insert(batch.replies, now, lockedUntil, where, ctes, finish)}`.execute(db);
+  return { claimed: rows.filter((r) => r.id !== null).map(({ marked: _marked, ...r }) => r), marked: (rows[0]?.marked ?? []).map(Number) };
 }

@@ -126,9 +126,12 @@ export class TextHandler {
       batch.replies.push(...out.replies.filter((r) => !isAlphanumericSender(r.to))); // it cannot be texted back
     }
     const lease = this.deps.handOff?.lease(now) ?? null;
-    const queued = await writeOutcomes(db, this.deps.outbox, batch, now, lease);
-    for (const [i, m] of batch.marks.entries())
-      inboundTotal.inc({ channel: msgs[i].channel, command: m.status === 'processed' ? (m.command ?? 'none') : m.status });
+    const { claimed: queued, marked } = await writeOutcomes(db, this.deps.outbox, batch, now, lease);
+    // Counted once, by the process that marked the text (another may have answered it first).
+    const mine = new Set(marked);
+    for (const [i, m] of batch.marks.entries()) {
+      if (mine.has(m.id)) inboundTotal.inc({ channel: msgs[i].channel, command: m.status === 'processed' ? (m.command ?? 'none') : m.status });
+    }
     return { deferred, queued: !lease && queued.length > 0, claimed: lease ? queued : [] };
   }
 

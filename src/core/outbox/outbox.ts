@@ -70,15 +70,17 @@ export class Outbox {
    * once the transaction commits, with no claim statement and no wait for a worker. If the process
    * dies first, the lease runs out and the row is requeued. `where` may filter the rows (alias `r`).
    * A message with a dedupe key is queued only if its key goes into `outbound_keys` (the table is
-   * partitioned, so the key can have no unique index of its own there).
+   * partitioned, so the key can have no unique index of its own there). Given `finish`, the INSERT
+   * becomes the CTE `ins` and `finish` the statement's last part (to return more than the rows).
    */
-  insert(
+  insert<R = ClaimedMessage>(
     messages: OutgoingMessage[],
     now: Date,
     lockedUntil: Date | null,
     where: RawBuilder<unknown> = sql`true`,
     ctes?: RawBuilder<unknown>,
-  ): RawBuilder<ClaimedMessage> {
+    finish?: RawBuilder<R>,
+  ): RawBuilder<R> {
     const col = columns(this.rows(messages, now));
     const claimed = lockedUntil ? sql`'sending', 1, ${lockedUntil}::timestamptz` : sql`'queued', 0, NULL::timestamptz`;
     const keyed = messages.some((m) => m.dedupeKey);
@@ -94,12 +96,14 @@ export class Outbox {
       r AS MATERIALIZED (SELECT nextval('outbound_messages_id_seq') AS id, r.* ${rows}),
       k AS (INSERT INTO outbound_keys (dedupe_key, outbound_id) SELECT dedupe_key, id FROM r WHERE dedupe_key IS NOT NULL
             ON CONFLICT DO NOTHING RETURNING outbound_id)`;
-    const prefix = keyed ? sql`WITH ${ctes ? sql`${ctes},` : sql``} ${keys}` : ctes ? sql`WITH ${ctes}` : sql``;
-    return sql<ClaimedMessage>`${prefix}
+    const head = [ctes, keyed ? keys : undefined].filter((c) => c !== undefined);
+    const insert = sql`
       INSERT INTO outbound_messages AS o (${keyed ? sql`id, ` : sql``}to_number, body, locale, template, class, priority, customer_id, inbound_id, channel,
                                           dedupe_key, not_before, expires_at, created_at, encoding, segments, status, attempts, locked_until)
       SELECT ${keyed ? sql`r.*, ${claimed} FROM r WHERE r.dedupe_key IS NULL OR r.id IN (SELECT outbound_id FROM k)` : sql`*, ${claimed} ${rows}`}
       RETURNING ${lockedUntil ? CLAIMED_COLUMNS : sql`o.id`}`;
+    if (finish) return sql<R>`WITH ${sql.join([...head, sql`ins AS (${insert})`])} ${finish}`;
+    return sql<R>`${head.length > 0 ? sql`WITH ${sql.join(head)}` : sql``} ${insert}`;
   }
 
   private rows(messages: OutgoingMessage[], now: Date) {

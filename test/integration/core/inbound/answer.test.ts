@@ -6,6 +6,7 @@ import { readTexts } from '../../../../src/core/inbound/batch';
 import { TextHandler } from '../../../../src/core/inbound/handler';
 import { READ_WHILE_RECORDING_MAX } from '../../../../src/core/inbound/pipeline';
 import { recordTexts } from '../../../../src/core/inbound/record';
+import { inboundTotal } from '../../../../src/shared/metrics';
 import { recordOnly, testGateway, type TestGateway } from '../../../helpers/gateway';
 import { waitFor } from '../../../helpers/wait';
 
@@ -78,13 +79,16 @@ describe('texts naming read-only commands are answered without a transaction', (
     expect((await replies()).map((r) => r.inbound_id)).toEqual([bal, lang]);
   });
 
-  it('two workers answering the same text at once answer it once', async () => {
+  it('two workers answering the same text at once answer it once, and count it once', async () => {
     const id = await record('PTS');
+    const counted = async () => (await inboundTotal.get()).values.find((v) => v.labels.command === 'points' && v.labels.channel === 'dev')?.value ?? 0;
+    const before = await counted();
     const results = await Promise.all([handler.answer(t.tdb.db, [id]), handler.answer(t.tdb.db, [id]), handler.answer(t.tdb.db, [id])]);
     expect(results.flatMap((r) => r.deferred)).toEqual([]);
     expect(await replies()).toEqual([{ inbound_id: id, body: '截至2026年11月28日 10:30，您的积分为128,450分。' }]);
     const audits = await t.tdb.db.selectFrom('audit_log').select('action').where('action', '=', 'command.points').execute();
     expect(audits).toHaveLength(1);
+    expect((await counted()) - before).toBe(1);
   });
 
   it('leaves for a transaction a text whose sender has an earlier text unhandled, and one that is not read-only', async () => {
