@@ -3,6 +3,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Locale } from '../../db/schema';
 import { GSM_CHARACTERS, measure } from '../../transport/codec/gsm7';
 import { type FieldExpressions, type MessageField, messageSql } from '../../domain/campaigns/message';
+import { OPT_OUT_SEPARATOR } from '../outbox/outbox';
 
 /** The language a customer gets: their own when the campaign has it, else English, else the campaign's first. */
 export function languageFor(messages: Partial<Record<Locale, string>>, customerLocale: Locale): Locale {
@@ -18,7 +19,7 @@ export function optOutLines(source: { optOutLine(locale: Locale): string }): Rec
 
 /** A text with the opt-out line of its language after it, unless it carries it already (as `Outbox.withOptOut` writes it). */
 export function withOptOutLine(text: string, locale: Locale, lines: Record<Locale, string>): string {
-  return text.includes(lines[locale]) ? text : `${text}${locale === 'en' ? ' ' : ''}${lines[locale]}`;
+  return text.includes(lines[locale]) ? text : `${text}${OPT_OUT_SEPARATOR}${lines[locale]}`;
 }
 
 /**
@@ -35,7 +36,7 @@ export function campaignTextSql(
   const fallback = languageFor(messages, 'en');
   const withLine = (l: Locale) => {
     const text = messageSql(messages[l]!, l, fields);
-    const line = `${l === 'en' ? ' ' : ''}${lines[l]}`;
+    const line = `${OPT_OUT_SEPARATOR}${lines[l]}`;
     return sql<string>`(SELECT CASE WHEN strpos(t, ${lines[l]}) > 0 THEN t ELSE t || ${line} END FROM (SELECT ${text} AS t OFFSET 0) x)`;
   };
   const pick = <T>(f: (l: Locale) => RawBuilder<T>) =>

@@ -5,6 +5,9 @@ import { fitSegments, measure } from '../../transport/codec/gsm7';
 import type { Templates } from '../messaging/templates';
 import { CLAIMED_COLUMNS, type ClaimedMessage } from './claim';
 
+/** What goes between a marketing text and its opt-out line: a line break (one GSM-7 septet), so the line reads as its own sentence. */
+export const OPT_OUT_SEPARATOR = '\n';
+
 const CLASS_RANK: Record<MessageClass, number> = { security: 0, transactional: 1, service: 2, marketing: 3 };
 const TIER_RANK: Record<Tier, number> = { platinum: 0, gold: 1, standard: 2 };
 
@@ -130,10 +133,10 @@ export class Outbox {
     });
   }
 
-  /** A marketing text with its opt-out line (`回复TD退订`, `Reply STOP to opt out`), cut to the segment cap before the line. */
+  /** A marketing text with its opt-out line on a line of its own (`回复TD退订`, `Reply STOP to opt out`), cut to the segment cap before the line. */
   withOptOut(body: string, locale: Locale): string {
     const line = this.templates.render(locale, 'consent.unsubscribe');
     if (body.includes(line)) return fitSegments(body, this.maxSegments);
-    return fitSegments(body, this.maxSegments, `${locale === 'en' ? ' ' : ''}${line}`);
+    return fitSegments(body, this.maxSegments, `${OPT_OUT_SEPARATOR}${line}`);
   }
 }

@@ -55,7 +55,7 @@ describe('npm run cli -- campaign', () => {
       const audience = JSON.parse((await run('audience', id)).stdout);
       expect(audience).toMatchObject({ count: 1, excluded: { no_consent: 1 } });
       const preview = JSON.parse((await run('preview', id)).stdout);
-      expect(preview.languages[0]).toMatchObject({ text: 'Hi Xu, double points this week Reply STOP to opt out', encoding: 'GSM-7', segments: 1 });
+      expect(preview.languages[0]).toMatchObject({ text: 'Hi Xu, double points this week\nReply STOP to opt out', encoding: 'GSM-7', segments: 1 });
       expect(await run('approve', id, '--by', 'MK-1')).toMatchObject({ code: 1, stderr: 'A campaign is approved by someone other than its author\n' });
       expect(await run('approve', id, '--by', 'AG-1')).toMatchObject({ code: 2, stderr: '--by: AG-1 is no active marketing or supervisor staff member\n' });
       const approved = await run('approve', id, '--by', 'SV-1');

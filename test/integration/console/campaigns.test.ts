@@ -115,7 +115,7 @@ run('console campaigns and keywords in Chromium', () => {
     id = Number(/campaigns\/(\d+)/.exec(page.url())![1]);
     await expect(page.locator('#camp-status').textContent()).resolves.toBe('draft');
     const en = page.locator('figure.preview[data-language="en"]');
-    await expect(en.locator('.text').textContent()).resolves.toMatch(/^Hi Amy, you have 2,500 points\. Reply JOIN GALA27 to join Reply STOP to opt out/);
+    await expect(en.locator('.text').textContent()).resolves.toMatch(/^Hi Amy, you have 2,500 points\. Reply JOIN GALA27 to join\nReply STOP to opt out/);
     await expect(en.locator('.hint').textContent()).resolves.toMatch(/^GSM-7 · \d+ characters · segments: 1$/);
     await expect(page.locator('figure.preview[data-language="zh-CN"] .hint').textContent()).resolves.toMatch(/^UCS-2 · /);
     await expect(page.locator('#camp-cost').textContent()).resolves.toMatch(/^Now: 3 recipients, \d+ segments in all$/);

@@ -111,7 +111,7 @@ describe('a campaign from creation to report', () => {
     expect(r.status).toBe(200);
     const en = r.body.languages.find((l: any) => l.language === 'en');
     expect(en).toMatchObject({
-      text: 'Dear Amy, you have 2,500 points. Reply JOIN GALA27 to join Reply STOP to opt out',
+      text: 'Dear Amy, you have 2,500 points. Reply JOIN GALA27 to join\nReply STOP to opt out',
       encoding: 'GSM-7',
       segments: 1,
       optOutLine: 'Reply STOP to opt out',
@@ -119,8 +119,8 @@ describe('a campaign from creation to report', () => {
     });
     expect(en.characters).toBe(en.text.length);
     const cn = r.body.languages.find((l: any) => l.language === 'zh-CN');
-    expect(cn).toMatchObject({ text: '张三您好，回复JOIN GALA27报名冬季晚会回复TD退订', encoding: 'UCS-2', segments: 1, optOutLine: '回复TD退订' });
-    expect(r.body.languages.find((l: any) => l.language === 'zh-HK').text).toBe('陳大文你好，回覆JOIN GALA27報名冬季晚會回覆TD退訂');
+    expect(cn).toMatchObject({ text: '张三您好，回复JOIN GALA27报名冬季晚会\n回复TD退订', encoding: 'UCS-2', segments: 1, optOutLine: '回复TD退订' });
+    expect(r.body.languages.find((l: any) => l.language === 'zh-HK').text).toBe('陳大文你好，回覆JOIN GALA27報名冬季晚會\n回覆TD退訂');
     expect(r.body).toMatchObject({ recipients: 3, totalSegments: 3 });
   });
 
@@ -130,7 +130,7 @@ describe('a campaign from creation to report', () => {
     const rows = await t.tdb.db.selectFrom('outbound_messages').select(['body', 'class']).where('to_number', '=', AUTHOR_PHONE).execute();
     expect(rows).toHaveLength(3);
     expect(rows.map((x) => x.class)).toEqual(['service', 'service', 'service']);
-    expect(rows.map((x) => x.body)).toContain('张三您好，回复JOIN GALA27报名冬季晚会回复TD退订');
+    expect(rows.map((x) => x.body)).toContain('张三您好，回复JOIN GALA27报名冬季晚会\n回复TD退订');
   });
 
   it('refuses self-approval; another marketer approves; an edit resets the approval; a supervisor approves again', async () => {

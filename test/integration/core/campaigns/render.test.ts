@@ -61,7 +61,7 @@ describe('campaign texts rendered inside PostgreSQL', () => {
     const { rows } = await sql<{ body: string; lang: string }>`SELECT ${body} AS body, ${locale} AS lang FROM (SELECT 'zh-HK'::text AS locale) c`.execute(
       tdb.db,
     );
-    expect(rows[0]).toEqual({ body: 'Hello X Reply STOP to opt out', lang: 'en' });
+    expect(rows[0]).toEqual({ body: 'Hello X\nReply STOP to opt out', lang: 'en' });
   });
 
   it('carries the opt-out line of each language', () => {

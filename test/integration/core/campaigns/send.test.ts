@@ -99,9 +99,9 @@ describe('a scheduled campaign', () => {
     await drain();
     const bodies = t.gw.dev.delivered.filter((d) => queued.some((q) => q.id === d.id)).map((d) => d.body);
     expect(bodies.sort()).toEqual([
-      expect.stringMatching(/^Hi Amy, card \d{4}: 1,200 points\. Reply JOIN GALA27 for the gala Reply STOP to opt out$/),
-      expect.stringMatching(/^张三您好，尾号\d{4}的卡有5积分，回复JOIN GALA27报名回复TD退订$/),
-      expect.stringMatching(/^陳大文你好，尾號\d{4}的卡有0積分，回覆JOIN GALA27報名回覆TD退訂$/),
+      expect.stringMatching(/^Hi Amy, card \d{4}: 1,200 points\. Reply JOIN GALA27 for the gala\nReply STOP to opt out$/),
+      expect.stringMatching(/^张三您好，尾号\d{4}的卡有5积分，回复JOIN GALA27报名\n回复TD退订$/),
+      expect.stringMatching(/^陳大文你好，尾號\d{4}的卡有0積分，回覆JOIN GALA27報名\n回覆TD退訂$/),
     ]);
     expect(bodies.filter((b) => b.endsWith('Reply STOP to opt out'))).toHaveLength(1);
     expect(bodies.filter((b) => b.endsWith('回复TD退订'))).toHaveLength(1);

@@ -67,8 +67,8 @@ describe('consent, quiet hours and caps', () => {
     const serviceToJohn = await queue(JOHN, 'service', 'Your card ships tomorrow.');
     const securityToWang = await queue(WANG, 'security', '您的卡片已冻结');
     await drain();
-    expect(await row(toLi)).toMatchObject({ status: 'sent', body: '新春优惠：刷卡满千返百。回复TD退订' });
-    expect(await row(toChan)).toMatchObject({ status: 'sent', body: '新春優惠：簽賬滿千回贈一百。回覆TD退訂' });
+    expect(await row(toLi)).toMatchObject({ status: 'sent', body: '新春优惠：刷卡满千返百。\n回复TD退订' });
+    expect(await row(toChan)).toMatchObject({ status: 'sent', body: '新春優惠：簽賬滿千回贈一百。\n回覆TD退訂' });
     expect(await row(toJohn)).toMatchObject({ status: 'blocked', last_error: 'no marketing consent' });
     expect(await row(toWang)).toMatchObject({ status: 'blocked', last_error: 'opted out (STOP/TD)' });
     expect(await row(toStranger)).toMatchObject({ status: 'blocked', last_error: 'no customer record: marketing needs consent' });
