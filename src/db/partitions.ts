@@ -54,6 +54,21 @@ export function idIn(column: string, ids: readonly number[]) {
   return sql<boolean>`(${ref} = ANY(${list}::bigint[]) AND ${ref} BETWEEN ${Math.min(...list)}::bigint AND ${Math.max(...list)}::bigint)`;
 }
 
+/**
+ * The id ranges of the `months` months up to `now`'s, newest first, then one range for every id
+ * before them: a query that walks them in order reads one month's partitions at a time and can
+ * stop early, and at worst reads the rest in one statement.
+ */
+export function monthWindows(now: Date, months: number): { from: number; to: number }[] {
+  const windows = [];
+  for (let i = 0; i < months; i++) {
+    const m = addMonths(monthOf(now), -i);
+    windows.push({ from: firstIdOf(m), to: firstIdOf(addMonths(m, 1)) });
+  }
+  windows.push({ from: Number.MIN_SAFE_INTEGER, to: windows.at(-1)!.from });
+  return windows;
+}
+
 /** A month's partition name suffix, `YYYYMM`. */
 const tag = (m: Month) => `${m.year}${String(m.month).padStart(2, '0')}`;
 

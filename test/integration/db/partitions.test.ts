@@ -3,6 +3,7 @@ import { Migrator, sql } from 'kysely';
 import { migrations } from '../../../migrations/index';
 import { addMonths, dropExpiredPartitions, ensurePartitions, firstIdOf, listPartitions, monthOf } from '../../../src/db/partitions';
 import type { Db } from '../../../src/db/schema';
+import { conversation } from '../../../src/domain/history';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
 
 let tdb: TestDatabase | undefined;
@@ -130,5 +131,32 @@ describe('month partitions (migration 018)', () => {
     // The key of a message kept stays: the same dedupe key is still refused.
     const { rows: key } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbound_keys WHERE dedupe_key = 'k-2'`.execute(db);
     expect(key[0]!.n).toBe(1);
+  });
+
+  it("reads a customer's history month by month, newest first, as far back as it takes", async () => {
+    tdb = await freshDatabase();
+    const { db } = tdb;
+    const { rows } = await sql<{ id: number }>`
+      INSERT INTO customers (external_id, name, mobile, locale, time_zone, tier) VALUES ('H-1', 'H', '+8613900000009', 'en', 'UTC', 'gold') RETURNING id`.execute(
+      db,
+    );
+    const customer = rows[0]!.id;
+    const now = monthOf(new Date());
+    // One message in each of this month, last month and seven months ago (ids and times of those months), and one to
+    // the number before it was a customer's.
+    const put = async (monthsAgo: number, text: string, customerId: number | null) => {
+      const m = addMonths(now, -monthsAgo);
+      const at = new Date(Date.UTC(m.year, m.month - 1, 1, 12));
+      await sql`INSERT INTO outbound_messages (id, to_number, customer_id, template, class, priority, body, locale, created_at)
+                VALUES (${firstIdOf(m) + 7}, '+8613900000009', ${customerId}, 't', 'service', 20, ${text}, 'en', ${at})`.execute(db);
+    };
+    await put(0, 'this month', customer);
+    await put(1, 'last month', customer);
+    await put(7, 'seven months ago', customer);
+    await put(9, 'to the number', null);
+    const all = await conversation(db, 'H-1', 10);
+    expect(all!.map((r) => r.text)).toEqual(['this month', 'last month', 'seven months ago', 'to the number']);
+    expect((await conversation(db, 'H-1', 2))!.map((r) => r.text)).toEqual(['this month', 'last month']);
+    expect(await conversation(db, 'NOBODY', 2)).toBeUndefined();
   });
 });
