@@ -3,6 +3,11 @@ import type { Database, Db, OutboundStatus } from '../../db/schema';
 import type { DeliveryReport, ReportOutcome } from '../../transport/types';
 import { deliveryLatency, outboundTotal, secondsSince } from '../../shared/metrics';
 import { recentIds } from '../../db/partitions';
+import { type IdConvention, readIdAs } from '../../shared/id-readings';
+import { conventionsMatching, ReceiptConventions } from './receipt-conventions';
+
+/** What each gateway (its database handle) has learned of its channels' receipt ids. */
+const learnedBy = new WeakMap<Kysely<Database>, ReceiptConventions>();
 
 /** A receipt names a message sent at most this many days ago (SMSC validity is days; a receipt for an older one waits unmatched). */
 const RECEIPT_DAYS = 35;
@@ -107,11 +112,12 @@ export async function applyWaitingReports(db: Kysely<Database>, channel: string,
  */
 async function applyAll(db: Kysely<Database>, reports: StoredReport[]): Promise<ReportOutcome[]> {
   if (reports.length === 0) return [];
+  const conventions = learnedBy.get(db) ?? learnedBy.set(db, new ReceiptConventions()).get(db)!;
   const applyIn = async (some: StoredReport[]) => {
     const moved: Moved[] = [];
     const outcomes = await db.transaction().execute(async (trx) => {
       const out: ReportOutcome[] = [];
-      for (const r of some) out.push(await applyReport(trx, r, moved));
+      for (const r of some) out.push(await applyReport(trx, r, moved, conventions));
       return out;
     });
     for (const m of moved) {
@@ -131,12 +137,14 @@ async function applyAll(db: Kysely<Database>, reports: StoredReport[]): Promise<
 }
 
 /**
- * The row a report names: the one whose provider id is the report's literal reading; else, when
- * converted readings (hex against decimal) are all that match, the one message they name — never a
- * guess between two (SMSCs that mix conventions: set SMPP_RECEIPT_ID_FORMAT).
+ * The row a report names: the one whose provider id is the reading of the convention its channel
+ * has shown (`learned`, see ReceiptConventions), else the literal reading; else, when converted
+ * readings (hex against decimal) are all that match, the one message they name — never a guess
+ * between two (SMSCs that mix conventions: set SMPP_RECEIPT_ID_FORMAT).
  */
-function named<T extends { provider_id: string | null; outbound_id: number }>(rows: T[], literal: string): T | undefined {
-  const exact = rows.find((r) => r.provider_id === literal);
+function named<T extends { provider_id: string | null; outbound_id: number }>(rows: T[], literal: string, learned?: IdConvention): T | undefined {
+  const preferred = learned ? readIdAs(literal, learned) : undefined;
+  const exact = rows.find((r) => r.provider_id === preferred) ?? rows.find((r) => r.provider_id === literal);
   if (exact) return exact;
   return new Set(rows.map((r) => r.outbound_id)).size === 1 ? rows[0] : undefined;
 }
@@ -160,11 +168,19 @@ export async function findReportTargets(db: Db, channel: string, ids: string[], 
   return rows;
 }
 
-async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promise<ReportOutcome> {
+async function applyReport(db: Db, report: StoredReport, moved: Moved[], conventions: ReceiptConventions): Promise<ReportOutcome> {
   const target = TARGET[report.state];
   const found = await findReportTargets(db, report.channel, [report.providerId, ...(report.alternatives ?? [])], new Date());
+  const learned = conventions.learned(report.channel);
+  if (report.alternatives?.length) {
+    const shown = conventionsMatching(
+      report.providerId,
+      found.map((r) => r.provider_id!),
+    );
+    if (shown.length === 1) conventions.observe(report.channel, shown[0]!);
+  }
   const partRows = found.filter((r) => r.part).map((r) => ({ ...r, part_no: r.part_no!, status: r.status!, outbound_id: Number(r.outbound_id) }));
-  const part = named(partRows, report.providerId);
+  const part = named(partRows, report.providerId, learned);
   let outboundId: number;
   let status: OutboundStatus | null = target;
   if (part) {
@@ -193,6 +209,7 @@ async function applyReport(db: Db, report: StoredReport, moved: Moved[]): Promis
     const msg = named(
       found.filter((r) => !r.part).map((r) => ({ ...r, outbound_id: Number(r.outbound_id) })),
       report.providerId,
+      learned,
     );
     if (!msg) return 'unmatched';
     outboundId = msg.outbound_id;

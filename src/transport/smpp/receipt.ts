@@ -1,3 +1,4 @@
+import { type IdConvention, readIdAs } from '../../shared/id-readings';
 /** A delivery receipt as read from a deliver_sm. */
 export interface SmppReceipt {
   id: string;
@@ -56,9 +57,7 @@ export function idCandidates(id: string): string[] {
     .trim()
     .toLowerCase()
     .replace(/^0+(?=.)/, '');
-  const out = [literal];
-  if (/^[0-9]+$/.test(literal) && literal.length <= 30) out.push(BigInt(literal).toString(16));
-  if (/^[0-9a-f]+$/.test(literal) && literal.length <= 24) out.push(BigInt(`0x${literal}`).toString(10));
+  const out = [literal, readIdAs(literal, 'hex-decimal'), readIdAs(literal, 'decimal-hex')].filter((r) => r !== undefined);
   return [...new Set(out)];
 }
 
@@ -66,7 +65,7 @@ export function idCandidates(id: string): string[] {
  * How an SMSC's receipt ids relate to its submit_sm_resp ids (Kannel's `msg-id-type`): the same
  * string, hex in the response and decimal in the receipt, the other way round, or `auto` (unknown).
  */
-export type ReceiptIdFormat = 'auto' | 'same' | 'hex-decimal' | 'decimal-hex';
+export type ReceiptIdFormat = 'auto' | IdConvention;
 
 /**
  * The readings of a receipt's id under which its message was recorded (the normalised
@@ -77,7 +76,5 @@ export type ReceiptIdFormat = 'auto' | 'same' | 'hex-decimal' | 'decimal-hex';
 export function receiptIdReadings(id: string, format: ReceiptIdFormat): string[] {
   const [literal] = idCandidates(id);
   if (format === 'auto') return idCandidates(id);
-  if (format === 'hex-decimal' && /^[0-9]{1,30}$/.test(literal)) return [BigInt(literal).toString(16)];
-  if (format === 'decimal-hex' && /^[0-9a-f]{1,24}$/.test(literal)) return [BigInt(`0x${literal}`).toString(10)];
-  return [literal];
+  return [readIdAs(literal, format) ?? literal];
 }

@@ -58,6 +58,28 @@ describe('receipt ids that read as two numbers', () => {
     expect(await statuses()).toEqual({ '3039': 'sent', '74565': 'sent' });
   });
 
+  it('learns an SMSC that answers in hex and receipts in decimal, then reads a receipt naming two messages its way', async () => {
+    await sentWith('a1b', 'b2c', 'c3d', '1234', '4660');
+    // Before any evidence, the literal reading wins: the receipt 4660 (0x1234) would settle message "4660".
+    for (const [hex, decimal] of [
+      ['a1b', '2587'],
+      ['b2c', '2860'],
+      ['c3d', '3133'],
+    ]) {
+      expect(await receipt(decimal!, 'delivered')).toBe('applied');
+      expect((await statuses())[hex!]).toBe('delivered');
+    }
+    expect(await receipt('4660', 'delivered')).toBe('applied');
+    expect(await statuses()).toMatchObject({ '1234': 'delivered', '4660': 'sent' });
+  });
+
+  it('keeps the literal reading first while the evidence is thin', async () => {
+    await sentWith('a1b', '1234', '4660');
+    expect(await receipt('2587', 'delivered')).toBe('applied'); // one receipt shows hex-decimal: not enough
+    expect(await receipt('4660', 'delivered')).toBe('applied');
+    expect(await statuses()).toMatchObject({ '1234': 'sent', '4660': 'delivered' });
+  });
+
   it('reads only the configured convention when one is set (Kannel msg-id-type)', async () => {
     await sentWith('3039', '74565');
     expect(await receipt('12345', 'delivered', 'hex-decimal')).toBe('applied'); // hex in the response, decimal in the receipt
