@@ -9,14 +9,14 @@ export type ConversationRow = { id: number; direction: 'in' | 'out'; at: Date; t
  * Every message from a customer's number and to the customer (or to the number, sent to no
  * customer), newest first (a reply before the text it answers when both carry the same instant,
  * then the later row first), with status; undefined for an unknown customer. Read a month at a
- * time, newest first, for the last three months, then all the older months at once, stopping as
+ * time, newest first, for the last six months, then all the older months at once, stopping as
  * soon as `limit` messages are found: an active customer's history reads this month's partitions
  * only, however many months are kept (bench:growth).
  */
 export async function conversation(db: Db, externalId: string, limit: number): Promise<ConversationRow[] | undefined> {
   const customer = await db.selectFrom('customers').select(['id', 'mobile']).where('external_id', '=', externalId).executeTakeFirst();
   if (!customer) return undefined;
-  const windows = monthWindows(new Date(), 3);
+  const windows = monthWindows(new Date(), 6);
   const rows: ConversationRow[] = [];
   for (const w of windows) {
     rows.push(...(await conversationBetween(db, customer, limit, w.from, w.to)));
