@@ -4,6 +4,9 @@ import { migrations } from '../../../migrations/index';
 import { addMonths, dropExpiredPartitions, ensurePartitions, firstIdOf, listPartitions, monthOf } from '../../../src/db/partitions';
 import type { Db } from '../../../src/db/schema';
 import { conversation } from '../../../src/domain/history';
+import { loadConfig } from '../../../src/config';
+import { createMessaging } from '../../../src/core/messaging/notifier';
+import { jobDefinitions, runJob } from '../../../src/scheduler/jobs';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
 
 let tdb: TestDatabase | undefined;
@@ -158,5 +161,17 @@ describe('month partitions (migration 018)', () => {
     expect(all!.map((r) => r.text)).toEqual(['this month', 'last month', 'seven months ago', 'to the number']);
     expect((await conversation(db, 'H-1', 2))!.map((r) => r.text)).toEqual(['this month', 'last month']);
     expect(await conversation(db, 'NOBODY', 2)).toBeUndefined();
+  });
+
+  it("runs as the hourly partitions job by the database's clock, not the slot's", async () => {
+    tdb = await freshDatabase();
+    const config = loadConfig({ CARD_HASH_SECRET: 'x'.repeat(64), DATABASE_URL: tdb.url, RETENTION_MONTHS: '13' });
+    const job = jobDefinitions('UTC').find((j) => j.name === 'partitions')!;
+    expect(job.cron).toBe('5 * * * *');
+    const ctx = { db: tdb.db, notifier: createMessaging(config).notifier, config };
+    // The slot's time is a test clock years away; the job goes by the database's now(): nothing to create or drop.
+    expect(await runJob(ctx, job, new Date('2031-06-01T00:05:00Z'))).toEqual({ created: 0, moved: 0, dropped: 0 });
+    const runs = await tdb.db.selectFrom('job_runs').select(['name', 'outcome']).execute();
+    expect(runs).toEqual([{ name: 'partitions', outcome: 'ok' }]);
   });
 });
