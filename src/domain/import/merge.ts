@@ -23,9 +23,13 @@ export interface StagedProblem {
  * Lines whose mobile or card number belongs to another record, or (with a run) whose customer or
  * card an earlier line of the same run already carried. Each staged record is looked up once by its
  * external id; the mobile and card-number indexes are asked only when the value is new for it (on a
- * nightly update, almost never).
+ * nightly update, almost never). With `newRecords: false` they are not asked for records not yet
+ * live either: a merge then meets a taken number as a unique violation (`takenNumber`), and
+ * its caller asks again with them.
  */
-export async function stagedConflicts(db: Db, run: number | null): Promise<StagedProblem[]> {
+export async function stagedConflicts(db: Db, run: number | null, opts: { newRecords?: boolean } = {}): Promise<StagedProblem[]> {
+  // `had` is NULL for a record not yet live: IS DISTINCT FROM asks for it, <> does not.
+  const changed = sql.raw(opts.newRecords === false ? '<>' : 'IS DISTINCT FROM');
   const { rows } = await sql<StagedProblem>`
     WITH cu AS MATERIALIZED (
       SELECT s.line, s.external_id, s.mobile, mine.import_run AS run, mine.mobile AS had
@@ -35,10 +39,10 @@ export async function stagedConflicts(db: Db, run: number | null): Promise<Stage
         FROM stage_cards s LEFT JOIN cards mine ON mine.external_id = s.external_id
     )
     SELECT cu.line, 'mobile' AS path, 'already registered to customer ' || o.external_id AS message
-      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had IS DISTINCT FROM cu.mobile
+      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had ${changed} cu.mobile
     UNION ALL
     SELECT ca.line, 'cards[' || ca.pos || '].pan', 'already registered as card ' || o.external_id
-      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had IS DISTINCT FROM ca.pan_hmac
+      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had ${changed} ca.pan_hmac
     UNION ALL
     SELECT line, 'externalId', 'customer ' || external_id || ' is on an earlier line of this file' FROM cu WHERE run = ${run}::int
     UNION ALL
@@ -46,6 +50,12 @@ export async function stagedConflicts(db: Db, run: number | null): Promise<Stage
     db,
   );
   return rows;
+}
+
+/** True for a unique violation of a mobile or card number already taken (a merge after `newRecords: false`). */
+export function takenNumber(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && (e.constraint === 'customers_mobile_key' || e.constraint === 'cards_pan_hmac_key');
 }
 
 /** The incoming value of a column: `EXCLUDED.col` in ON CONFLICT, the staged expression in the UPDATE. */

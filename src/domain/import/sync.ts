@@ -14,7 +14,7 @@ import type { Db } from '../../db/schema';
 import { checkLine, type LineProblem, StageBatch } from './batch';
 import { customerCheck } from './fast-check';
 import { fileLines } from './lines';
-import { type BatchCounts, mergeStaged, type MergeCounts, stagedConflicts } from './merge';
+import { type BatchCounts, mergeStaged, type MergeCounts, stagedConflicts, type StagedProblem, takenNumber } from './merge';
 import { abandonRuns, checkpoint, closeMissing, endRun, fileFingerprint, type Missing, missingFrom, resumableRun, startRun } from './runs';
 import { clearStaging, createStaging, dropStagedLines, STAGE, type StageTable } from './staging';
 
@@ -133,7 +133,7 @@ async function syncLocked(session: Session, opts: SyncOptions): Promise<SyncResu
     opts.onStart?.({ mode, resumedAfter: saved?.linesDone ?? null, lines: run.linesDone, bytes: run.bytesDone });
     const stopped = await streamFile(session, opts, size, { line: run.linesDone, offset: run.bytesDone }, run.asOf, totals, (batch) =>
       db.transaction().execute(async (trx) => {
-        await writeBatch(trx, session, batch, run.id, totals, opts.onProblem);
+        await writeBatch(trx, session, batch, run.id, totals, opts.onProblem, true);
         await checkpoint(trx, run.id, { lines: batch.lastLine, bytes: batch.end, counts: totals.json() });
       }),
     );
@@ -228,19 +228,49 @@ async function streamFile(
   return stopped;
 }
 
-/** COPYs a batch into the staging tables, refuses lines the live data conflicts with, merges the rest. */
-async function writeBatch(db: Db, session: Session, batch: StageBatch, run: number, totals: Totals, onProblem?: (p: LineProblem) => void): Promise<void> {
+/**
+ * COPYs a batch into the staging tables, refuses lines the live data conflicts with, merges the rest.
+ * `quick`: the mobiles and card numbers of records not yet live are left to their unique indexes
+ * (on a first import, two index probes a line fewer); should one be taken, the batch's merge is
+ * rolled back to a savepoint and done again with them checked. Only for a transaction per batch:
+ * one transaction holding hundreds of subtransactions would slow every other session's snapshots.
+ */
+async function writeBatch(
+  db: Db,
+  session: Session,
+  batch: StageBatch,
+  run: number,
+  totals: Totals,
+  onProblem: ((p: LineProblem) => void) | undefined,
+  quick = false,
+): Promise<void> {
   for (const table of Object.keys(STAGE) as StageTable[]) {
     if (!batch.copy[table].empty) await copyInto(session, table, batch.copy[table].bytes());
   }
-  const conflicts = await stagedConflicts(db, run);
-  if (conflicts.length > 0) {
-    await dropStagedLines(db, [...new Set(conflicts.map((c) => c.line))]);
-    for (const c of conflicts) onProblem?.(c);
+  let merged: Merged | undefined;
+  if (quick) {
+    await sql`SAVEPOINT merge`.execute(db);
+    try {
+      merged = await mergeChecked(db, run, false);
+    } catch (err) {
+      if (!takenNumber(err)) throw err;
+      await sql`ROLLBACK TO SAVEPOINT merge`.execute(db);
+    }
+    await sql`RELEASE SAVEPOINT merge`.execute(db);
   }
-  totals.refused += new Set([...batch.refused, ...conflicts].map((p) => p.line)).size;
-  totals.add(await mergeStaged(db, run));
+  merged ??= await mergeChecked(db, run, true);
+  for (const c of merged.conflicts) onProblem?.(c);
+  totals.refused += new Set([...batch.refused, ...merged.conflicts].map((p) => p.line)).size;
+  totals.add(merged.counts);
   await clearStaging(db);
+}
+
+type Merged = { conflicts: StagedProblem[]; counts: BatchCounts };
+
+async function mergeChecked(db: Db, run: number, newRecords: boolean): Promise<Merged> {
+  const conflicts = await stagedConflicts(db, run, { newRecords });
+  if (conflicts.length > 0) await dropStagedLines(db, [...new Set(conflicts.map((c) => c.line))]);
+  return { conflicts, counts: await mergeStaged(db, run) };
 }
 
 async function copyInto(session: Session, table: StageTable, bytes: Buffer[]): Promise<void> {
