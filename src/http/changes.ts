@@ -5,13 +5,9 @@ import { applyChanges } from '../domain/changes/apply';
 import { changesSchema } from '../domain/changes/changes.schema';
 import type { Database } from '../db/schema';
 import { formatPath } from '../shared/field-path';
-import { Gate } from '../shared/gate';
 import { problem } from '../shared/problem';
 import type { Logger } from '../shared/log';
 import { requireCardSystem } from './card-system';
-
-/** Change batches applied at the same time (the rest queue, in order of arrival). */
-export const CHANGE_BATCHES_AT_ONCE = 2;
 
 /**
  * `POST /api/accounts/changes`: the card system's live changes to customers, points, cards and
@@ -22,9 +18,6 @@ export const CHANGE_BATCHES_AT_ONCE = 2;
 export function changesRouter(db: Kysely<Database>, config: AppConfig, log?: Logger): Router {
   const r = Router();
   const schema = changesSchema(config.defaultRegion);
-  // Two batches apply at once, the others wait their turn: a card system posting eight at a time
-  // held eight of the pool's ten connections and kept both cores busy, and a BAL waited behind them.
-  const gate = new Gate(CHANGE_BATCHES_AT_ONCE);
   // A batch of thousands of changes is larger than the other endpoints' bodies.
   r.post('/api/accounts/changes', requireCardSystem(config, log), express.json({ limit: '4mb' }), async (req, res) => {
     const parsed = schema.safeParse(req.body ?? {});
@@ -36,7 +29,7 @@ export function changesRouter(db: Kysely<Database>, config: AppConfig, log?: Log
       }));
       return problem(res, 400, 'Invalid request', { errors });
     }
-    const results = await gate.run(() => db.transaction().execute((trx) => applyChanges(trx, parsed.data.changes)));
+    const results = await db.transaction().execute((trx) => applyChanges(trx, parsed.data.changes));
     const count = (o: string) => results.filter((x) => x === o).length;
     res.json({
       applied: count('applied'),
