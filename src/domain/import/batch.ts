@@ -132,9 +132,15 @@ export class StageBatch {
         const v = rs[j][u.col];
         const earlier = this.seen[i].get(v);
         if (earlier !== undefined) (problems ??= []).push({ line, path: u.path(rs[j]), message: `same ${u.what} as line ${earlier}` });
-        else if (rs.slice(0, j).some((r) => r[u.col] === v)) (problems ??= []).push({ line, path: u.path(rs[j]), message: `${u.what} repeated on this line` });
+        else if (repeatedBefore(rs, j, u.col)) (problems ??= []).push({ line, path: u.path(rs[j]), message: `${u.what} repeated on this line` });
       }
     }
     return problems ?? NONE;
   }
+}
+
+/** True when a row before `j` holds the same value in column `col`. */
+function repeatedBefore(rows: StagedRows[StageTable], j: number, col: number): boolean {
+  for (let k = 0; k < j; k++) if (rows[k][col] === rows[j][col]) return true;
+  return false;
 }
