@@ -4,7 +4,7 @@ import type { CardKeyring } from '../pan';
 // line (the merge could not apply both in one statement).
 import type { z } from 'zod';
 import { formatPath } from '../../shared/field-path';
-import type { customerSchema } from './import.schema';
+import type { CustomerCheck } from './fast-check';
 import { copyLine, stageRows, type StagedRows } from './rows';
 import { STAGE, type StageTable } from './staging';
 
@@ -19,14 +19,14 @@ export interface LineProblem {
 export type CheckedLine = { rows: StagedRows } | { problems: LineProblem[] };
 
 /** Parses and validates one line; `asOf` stamps records that do not say when they were true. */
-export function checkLine(text: string, line: number, schema: ReturnType<typeof customerSchema>, keys: CardKeyring, asOf: string): CheckedLine {
+export function checkLine(text: string, line: number, check: CustomerCheck, keys: CardKeyring, asOf: string): CheckedLine {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     return { problems: [{ line, path: '(line)', message: `not JSON: ${(err as Error).message}` }] };
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = check(raw);
   if (!parsed.success) return { problems: issues(line, parsed.error) };
   return { rows: stageRows(parsed.data, line, keys, asOf) };
 }
@@ -46,6 +46,10 @@ const UNIQUE = (
     { table: 'stage_transactions', column: 'external_id', path: () => 'transactions', what: 'transaction' },
   ] as { table: StageTable; column: string; path: (row: unknown[]) => string; what: string }[]
 ).map((u) => ({ ...u, col: (STAGE[u.table] as readonly string[]).indexOf(u.column) }));
+
+const TABLES = Object.keys(STAGE) as StageTable[];
+/** No problems (shared: never added to). */
+const NONE: LineProblem[] = [];
 
 /**
  * COPY text kept in buffers outside the JavaScript heap: a batch lives for several garbage
@@ -104,11 +108,12 @@ export class StageBatch {
       return problems;
     }
     const { rows } = checked as { rows: StagedRows };
-    UNIQUE.forEach((u, i) => {
-      for (const r of rows[u.table]) this.seen[i].set(r[u.col], line);
-    });
-    for (const table of Object.keys(rows) as StageTable[]) for (const r of rows[table]) this.copy[table].append(copyLine(r));
-    return [];
+    for (let i = 0; i < UNIQUE.length; i++) {
+      const { table, col } = UNIQUE[i];
+      for (const r of rows[table]) this.seen[i].set(r[col], line);
+    }
+    for (const table of TABLES) for (const r of rows[table]) this.copy[table].append(copyLine(r));
+    return NONE;
   }
 
   /** Counts a blank line (it is skipped, not refused). */
@@ -119,16 +124,23 @@ export class StageBatch {
   }
 
   private repeats(rows: StagedRows, line: number): LineProblem[] {
-    const problems: LineProblem[] = [];
-    UNIQUE.forEach((u, i) => {
+    let problems: LineProblem[] | undefined;
+    for (let i = 0; i < UNIQUE.length; i++) {
+      const u = UNIQUE[i];
       const rs = rows[u.table];
       for (let j = 0; j < rs.length; j++) {
         const v = rs[j][u.col];
         const earlier = this.seen[i].get(v);
-        if (earlier !== undefined) problems.push({ line, path: u.path(rs[j]), message: `same ${u.what} as line ${earlier}` });
-        else if (rs.slice(0, j).some((r) => r[u.col] === v)) problems.push({ line, path: u.path(rs[j]), message: `${u.what} repeated on this line` });
+        if (earlier !== undefined) (problems ??= []).push({ line, path: u.path(rs[j]), message: `same ${u.what} as line ${earlier}` });
+        else if (repeatedBefore(rs, j, u.col)) (problems ??= []).push({ line, path: u.path(rs[j]), message: `${u.what} repeated on this line` });
       }
-    });
-    return problems;
+    }
+    return problems ?? NONE;
   }
+}
+
+/** True when a row before `j` holds the same value in column `col`. */
+function repeatedBefore(rows: StagedRows[StageTable], j: number, col: number): boolean {
+  for (let k = 0; k < j; k++) if (rows[k][col] === rows[j][col]) return true;
+  return false;
 }

@@ -3,7 +3,7 @@ import { isCardNumber } from '../pan';
 import { mobileE164 } from '../phone';
 
 /** True for a real calendar date written YYYY-MM-DD (checked by arithmetic: it runs for every date of a file). */
-function realDay(d: string): boolean {
+export function realDay(d: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
   if (!m) return false;
   const [y, mo, da] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -21,7 +21,7 @@ export const moment = z.iso.datetime({ offset: true, message: 'expected an ISO 8
 /** The largest amount a numeric(14,2) column holds. */
 export const MAX_AMOUNT = 999_999_999_999.99;
 /** The largest integer column value (points, capacity). */
-const MAX_INT = 2_147_483_647;
+export const MAX_INT = 2_147_483_647;
 /** An amount with at most 2 decimals, within what the database holds. */
 export const money = z
   .number({ message: 'expected a number' })
@@ -41,7 +41,8 @@ export const locale = z.enum(['en', 'zh-CN', 'zh-HK']);
 // Building an Intl.DateTimeFormat costs ~150 µs: a file names a few zones a million times.
 // Bounded at 10,000 names (set below): a file of made-up zones is checked each time past it.
 const knownZones = new Map<string, boolean>();
-function validZone(tz: string): boolean {
+/** True for a time zone Intl knows (remembered per name). */
+export function validZone(tz: string): boolean {
   let ok = knownZones.get(tz);
   if (ok === undefined) {
     try {

@@ -23,9 +23,13 @@ export interface StagedProblem {
  * Lines whose mobile or card number belongs to another record, or (with a run) whose customer or
  * card an earlier line of the same run already carried. Each staged record is looked up once by its
  * external id; the mobile and card-number indexes are asked only when the value is new for it (on a
- * nightly update, almost never).
+ * nightly update, almost never). With `newRecords: false` they are not asked for records not yet
+ * live either: a merge then meets a taken number as a unique violation (`takenNumber`), and
+ * its caller asks again with them.
  */
-export async function stagedConflicts(db: Db, run: number | null): Promise<StagedProblem[]> {
+export async function stagedConflicts(db: Db, run: number | null, opts: { newRecords?: boolean } = {}): Promise<StagedProblem[]> {
+  // `had` is NULL for a record not yet live: IS DISTINCT FROM asks for it, <> does not.
+  const changed = sql.raw(opts.newRecords === false ? '<>' : 'IS DISTINCT FROM');
   const { rows } = await sql<StagedProblem>`
     WITH cu AS MATERIALIZED (
       SELECT s.line, s.external_id, s.mobile, mine.import_run AS run, mine.mobile AS had
@@ -35,10 +39,10 @@ export async function stagedConflicts(db: Db, run: number | null): Promise<Stage
         FROM stage_cards s LEFT JOIN cards mine ON mine.external_id = s.external_id
     )
     SELECT cu.line, 'mobile' AS path, 'already registered to customer ' || o.external_id AS message
-      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had IS DISTINCT FROM cu.mobile
+      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had ${changed} cu.mobile
     UNION ALL
     SELECT ca.line, 'cards[' || ca.pos || '].pan', 'already registered as card ' || o.external_id
-      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had IS DISTINCT FROM ca.pan_hmac
+      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had ${changed} ca.pan_hmac
     UNION ALL
     SELECT line, 'externalId', 'customer ' || external_id || ' is on an earlier line of this file' FROM cu WHERE run = ${run}::int
     UNION ALL
@@ -48,9 +52,18 @@ export async function stagedConflicts(db: Db, run: number | null): Promise<Stage
   return rows;
 }
 
-/** `col = CASE WHEN <fresh> THEN EXCLUDED.col ELSE t.col END` for each column. */
-function whenFresh(fresh: string, columns: readonly string[]): string {
-  return columns.map((c) => `${c} = CASE WHEN ${fresh} THEN EXCLUDED.${c} ELSE t.${c} END`).join(',\n');
+/** True for a unique violation of a mobile or card number already taken (a merge after `newRecords: false`). */
+export function takenNumber(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && (e.constraint === 'customers_mobile_key' || e.constraint === 'cards_pan_hmac_key');
+}
+
+/** The incoming value of a column: `EXCLUDED.col` in ON CONFLICT, the staged expression in the UPDATE. */
+type Incoming = (column: string) => string;
+
+/** `col = CASE WHEN <fresh> THEN <incoming col> ELSE t.col END` for each column. */
+function whenFresh(fresh: string, columns: readonly string[], v: Incoming): string {
+  return columns.map((c) => `${c} = CASE WHEN ${fresh} THEN ${v(c)} ELSE t.${c} END`).join(',\n');
 }
 
 /** The live row holds the same values as the staged one. */
@@ -59,28 +72,52 @@ function same(columns: readonly string[]): string {
 }
 
 /** The staged row (as of the file's moment) is at least as new as the live one. */
-const FRESH = '(EXCLUDED.as_of, 0::bigint) >= (t.as_of, t.as_of_version)';
+const fresh = (v: Incoming) => `(${v('as_of')}, 0::bigint) >= (t.as_of, t.as_of_version)`;
 /** The live row was changed by the card system after the file's moment. */
 const NEWER_HERE = '(t.as_of, t.as_of_version) > (s.as_of, 0::bigint)';
 
+/** One table's merge: what it reads, how a row counts as unchanged, what it writes. */
+interface MergeSpec {
+  table: string;
+  /** The staged rows, with their parent's id. */
+  src: string;
+  /** Over the staged row `s` and the live one `t`: nothing would change. */
+  unchanged: string;
+  /** Each column written and its staged value (a column of `src`, or SQL). */
+  columns: readonly (readonly [string, string])[];
+  /** The SET list of an existing row. */
+  set: (v: Incoming) => string;
+}
+
 /**
- * One table's merge: staged rows (`src`, with their parent's id) upserted by external id, counting
- * what was inserted, updated and left unchanged (as the rows stood before the statement).
+ * One table's merge: staged rows (`src`, with their parent's id) looked up once by external id;
+ * the ones found are updated by id, the others inserted (ON CONFLICT still catches one inserted
+ * since), counting what was inserted, updated and left unchanged (as the rows stood before the
+ * statement). An update by id writes the new row version only; ON CONFLICT DO UPDATE first locked
+ * the row (a WAL record of its own) after probing the external id a second time.
  */
-async function merge(
-  db: Db,
-  m: { table: string; src: string; unchanged: string; insert: readonly string[]; values: readonly string[]; set: string },
-): Promise<MergeCounts> {
+async function merge(db: Db, m: MergeSpec): Promise<MergeCounts> {
+  const staged = new Map(m.columns);
+  const cols = m.columns.map(([c]) => c).join(', ');
+  const vals = m.columns.map(([, v]) => v).join(', ');
+  // A column the insert leaves to its default (the versions) comes in as that default: 0.
+  const fromStage: Incoming = (c) => {
+    const v = staged.get(c);
+    if (v === undefined) return '0::bigint';
+    return /^[a-z_][a-z0-9_]*$/.test(v) ? `s.${v}` : v;
+  };
   const { rows } = await sql<{ inserted: number; updated: number; unchanged: number }>`${sql.raw(`
     WITH src AS (${m.src}),
-    old AS (
-      SELECT t.id IS NULL AS inserted, t.id IS NOT NULL AND (${m.unchanged}) AS unchanged
+    old AS MATERIALIZED (
+      SELECT s.*, t.id AS live_id, t.id IS NOT NULL AND (${m.unchanged}) AS unchanged
         FROM src s LEFT JOIN ${m.table} t ON t.external_id = s.external_id
-    ), merged AS (
-      INSERT INTO ${m.table} AS t (external_id, ${m.insert.join(', ')}) SELECT external_id, ${m.values.join(', ')} FROM src
-      ON CONFLICT (external_id) DO UPDATE SET ${m.set}
+    ), updated AS (
+      UPDATE ${m.table} AS t SET ${m.set(fromStage)} FROM old s WHERE s.live_id IS NOT NULL AND t.id = s.live_id
+    ), inserted AS (
+      INSERT INTO ${m.table} AS t (external_id, ${cols}) SELECT external_id, ${vals} FROM old WHERE live_id IS NULL
+      ON CONFLICT (external_id) DO UPDATE SET ${m.set((c) => `EXCLUDED.${c}`)}
     )
-    SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted AND NOT unchanged) AS updated,
+    SELECT count(*) FILTER (WHERE live_id IS NULL) AS inserted, count(*) FILTER (WHERE live_id IS NOT NULL AND NOT unchanged) AS updated,
            count(*) FILTER (WHERE unchanged) AS unchanged FROM old`)}`.execute(db);
   const r = rows[0];
   return { inserted: Number(r?.inserted ?? 0), updated: Number(r?.updated ?? 0), unchanged: Number(r?.unchanged ?? 0) };
@@ -88,22 +125,23 @@ async function merge(
 
 /** The run as SQL (an integer or NULL). */
 const runSql = (run: number | null) => (run === null ? 'NULL::int' : `${Math.trunc(run)}::int`);
+/** Each column staged under its own name. */
+const own = (columns: readonly string[]) => columns.map((c) => [c, c] as const);
 
 const PROFILE = ['name', 'mobile', 'locale', 'time_zone', 'tier', 'birthday', 'marketing_consent', 'greetings_opt_out'] as const;
 
 /** Merges staged customers; a customer closed by an earlier snapshot comes back. */
 export async function mergeCustomers(db: Db, run: number | null): Promise<MergeCounts> {
-  const freshPoints = '(EXCLUDED.points_as_of, 0::bigint) >= (t.points_as_of, t.points_version)';
+  const freshPoints = (v: Incoming) => `(${v('points_as_of')}, 0::bigint) >= (t.points_as_of, t.points_version)`;
   return merge(db, {
     table: 'customers',
     src: 'SELECT * FROM stage_customers',
     unchanged: `t.closed_at IS NULL AND (${NEWER_HERE} OR ${same(PROFILE)})
       AND ((t.points_as_of, t.points_version) > (s.as_of, 0::bigint) OR t.points = s.points)`,
-    insert: [...PROFILE, 'points', 'as_of', 'points_as_of', 'import_run'],
-    values: [...PROFILE, 'points', 'as_of', 'as_of', runSql(run)],
-    set: `${whenFresh(FRESH, [...PROFILE, 'as_of', 'as_of_version'])},
-      ${whenFresh(freshPoints, ['points', 'points_as_of', 'points_version'])},
-      closed_at = NULL, import_run = coalesce(EXCLUDED.import_run, t.import_run), updated_at = now()`,
+    columns: [...own([...PROFILE, 'points', 'as_of']), ['points_as_of', 'as_of'], ['import_run', runSql(run)]],
+    set: (v) => `${whenFresh(fresh(v), [...PROFILE, 'as_of', 'as_of_version'], v)},
+      ${whenFresh(freshPoints(v), ['points', 'points_as_of', 'points_version'], v)},
+      closed_at = NULL, import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
   });
 }
 
@@ -130,11 +168,10 @@ export async function mergeCards(db: Db, run: number | null): Promise<MergeCount
     table: 'cards',
     src: 'SELECT s.*, c.id AS customer_id FROM stage_cards s JOIN customers c ON c.external_id = s.customer_external_id',
     unchanged: `${NEWER_HERE} OR ${same([...CARD, 'status'])}`,
-    insert: [...CARD, 'status', 'as_of', 'import_run'],
-    values: [...CARD, 'status', 'as_of', runSql(run)],
-    set: `${whenFresh(FRESH, [...CARD, 'as_of', 'as_of_version'])},
-      status = CASE WHEN ${FRESH} AND NOT coalesce(t.local_status_at > EXCLUDED.as_of, false) THEN EXCLUDED.status ELSE t.status END,
-      import_run = coalesce(EXCLUDED.import_run, t.import_run), updated_at = now()`,
+    columns: [...own([...CARD, 'status', 'as_of']), ['import_run', runSql(run)]],
+    set: (v) => `${whenFresh(fresh(v), [...CARD, 'as_of', 'as_of_version'], v)},
+      status = CASE WHEN ${fresh(v)} AND NOT coalesce(t.local_status_at > ${v('as_of')}, false) THEN ${v('status')} ELSE t.status END,
+      import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
   });
 }
 
@@ -146,9 +183,8 @@ export async function mergeStatements(db: Db): Promise<MergeCounts> {
     table: 'statements',
     src: 'SELECT s.*, k.id AS card_id FROM stage_statements s JOIN cards k ON k.external_id = s.card_external_id',
     unchanged: `${NEWER_HERE} OR ${same(STATEMENT)}`,
-    insert: [...STATEMENT, 'as_of'],
-    values: [...STATEMENT, 'as_of'],
-    set: whenFresh(FRESH, [...STATEMENT, 'as_of', 'as_of_version']),
+    columns: own([...STATEMENT, 'as_of']),
+    set: (v) => whenFresh(fresh(v), [...STATEMENT, 'as_of', 'as_of_version'], v),
   });
 }
 
@@ -160,9 +196,8 @@ export async function mergeTransactions(db: Db): Promise<MergeCounts> {
     table: 'transactions',
     src: 'SELECT s.*, k.id AS card_id FROM stage_transactions s JOIN cards k ON k.external_id = s.card_external_id',
     unchanged: same(TRANSACTION),
-    insert: TRANSACTION,
-    values: TRANSACTION,
-    set: TRANSACTION.map((c) => `${c} = EXCLUDED.${c}`).join(', '),
+    columns: own(TRANSACTION),
+    set: (v) => TRANSACTION.map((c) => `${c} = ${v(c)}`).join(', '),
   });
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { cardKeyring } from '../../../../src/domain/pan';
 import { checkLine, StageBatch } from '../../../../src/domain/import/batch';
-import { customerSchema } from '../../../../src/domain/import/import.schema';
+import { customerCheck } from '../../../../src/domain/import/fast-check';
 import { customerLine } from '../../../../bench/import/data';
 
-const schema = customerSchema('CN');
+const schema = customerCheck('CN');
 const SECRET = 'unit-secret-0123456789abcdef0123456789';
 const check = (text: string, line: number) => checkLine(text, line, schema, cardKeyring(SECRET), '2026-11-30T00:00:00.000Z');
 
