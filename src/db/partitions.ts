@@ -69,6 +69,17 @@ export function monthWindows(now: Date, months: number): { from: number; to: num
   return windows;
 }
 
+/**
+ * A batch update's per-row values without a join: `pick('text', values)` is the element of `values`
+ * at the position of the row's `column` in `ids`. Joined with `unnest`, the planner could pick a
+ * nested loop whose every probe walked the whole id array again (on a partitioned table it did:
+ * 149 µs a row, half the campaign drain rate).
+ */
+export function byPosition(column: string, ids: readonly number[]) {
+  const list = [...ids];
+  return (type: string, values: readonly unknown[]) => sql`(${[...values]}::${sql.raw(type)}[])[array_position(${list}::bigint[], ${sql.ref(column)})]`;
+}
+
 /** A month's partition name suffix, `YYYYMM`. */
 const tag = (m: Month) => `${m.year}${String(m.month).padStart(2, '0')}`;
 

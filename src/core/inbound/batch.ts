@@ -6,7 +6,7 @@ import { type SenderColumns, senderColumns } from '../../domain/accounts';
 import { type AuditEntry, auditRow } from '../../domain/audit';
 import type { ClaimedMessage } from '../outbox/claim';
 import type { Outbox, OutgoingMessage } from '../outbox/outbox';
-import { idIn } from '../../db/partitions';
+import { byPosition, idIn } from '../../db/partitions';
 
 /** A recorded text as a batch reads it: with its rate-limit counts and its sender's accounts. */
 export type BatchText = InboundMessage &
@@ -88,16 +88,17 @@ export async function writeOutcomes(
 ): Promise<{ claimed: ClaimedMessage[]; marked: number[] }> {
   const mark = columns(batch.marks);
   const entry = columns(batch.audits.map((a) => ({ ...auditRow(a.entry), inbound_id: a.inboundId })));
+  const ids = batch.marks.map((m) => m.id);
+  const pick = byPosition('m.id', ids);
+  const status = pick('text', mark('status'));
+  const command = pick('text', mark('command'));
+  const customerId = pick('int', mark('customer_id'));
+  const staffId = pick('int', mark('staff_id'));
   const ctes = sql`
     marked AS (
       UPDATE inbound_messages m
-         SET status = u.status, command = u.command, customer_id = u.customer_id, staff_id = u.staff_id, processed_at = ${now}
-        FROM unnest(${mark('id')}::bigint[], ${mark('status')}::text[], ${mark('command')}::text[],
-                    ${mark('customer_id')}::int[], ${mark('staff_id')}::int[]) AS u(id, status, command, customer_id, staff_id)
-       WHERE m.id = u.id AND ${idIn(
-         'm.id',
-         batch.marks.map((m) => m.id),
-       )} AND m.status = 'received'
+         SET status = ${status}, command = ${command}, customer_id = ${customerId}, staff_id = ${staffId}, processed_at = ${now}
+       WHERE ${idIn('m.id', ids)} AND m.status = 'received'
    RETURNING m.id),
     audited AS (
       INSERT INTO audit_log (actor_type, actor_id, channel, action, subject, details)

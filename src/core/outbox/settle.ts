@@ -3,7 +3,7 @@ import { prepared } from '../../db/connection';
 import type { Database, Db } from '../../db/schema';
 import type { PartsAccepted } from '../../transport/types';
 import { outboundTotal, replyLatency, secondsSince } from '../../shared/metrics';
-import { idIn } from '../../db/partitions';
+import { byPosition, idIn } from '../../db/partitions';
 
 /** A send the transport accepted. */
 export interface SentResult {
@@ -33,16 +33,20 @@ export async function markSent(db: Kysely<Database>, results: SentResult[], now:
 }
 
 async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<void> {
+  const ids = results.map((r) => r.id);
+  const pick = byPosition('o.id', ids);
+  const channel = pick(
+    'text',
+    results.map((r) => r.channel),
+  );
+  const providerId = pick(
+    'text',
+    results.map((r) => r.providerId),
+  );
   const { rows } = await sql<{ class: string; channel: string; received_at: Date | null }>`
     UPDATE outbound_messages o
-       SET status = 'sent', channel = r.channel, provider_id = r.provider_id, sent_at = ${now},
-           locked_until = NULL, updated_at = now()
-      FROM unnest(${results.map((r) => r.id)}::bigint[], ${results.map((r) => r.channel)}::text[],
-                  ${results.map((r) => r.providerId)}::text[]) AS r(id, channel, provider_id)
-     WHERE o.id = r.id AND ${idIn(
-       'o.id',
-       results.map((r) => r.id),
-     )} AND o.status IN ('sending', 'unknown')
+       SET status = 'sent', channel = ${channel}, provider_id = ${providerId}, sent_at = ${now}, locked_until = NULL, updated_at = now()
+     WHERE ${idIn('o.id', ids)} AND o.status IN ('sending', 'unknown')
  RETURNING o.class, o.channel, (SELECT i.received_at FROM inbound_messages i WHERE i.id = o.inbound_id) AS received_at`.execute(db);
   for (const r of rows) {
     outboundTotal.inc({ channel: r.channel, class: r.class, status: 'sent' });
@@ -79,17 +83,25 @@ export interface Requeue {
 /** Ends messages in a final state without sending (`failed`, `expired`, `blocked`, `unknown`), in one statement. */
 export async function markFinalMany(db: Db, outcomes: FinalOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
+  const ids = outcomes.map((f) => f.id);
+  const pick = byPosition('o.id', ids);
+  const status = pick(
+    'text',
+    outcomes.map((f) => f.status),
+  );
+  const reason = pick(
+    'text',
+    outcomes.map((f) => f.reason),
+  );
+  const channel = pick(
+    'text',
+    outcomes.map((f) => f.channel ?? null),
+  );
   const { rows } = await sql<{ class: string; channel: string | null; status: string }>`
     UPDATE outbound_messages o
-       SET status = f.status, last_error = f.reason, channel = coalesce(f.channel, o.channel), locked_until = NULL,
-           settled_at = CASE WHEN f.status = 'unknown' THEN NULL ELSE now() END, updated_at = now()
-      FROM unnest(${outcomes.map((f) => f.id)}::bigint[], ${outcomes.map((f) => f.status)}::text[],
-                  ${outcomes.map((f) => f.reason)}::text[], ${outcomes.map((f) => f.channel ?? null)}::text[])
-           AS f(id, status, reason, channel)
-     WHERE o.id = f.id AND ${idIn(
-       'o.id',
-       outcomes.map((f) => f.id),
-     )} AND o.status = 'sending'
+       SET status = ${status}, last_error = ${reason}, channel = coalesce(${channel}, o.channel), locked_until = NULL,
+           settled_at = CASE WHEN ${status} = 'unknown' THEN NULL ELSE now() END, updated_at = now()
+     WHERE ${idIn('o.id', ids)} AND o.status = 'sending'
  RETURNING o.class, o.channel, o.status`.execute(db);
   for (const r of rows) outboundTotal.inc({ channel: r.channel ?? 'none', class: r.class, status: r.status });
 }
@@ -102,17 +114,25 @@ export function markFinal(db: Db, id: number, status: FinalOutcome['status'], re
 /** Puts messages back in the queue, in one statement. */
 export async function requeueMany(db: Db, items: Requeue[]): Promise<void> {
   if (items.length === 0) return;
+  const ids = items.map((r) => r.id);
+  const pick = byPosition('o.id', ids);
+  const notBefore = pick(
+    'timestamptz',
+    items.map((r) => r.notBefore),
+  );
+  const reason = pick(
+    'text',
+    items.map((r) => r.reason),
+  );
+  const refund = pick(
+    'int',
+    items.map((r) => (r.refund ? 1 : 0)),
+  );
   await sql`
     UPDATE outbound_messages o
-       SET status = 'queued', not_before = r.not_before, last_error = coalesce(r.reason, o.last_error),
-           attempts = o.attempts - r.refund, locked_until = NULL, handed_at = NULL, updated_at = now()
-      FROM unnest(${items.map((r) => r.id)}::bigint[], ${items.map((r) => r.notBefore)}::timestamptz[],
-                  ${items.map((r) => r.reason)}::text[], ${items.map((r) => (r.refund ? 1 : 0))}::int[])
-           AS r(id, not_before, reason, refund)
-     WHERE o.id = r.id AND ${idIn(
-       'o.id',
-       items.map((r) => r.id),
-     )} AND o.status = 'sending'`.execute(db);
+       SET status = 'queued', not_before = ${notBefore}, last_error = coalesce(${reason}, o.last_error),
+           attempts = o.attempts - ${refund}, locked_until = NULL, handed_at = NULL, updated_at = now()
+     WHERE ${idIn('o.id', ids)} AND o.status = 'sending'`.execute(db);
 }
 
 /** Puts one message back in the queue to be tried at `notBefore`. */
