@@ -123,6 +123,12 @@ async function partition(db: Kysely<any>, table: string, month: Month): Promise<
     await run(`DROP TRIGGER audit_log_no_change ON ${legacy}`);
     await run(`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`);
     await run(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
+    // Row triggers are cloned onto partitions, statement triggers are not: each month refuses TRUNCATE too.
+    for (let i = 0; i < 4; i++) {
+      await run(
+        `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON ${table}_${tag(next(month, i))} FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
+      );
+    }
   }
 }
 

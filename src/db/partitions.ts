@@ -87,24 +87,31 @@ const tag = (m: Month) => `${m.year}${String(m.month).padStart(2, '0')}`;
  * Creates each table's partitions from `now`'s month to `ahead` months on (those missing), then moves
  * each table's id sequence to this month's first id if it is still below it: the month's rows go to
  * the month's partition from then on. The move happens once, under an advisory lock, and only forward.
+ * Creating a partition locks its table: one that waits past `lockTimeoutMs` is left for the next run.
  */
-export async function ensurePartitions(db: Db, now: Date, ahead = 3): Promise<{ created: number; moved: number }> {
+export async function ensurePartitions(db: Db, now: Date, ahead = 3, lockTimeoutMs = 5000): Promise<{ created: number; moved: number }> {
   const current = monthOf(now);
   const existing = await listPartitions(db);
   let created = 0;
   let moved = 0;
   for (const [table, spec] of Object.entries(PARTITIONED)) {
     const mine = existing.filter((p) => p.table === table);
+    let ready = true; // this month's partition is there: the sequence may move into it
     for (let i = 0; i <= ahead; i++) {
       const m = addMonths(current, i);
       if (mine.some((p) => p.toId > firstIdOf(m) && (p.fromId ?? -Infinity) <= firstIdOf(m))) continue;
-      await sql
-        .raw(
-          `CREATE TABLE IF NOT EXISTS ${table}_${tag(m)} PARTITION OF ${table} FOR VALUES FROM (${firstIdOf(m)}) TO (${firstIdOf(addMonths(m, 1))})${spec.with ? ` WITH (${spec.with})` : ''}`,
-        )
-        .execute(db);
-      created++;
+      const name = `${table}_${tag(m)}`;
+      const statements = [
+        `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table} FOR VALUES FROM (${firstIdOf(m)}) TO (${firstIdOf(addMonths(m, 1))})${spec.with ? ` WITH (${spec.with})` : ''}`,
+        // TRUNCATE of one month of the audit trail is refused like TRUNCATE of all of it (row triggers are cloned, this one is not).
+        ...(table === 'audit_log'
+          ? [`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON ${name} FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`]
+          : []),
+      ];
+      if (await underLockTimeout(db, lockTimeoutMs, statements)) created++;
+      else if (i === 0) ready = false;
     }
+    if (!ready) continue;
     moved += await db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`uplink:ids:${table}`}))`.execute(trx);
       const seq = sql.raw(`${table}_id_seq`);
@@ -156,7 +163,7 @@ export interface Retention {
 /**
  * Detaches and drops every partition whose rows are all older than its table's retention (its month
  * before the current month minus RETENTION_MONTHS, or AUDIT_RETENTION_MONTHS for the audit trail),
- * then deletes the dedupe keys and message parts of the ids it held, 10,000 rows per statement.
+ * after deleting the dedupe keys and message parts of the ids it holds, 10,000 rows per statement.
  * A partition busy past `lockTimeoutMs` is left for the next run. Returns the partitions dropped.
  */
 export async function dropExpiredPartitions(db: Db, now: Date, keep: Retention, lockTimeoutMs = 5000): Promise<string[]> {
@@ -165,30 +172,33 @@ export async function dropExpiredPartitions(db: Db, now: Date, keep: Retention, 
   for (const p of await listPartitions(db)) {
     const cutoff = addMonths(current, -keep[PARTITIONED[p.table]!.keep]);
     if (p.month.year * 12 + p.month.month >= cutoff.year * 12 + cutoff.month) continue;
-    const ok = await db
-      .transaction()
-      .execute(async (trx) => {
-        await sql.raw(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`).execute(trx);
-        await sql.raw(`ALTER TABLE ${p.table} DETACH PARTITION ${p.name}`).execute(trx);
-        await sql.raw(`DROP TABLE ${p.name}`).execute(trx);
-        return true;
-      })
-      .catch((err: unknown) => {
-        if ((err as { code?: string }).code === '55P03') return false; // lock_not_available: busy, next run
-        throw err;
-      });
-    if (!ok) continue;
-    dropped.push(p.name);
+    // Keys and parts first: if this run stops half way, the partition is still listed and the next run finishes.
     if (p.table === 'inbound_messages') await deleteRange(db, 'inbound_keys', 'inbound_id', p);
     if (p.table === 'outbound_messages') {
       await deleteRange(db, 'outbound_keys', 'outbound_id', p);
       await deleteRange(db, 'outbound_parts', 'outbound_id', p);
     }
+    if (await underLockTimeout(db, lockTimeoutMs, [`ALTER TABLE ${p.table} DETACH PARTITION ${p.name}`, `DROP TABLE ${p.name}`])) dropped.push(p.name);
   }
   return dropped;
 }
 
-/** Deletes a dropped partition's dependent rows (`column` in its id range), in statements of 10,000 rows. */
+/** Runs `statements` in one transaction, waiting at most `ms` for each lock; false if a lock was busy (nothing done). */
+async function underLockTimeout(db: Db, ms: number, statements: string[]): Promise<boolean> {
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      await sql.raw(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(ms))}`).execute(trx);
+      for (const statement of statements) await sql.raw(statement).execute(trx);
+      return true;
+    })
+    .catch((err: unknown) => {
+      if ((err as { code?: string }).code === '55P03') return false; // lock_not_available: busy, next run
+      throw err;
+    });
+}
+
+/** Deletes a partition's dependent rows (`column` in its id range), in statements of 10,000 rows. */
 async function deleteRange(db: Db, table: 'inbound_keys' | 'outbound_keys' | 'outbound_parts', column: string, p: Partition): Promise<void> {
   const lower = p.fromId === null ? sql`true` : sql`${sql.ref(column)} >= ${p.fromId}::bigint`;
   for (;;) {

@@ -138,13 +138,15 @@ async function applyAll(db: Kysely<Database>, reports: StoredReport[]): Promise<
 
 /**
  * The row a report names: the one whose provider id is the reading of the convention its channel
- * has shown (`learned`, see ReceiptConventions), else the literal reading; else, when converted
+ * has shown (`learned`, see ReceiptConventions) and no other; without one, the literal reading; else, when converted
  * readings (hex against decimal) are all that match, the one message they name — never a guess
  * between two (SMSCs that mix conventions: set SMPP_RECEIPT_ID_FORMAT).
  */
 function named<T extends { provider_id: string | null; outbound_id: number }>(rows: T[], literal: string, learned?: IdConvention): T | undefined {
-  const preferred = learned ? readIdAs(literal, learned) : undefined;
-  const exact = rows.find((r) => r.provider_id === preferred) ?? rows.find((r) => r.provider_id === literal);
+  // A learned convention is the only reading: falling back to the literal one would settle the
+  // message it names while the receipt's own message is not marked sent yet.
+  if (learned) return rows.find((r) => r.provider_id === (readIdAs(literal, learned) ?? literal));
+  const exact = rows.find((r) => r.provider_id === literal);
   if (exact) return exact;
   return new Set(rows.map((r) => r.outbound_id)).size === 1 ? rows[0] : undefined;
 }

@@ -78,6 +78,7 @@ describe('month partitions (migration 018)', () => {
     );
     await expect(sql`DELETE FROM audit_log`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`TRUNCATE audit_log`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql.raw(`TRUNCATE audit_log_${tag}`).execute(db)).rejects.toThrow(/append-only/);
   });
 
   it('creates the months ahead and moves each id sequence to a new month once, forward only', async () => {
@@ -93,6 +94,26 @@ describe('month partitions (migration 018)', () => {
     // An earlier clock neither moves the sequence back nor creates partitions inside the existing ranges.
     expect(await ensurePartitions(db, new Date())).toEqual({ created: 0, moved: 0 });
     expect(await insertReply(db, null)).toBe(firstIdOf(later) + 1);
+    const tag = `${later.year}${String(later.month).padStart(2, '0')}`;
+    await expect(sql.raw(`TRUNCATE audit_log_${tag}`).execute(db)).rejects.toThrow(/append-only/);
+  });
+
+  it('leaves a month whose table is busy for the next run instead of queueing every query behind it', async () => {
+    tdb = await freshDatabase();
+    const { db } = tdb;
+    const later = addMonths(monthOf(new Date()), 4); // past the months the migration made
+    const at = new Date(Date.UTC(later.year, later.month - 1, 1, 0, 30));
+    const first = await db.connection().execute(async (c) => {
+      await sql`BEGIN`.execute(c);
+      await sql`SELECT count(*) FROM inbound_messages`.execute(c);
+      const made = await ensurePartitions(db, at, 3, 200);
+      await sql`ROLLBACK`.execute(c);
+      return made;
+    });
+    // Four months for each table but inbound_messages, and no id sequence moved into a month whose partition is missing.
+    expect(first).toEqual({ created: 4 * (TABLES.length - 1), moved: TABLES.length - 1 });
+    expect(await ensurePartitions(db, at, 3, 200)).toEqual({ created: 4, moved: 1 });
+    expect(await insertText(db, 'after-the-wait')).toBe(firstIdOf(later));
   });
 
   it('drops the months past retention with their keys and parts, keeps the audit trail longer, and leaves a busy partition for the next run', async () => {
