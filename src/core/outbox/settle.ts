@@ -4,6 +4,7 @@ import type { Database, Db } from '../../db/schema';
 import type { PartsAccepted } from '../../transport/types';
 import { outboundTotal, replyLatency, secondsSince } from '../../shared/metrics';
 import { byPosition, idIn } from '../../db/partitions';
+import { columns } from '../../db/columns';
 
 /** A send the transport accepted. */
 export interface SentResult {
@@ -35,14 +36,9 @@ export async function markSent(db: Kysely<Database>, results: SentResult[], now:
 async function markSentIn(db: Db, results: SentResult[], now: Date): Promise<void> {
   const ids = results.map((r) => r.id);
   const pick = byPosition('o.id', ids);
-  const channel = pick(
-    'text',
-    results.map((r) => r.channel),
-  );
-  const providerId = pick(
-    'text',
-    results.map((r) => r.providerId),
-  );
+  const col = columns(results);
+  const channel = pick('text', col('channel'));
+  const providerId = pick('text', col('providerId'));
   const { rows } = await sql<{ class: string; channel: string; received_at: Date | null }>`
     UPDATE outbound_messages o
        SET status = 'sent', channel = ${channel}, provider_id = ${providerId}, sent_at = ${now}, locked_until = NULL, updated_at = now()
@@ -85,18 +81,10 @@ export async function markFinalMany(db: Db, outcomes: FinalOutcome[]): Promise<v
   if (outcomes.length === 0) return;
   const ids = outcomes.map((f) => f.id);
   const pick = byPosition('o.id', ids);
-  const status = pick(
-    'text',
-    outcomes.map((f) => f.status),
-  );
-  const reason = pick(
-    'text',
-    outcomes.map((f) => f.reason),
-  );
-  const channel = pick(
-    'text',
-    outcomes.map((f) => f.channel ?? null),
-  );
+  const col = columns(outcomes.map((f) => ({ ...f, channel: f.channel ?? null })));
+  const status = pick('text', col('status'));
+  const reason = pick('text', col('reason'));
+  const channel = pick('text', col('channel'));
   const { rows } = await sql<{ class: string; channel: string | null; status: string }>`
     UPDATE outbound_messages o
        SET status = ${status}, last_error = ${reason}, channel = coalesce(${channel}, o.channel), locked_until = NULL,
@@ -116,18 +104,10 @@ export async function requeueMany(db: Db, items: Requeue[]): Promise<void> {
   if (items.length === 0) return;
   const ids = items.map((r) => r.id);
   const pick = byPosition('o.id', ids);
-  const notBefore = pick(
-    'timestamptz',
-    items.map((r) => r.notBefore),
-  );
-  const reason = pick(
-    'text',
-    items.map((r) => r.reason),
-  );
-  const refund = pick(
-    'int',
-    items.map((r) => (r.refund ? 1 : 0)),
-  );
+  const col = columns(items.map((r) => ({ ...r, refund: r.refund ? 1 : 0 })));
+  const notBefore = pick('timestamptz', col('notBefore'));
+  const reason = pick('text', col('reason'));
+  const refund = pick('int', col('refund'));
   await sql`
     UPDATE outbound_messages o
        SET status = 'queued', not_before = ${notBefore}, last_error = coalesce(${reason}, o.last_error),
