@@ -77,7 +77,7 @@ export async function importDocument(db: Kysely<Database>, doc: ImportDocument, 
     const problems: ImportProblem[] = (await stagedConflicts(trx, null)).map((p) => ({ path: `customers[${p.line}].${p.path}`, message: p.message }));
     problems.push(...(await staffConflicts(trx, doc)));
     if (problems.length > 0) throw new ImportError(problems.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true })));
-    await mergeStaged(trx, null);
+    await mergeStaged(trx, { run: null });
     for (const e of doc.events) await upsertEvent(trx, e);
     for (const s of doc.staff) {
       const st = { external_id: s.externalId, name: s.name, role: s.role, mobile: s.mobile ?? null, locale: s.locale };

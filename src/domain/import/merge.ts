@@ -23,13 +23,9 @@ export interface StagedProblem {
  * Lines whose mobile or card number belongs to another record, or (with a run) whose customer or
  * card an earlier line of the same run already carried. Each staged record is looked up once by its
  * external id; the mobile and card-number indexes are asked only when the value is new for it (on a
- * nightly update, almost never). With `newRecords: false` they are not asked for records not yet
- * live either: a merge then meets a taken number as a unique violation (`takenNumber`), and
- * its caller asks again with them.
+ * nightly update, almost never).
  */
-export async function stagedConflicts(db: Db, run: number | null, opts: { newRecords?: boolean } = {}): Promise<StagedProblem[]> {
-  // `had` is NULL for a record not yet live: IS DISTINCT FROM asks for it, <> does not.
-  const changed = sql.raw(opts.newRecords === false ? '<>' : 'IS DISTINCT FROM');
+export async function stagedConflicts(db: Db, run: number | null): Promise<StagedProblem[]> {
   const { rows } = await sql<StagedProblem>`
     WITH cu AS MATERIALIZED (
       SELECT s.line, s.external_id, s.mobile, mine.import_run AS run, mine.mobile AS had
@@ -39,10 +35,10 @@ export async function stagedConflicts(db: Db, run: number | null, opts: { newRec
         FROM stage_cards s LEFT JOIN cards mine ON mine.external_id = s.external_id
     )
     SELECT cu.line, 'mobile' AS path, 'already registered to customer ' || o.external_id AS message
-      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had ${changed} cu.mobile
+      FROM cu JOIN customers o ON o.mobile = cu.mobile AND o.external_id <> cu.external_id WHERE cu.had IS DISTINCT FROM cu.mobile
     UNION ALL
     SELECT ca.line, 'cards[' || ca.pos || '].pan', 'already registered as card ' || o.external_id
-      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had ${changed} ca.pan_hmac
+      FROM ca JOIN cards o ON o.pan_hmac = ca.pan_hmac AND o.external_id <> ca.external_id WHERE ca.had IS DISTINCT FROM ca.pan_hmac
     UNION ALL
     SELECT line, 'externalId', 'customer ' || external_id || ' is on an earlier line of this file' FROM cu WHERE run = ${run}::int
     UNION ALL
@@ -52,10 +48,20 @@ export async function stagedConflicts(db: Db, run: number | null, opts: { newRec
   return rows;
 }
 
-/** True for a unique violation of a mobile or card number already taken (a merge after `newRecords: false`). */
-export function takenNumber(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string };
-  return e.code === '23505' && (e.constraint === 'customers_mobile_key' || e.constraint === 'cards_pan_hmac_key');
+/** Thrown by a quick merge that met a customer or card an earlier batch of the same run carried. */
+export class RepeatedRecord extends Error {
+  constructor(table: string) {
+    super(`a ${table} record of this batch was carried by an earlier batch of the run`);
+  }
+}
+
+/**
+ * True when a quick merge (no conflict check before it) must be done again after `stagedConflicts`:
+ * it met a record an earlier batch carried, or a unique key already held (a mobile or card number
+ * of another record, or an external id another session inserted since the merge looked).
+ */
+export function needsFullCheck(err: unknown): boolean {
+  return err instanceof RepeatedRecord || (err as { code?: string }).code === '23505';
 }
 
 /** The incoming value of a column: `EXCLUDED.col` in ON CONFLICT, the staged expression in the UPDATE. */
@@ -87,16 +93,28 @@ interface MergeSpec {
   columns: readonly (readonly [string, string])[];
   /** The SET list of an existing row. */
   set: (v: Incoming) => string;
+  /** Over the live row `t`: an earlier batch of this run carried it (tables stamped with the run). */
+  repeat?: string;
+}
+
+/**
+ * How a batch is merged. `quick`: no conflict check ran first, so a record an earlier batch of the
+ * run carried throws `RepeatedRecord`, and a new row is inserted without ON CONFLICT (a key taken
+ * meanwhile is a unique violation): the caller rolls back and merges again after the check.
+ */
+export interface MergeMode {
+  run: number | null;
+  quick?: boolean;
 }
 
 /**
  * One table's merge: staged rows (`src`, with their parent's id) looked up once by external id;
  * the ones found are updated by id, the others inserted (ON CONFLICT still catches one inserted
- * since), counting what was inserted, updated and left unchanged (as the rows stood before the
+ * since, unless `quick`: see `MergeMode`), counting what was inserted, updated and left unchanged (as the rows stood before the
  * statement). An update by id writes the new row version only; ON CONFLICT DO UPDATE first locked
  * the row (a WAL record of its own) after probing the external id a second time.
  */
-async function merge(db: Db, m: MergeSpec): Promise<MergeCounts> {
+async function merge(db: Db, quick: boolean | undefined, m: MergeSpec): Promise<MergeCounts> {
   const staged = new Map(m.columns);
   const cols = m.columns.map(([c]) => c).join(', ');
   const vals = m.columns.map(([, v]) => v).join(', ');
@@ -106,20 +124,22 @@ async function merge(db: Db, m: MergeSpec): Promise<MergeCounts> {
     if (v === undefined) return '0::bigint';
     return /^[a-z_][a-z0-9_]*$/.test(v) ? `s.${v}` : v;
   };
-  const { rows } = await sql<{ inserted: number; updated: number; unchanged: number }>`${sql.raw(`
+  const repeat = quick && m.repeat ? m.repeat : 'false';
+  const onConflict = quick ? '' : `ON CONFLICT (external_id) DO UPDATE SET ${m.set((c) => `EXCLUDED.${c}`)}`;
+  const { rows } = await sql<MergeCounts & { repeated: number }>`${sql.raw(`
     WITH src AS (${m.src}),
     old AS MATERIALIZED (
-      SELECT s.*, t.id AS live_id, t.id IS NOT NULL AND (${m.unchanged}) AS unchanged
+      SELECT s.*, t.id AS live_id, t.id IS NOT NULL AND (${m.unchanged}) AS unchanged, coalesce(${repeat}, false) AS repeated
         FROM src s LEFT JOIN ${m.table} t ON t.external_id = s.external_id
     ), updated AS (
       UPDATE ${m.table} AS t SET ${m.set(fromStage)} FROM old s WHERE s.live_id IS NOT NULL AND t.id = s.live_id
     ), inserted AS (
-      INSERT INTO ${m.table} AS t (external_id, ${cols}) SELECT external_id, ${vals} FROM old WHERE live_id IS NULL
-      ON CONFLICT (external_id) DO UPDATE SET ${m.set((c) => `EXCLUDED.${c}`)}
+      INSERT INTO ${m.table} AS t (external_id, ${cols}) SELECT external_id, ${vals} FROM old WHERE live_id IS NULL ${onConflict}
     )
     SELECT count(*) FILTER (WHERE live_id IS NULL) AS inserted, count(*) FILTER (WHERE live_id IS NOT NULL AND NOT unchanged) AS updated,
-           count(*) FILTER (WHERE unchanged) AS unchanged FROM old`)}`.execute(db);
+           count(*) FILTER (WHERE unchanged) AS unchanged, count(*) FILTER (WHERE repeated) AS repeated FROM old`)}`.execute(db);
   const r = rows[0];
+  if (Number(r?.repeated ?? 0) > 0) throw new RepeatedRecord(m.table);
   return { inserted: Number(r?.inserted ?? 0), updated: Number(r?.updated ?? 0), unchanged: Number(r?.unchanged ?? 0) };
 }
 
@@ -131,9 +151,9 @@ const own = (columns: readonly string[]) => columns.map((c) => [c, c] as const);
 const PROFILE = ['name', 'mobile', 'locale', 'time_zone', 'tier', 'birthday', 'marketing_consent', 'greetings_opt_out'] as const;
 
 /** Merges staged customers; a customer closed by an earlier snapshot comes back. */
-export async function mergeCustomers(db: Db, run: number | null): Promise<MergeCounts> {
+export async function mergeCustomers(db: Db, { run, quick }: MergeMode): Promise<MergeCounts> {
   const freshPoints = (v: Incoming) => `(${v('points_as_of')}, 0::bigint) >= (t.points_as_of, t.points_version)`;
-  return merge(db, {
+  return merge(db, quick, {
     table: 'customers',
     src: 'SELECT * FROM stage_customers',
     unchanged: `t.closed_at IS NULL AND (${NEWER_HERE} OR ${same(PROFILE)})
@@ -142,6 +162,7 @@ export async function mergeCustomers(db: Db, run: number | null): Promise<MergeC
     set: (v) => `${whenFresh(fresh(v), [...PROFILE, 'as_of', 'as_of_version'], v)},
       ${whenFresh(freshPoints(v), ['points', 'points_as_of', 'points_version'], v)},
       closed_at = NULL, import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
+    repeat: `t.import_run = ${runSql(run)}`,
   });
 }
 
@@ -163,8 +184,8 @@ const CARD = [
  * Merges staged cards. A status Uplink set itself after the file's moment (an activation or LOST by
  * SMS the card system had not yet seen) is kept.
  */
-export async function mergeCards(db: Db, run: number | null): Promise<MergeCounts> {
-  return merge(db, {
+export async function mergeCards(db: Db, { run, quick }: MergeMode): Promise<MergeCounts> {
+  return merge(db, quick, {
     table: 'cards',
     src: 'SELECT s.*, c.id AS customer_id FROM stage_cards s JOIN customers c ON c.external_id = s.customer_external_id',
     unchanged: `${NEWER_HERE} OR ${same([...CARD, 'status'])}`,
@@ -172,14 +193,15 @@ export async function mergeCards(db: Db, run: number | null): Promise<MergeCount
     set: (v) => `${whenFresh(fresh(v), [...CARD, 'as_of', 'as_of_version'], v)},
       status = CASE WHEN ${fresh(v)} AND NOT coalesce(t.local_status_at > ${v('as_of')}, false) THEN ${v('status')} ELSE t.status END,
       import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
+    repeat: `t.import_run = ${runSql(run)}`,
   });
 }
 
 const STATEMENT = ['card_id', 'closing_date', 'due_date', 'balance', 'minimum_due', 'paid_amount', 'currency'];
 
 /** Merges staged statements (by external id, under their card). */
-export async function mergeStatements(db: Db): Promise<MergeCounts> {
-  return merge(db, {
+export async function mergeStatements(db: Db, { quick }: MergeMode): Promise<MergeCounts> {
+  return merge(db, quick, {
     table: 'statements',
     src: 'SELECT s.*, k.id AS card_id FROM stage_statements s JOIN cards k ON k.external_id = s.card_external_id',
     unchanged: `${NEWER_HERE} OR ${same(STATEMENT)}`,
@@ -191,8 +213,8 @@ export async function mergeStatements(db: Db): Promise<MergeCounts> {
 const TRANSACTION = ['card_id', 'amount', 'currency', 'merchant', 'occurred_at'];
 
 /** Merges staged transactions (by external id). */
-export async function mergeTransactions(db: Db): Promise<MergeCounts> {
-  return merge(db, {
+export async function mergeTransactions(db: Db, { quick }: MergeMode): Promise<MergeCounts> {
+  return merge(db, quick, {
     table: 'transactions',
     src: 'SELECT s.*, k.id AS card_id FROM stage_transactions s JOIN cards k ON k.external_id = s.card_external_id',
     unchanged: same(TRANSACTION),
@@ -210,10 +232,10 @@ export interface BatchCounts {
 }
 
 /** Merges every staging table, parents first. */
-export async function mergeStaged(db: Db, run: number | null): Promise<BatchCounts> {
-  const customers = await mergeCustomers(db, run);
-  const cards = await mergeCards(db, run);
-  const statements = await mergeStatements(db);
-  const transactions = await mergeTransactions(db);
+export async function mergeStaged(db: Db, mode: MergeMode): Promise<BatchCounts> {
+  const customers = await mergeCustomers(db, mode);
+  const cards = await mergeCards(db, mode);
+  const statements = await mergeStatements(db, mode);
+  const transactions = await mergeTransactions(db, mode);
   return { customers, cards, statements, transactions };
 }

@@ -90,8 +90,10 @@ describe('NDJSON import', () => {
     stolen.cards[0].pan = JSON.parse(customerLine(2, 0)).cards[0].pan;
     const moved = JSON.parse(customerLine(8, 0));
     moved.mobile = '+8613900000001';
+    const movedLive = JSON.parse(customerLine(3, 1));
+    movedLive.mobile = '+8613900000002';
     const { result, problems } = await sync(
-      ndjson([customerLine(4, 0), JSON.stringify(stolen), JSON.stringify(moved), customerLine(4, 1), customerLine(5, 0)]),
+      ndjson([customerLine(4, 0), JSON.stringify(stolen), JSON.stringify(moved), customerLine(4, 1), customerLine(5, 0), JSON.stringify(movedLive)]),
       {
         allOrNothing: false,
         batchLines: 2,
@@ -102,8 +104,12 @@ describe('NDJSON import', () => {
       { line: 3, path: 'mobile', message: 'already registered to customer B-1' },
       { line: 4, path: 'externalId', message: 'customer B-4 is on an earlier line of this file' },
       { line: 4, path: 'cards[0].externalId', message: 'card BK-4 is on an earlier line of this file' },
+      { line: 6, path: 'mobile', message: 'already registered to customer B-2' },
     ]);
-    expect(result).toMatchObject({ refused: 3, written: true });
+    expect(result).toMatchObject({ refused: 4, written: true });
+    expect(result.counts.customers).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+    const b3 = await tdb.db.selectFrom('customers').select('mobile').where('external_id', '=', 'B-3').executeTakeFirstOrThrow();
+    expect(b3.mobile).toBe('+8613900000003');
     expect((await tdb.db.selectFrom('customers').select('external_id').orderBy('id').execute()).map((c) => c.external_id)).toEqual([
       'B-1',
       'B-2',
@@ -111,6 +117,32 @@ describe('NDJSON import', () => {
       'B-4',
       'B-5',
     ]);
+  });
+
+  it('takes a customer another session inserted while the batch was being merged', async () => {
+    // Another session inserts B-2 and holds it uncommitted: the batch's merge, which did not see it,
+    // waits on the unique index, meets the key once the other commits, and merges again after the check.
+    const other = await openSession(tdb.url);
+    await other.client.query('BEGIN');
+    await other.client.query(
+      `INSERT INTO customers (external_id, name, mobile, locale, time_zone, tier) VALUES ('B-2', 'Other', '+8613700000002', 'en', 'UTC', 'gold')`,
+    );
+    const importing = sync(ndjson(customers(3)), { allOrNothing: false });
+    const waiting = async () =>
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`.execute(
+          tdb.db,
+        )
+      ).rows[0].n;
+    while ((await waiting()) === 0) await new Promise((r) => setTimeout(r, 20));
+    await other.client.query('COMMIT');
+    await other.close();
+    const { result, problems } = await importing;
+    expect(problems).toEqual([]);
+    expect(result).toMatchObject({ mode: 'batches', refused: 0 });
+    expect(result.counts.customers).toEqual({ inserted: 2, updated: 1, unchanged: 0 });
+    const b2 = await tdb.db.selectFrom('customers').select(['name', 'mobile']).where('external_id', '=', 'B-2').executeTakeFirstOrThrow();
+    expect(b2).toEqual({ name: 'Bench Customer 2', mobile: '+8613900000002' });
   });
 
   it('--check reports what an import would do and writes nothing', async () => {
