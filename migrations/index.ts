@@ -17,6 +17,7 @@ import * as m015 from './015_console';
 import * as m016 from './016_campaign_slices';
 import * as m017 from './017_waiting_reports';
 import * as m018 from './018_month_partitions';
+import * as m019 from './019_card_number_hash';
 
 /** Every migration, by name in the order they apply. A new migration is one file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '016_campaign_slices': m016,
   '017_waiting_reports': m017,
   '018_month_partitions': m018,
+  '019_card_number_hash': m019,
 };

@@ -57,11 +57,13 @@ export class RepeatedRecord extends Error {
 
 /**
  * True when a quick merge (no conflict check before it) must be done again after `stagedConflicts`:
- * it met a record an earlier batch carried, or a unique key already held (a mobile or card number
- * of another record, or an external id another session inserted since the merge looked).
+ * it met a record an earlier batch carried, or a key already held: a mobile or external id
+ * (unique violation, 23505) or a card number (exclusion violation, 23P01) of another record,
+ * including one another session inserted since the merge looked.
  */
 export function needsFullCheck(err: unknown): boolean {
-  return err instanceof RepeatedRecord || (err as { code?: string }).code === '23505';
+  const code = (err as { code?: string }).code;
+  return err instanceof RepeatedRecord || code === '23505' || code === '23P01';
 }
 
 /** The incoming value of a column: `EXCLUDED.col` in ON CONFLICT, the staged expression in the UPDATE. */
