@@ -24,13 +24,17 @@ export class TimingTransport implements SmsTransport {
 /** What the live phase measured. */
 export interface LiveResult {
   applied: number;
+  /** Where the run of changes ended (the next phase's `firstChange`). */
+  nextChange: number;
   seconds: number;
   latencies: number[];
 }
 
 /**
  * For `seconds`, posts `rate` card changes a second (20 requests a second, up to 8 in flight) to
- * cards of customers 1..n, and sends a BAL every 20 ms from one of them.
+ * cards of customers 1..n, and sends a BAL every 20 ms from one of them. `phase` names the texts'
+ * provider ids, so a second phase's texts are not taken for repeats of the first's; `firstChange`
+ * is where the run of changes starts (a later phase goes on to cards the earlier did not touch).
  */
 export async function liveLoad(o: {
   gateway: Gateway;
@@ -40,11 +44,13 @@ export async function liveLoad(o: {
   n: number;
   rate: number;
   seconds: number;
+  phase: string;
+  firstChange: number;
 }): Promise<LiveResult> {
   const perRequest = Math.max(1, Math.round(o.rate / 20));
   const until = performance.now() + o.seconds * 1000;
   let applied = 0;
-  let seq = 0;
+  let seq = o.firstChange;
   const changes = async () => {
     const inFlight = new Set<Promise<void>>();
     for (let tick = performance.now(); tick < until; tick += 50) {
@@ -75,7 +81,7 @@ export async function liveLoad(o: {
     for (let i = 0; performance.now() < until; i++) {
       const t0 = performance.now();
       const from = `+86139${String(1 + ((i * 104_729) % o.n)).padStart(8, '0')}`;
-      const { id, handled } = await o.gateway.pipeline.ingest({ channel: 'noop', providerId: `bal-${i}`, from, to: 'UPLINK', text: 'BAL' });
+      const { id, handled } = await o.gateway.pipeline.ingest({ channel: 'noop', providerId: `bal-${o.phase}-${i}`, from, to: 'UPLINK', text: 'BAL' });
       await handled;
       const reply = await o.gateway.db.selectFrom('outbound_messages').select('id').where('inbound_id', '=', id).executeTakeFirstOrThrow();
       latencies.push((await o.transport.sentMoment(reply.id)) - t0);
@@ -84,5 +90,5 @@ export async function liveLoad(o: {
   };
   const t0 = performance.now();
   await Promise.all([changes(), texts()]);
-  return { applied, seconds: (performance.now() - t0) / 1000, latencies: latencies.sort((a, b) => a - b) };
+  return { applied, nextChange: seq, seconds: (performance.now() - t0) / 1000, latencies: latencies.sort((a, b) => a - b) };
 }
