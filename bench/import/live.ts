@@ -24,8 +24,8 @@ export class TimingTransport implements SmsTransport {
 /** What the live phase measured. */
 export interface LiveResult {
   applied: number;
-  /** Where the run of changes ended (the next phase's `firstChange`). */
-  nextChange: number;
+  /** Where the runs of changes and texts ended (the next phase's `first`). */
+  next: { change: number; text: number };
   seconds: number;
   latencies: number[];
 }
@@ -33,8 +33,9 @@ export interface LiveResult {
 /**
  * For `seconds`, posts `rate` card changes a second (20 requests a second, up to 8 in flight) to
  * cards of customers 1..n, and sends a BAL every 20 ms from one of them. `phase` names the texts'
- * provider ids, so a second phase's texts are not taken for repeats of the first's; `firstChange`
- * is where the run of changes starts (a later phase goes on to cards the earlier did not touch).
+ * provider ids, so a second phase's texts are not taken for repeats of the first's; `first` is
+ * where the run of changes and of texts starts, so a later phase goes on to cards and customers
+ * the earlier did not touch.
  */
 export async function liveLoad(o: {
   gateway: Gateway;
@@ -45,12 +46,13 @@ export async function liveLoad(o: {
   rate: number;
   seconds: number;
   phase: string;
-  firstChange: number;
+  first: { change: number; text: number };
 }): Promise<LiveResult> {
   const perRequest = Math.max(1, Math.round(o.rate / 20));
   const until = performance.now() + o.seconds * 1000;
   let applied = 0;
-  let seq = o.firstChange;
+  let seq = o.first.change;
+  let text = o.first.text;
   const changes = async () => {
     const inFlight = new Set<Promise<void>>();
     for (let tick = performance.now(); tick < until; tick += 50) {
@@ -78,7 +80,8 @@ export async function liveLoad(o: {
   };
   const latencies: number[] = [];
   const texts = async () => {
-    for (let i = 0; performance.now() < until; i++) {
+    for (; performance.now() < until; text++) {
+      const i = text;
       const t0 = performance.now();
       const from = `+86139${String(1 + ((i * 104_729) % o.n)).padStart(8, '0')}`;
       const { id, handled } = await o.gateway.pipeline.ingest({ channel: 'noop', providerId: `bal-${o.phase}-${i}`, from, to: 'UPLINK', text: 'BAL' });
@@ -90,5 +93,5 @@ export async function liveLoad(o: {
   };
   const t0 = performance.now();
   await Promise.all([changes(), texts()]);
-  return { applied, nextChange: seq, seconds: (performance.now() - t0) / 1000, latencies: latencies.sort((a, b) => a - b) };
+  return { applied, next: { change: seq, text }, seconds: (performance.now() - t0) / 1000, latencies: latencies.sort((a, b) => a - b) };
 }

@@ -1,4 +1,5 @@
-// Merges the staging tables into the live ones with INSERT … ON CONFLICT, one statement per table.
+// Merges the staging tables into the live ones, one statement per table: found rows updated by id,
+// the others inserted.
 // A staged row is newer than the live one when its as_of is at least the live (as_of, version): a
 // file of the same moment applies again (a corrected file), an older one leaves what the card
 // system said since (a live change) alone. Every row the file carries is stamped with the run.
@@ -48,10 +49,13 @@ export async function stagedConflicts(db: Db, run: number | null): Promise<Stage
   return rows;
 }
 
-/** Thrown by a quick merge that met a customer or card an earlier batch of the same run carried. */
-export class RepeatedRecord extends Error {
+/**
+ * Thrown by a quick merge that met a live customer or card it leaves to the conflict query: one an
+ * earlier batch of the run carried, or one whose mobile or card number the file changes.
+ */
+export class NeedsCheck extends Error {
   constructor(table: string) {
-    super(`a ${table} record of this batch was carried by an earlier batch of the run`);
+    super(`a ${table} record of this batch needs the conflict check`);
   }
 }
 
@@ -63,7 +67,7 @@ export class RepeatedRecord extends Error {
  */
 export function needsFullCheck(err: unknown): boolean {
   const code = (err as { code?: string }).code;
-  return err instanceof RepeatedRecord || code === '23505' || code === '23P01';
+  return err instanceof NeedsCheck || code === '23505' || code === '23P01';
 }
 
 /** The incoming value of a column: `EXCLUDED.col` in ON CONFLICT, the staged expression in the UPDATE. */
@@ -95,14 +99,20 @@ interface MergeSpec {
   columns: readonly (readonly [string, string])[];
   /** The SET list of an existing row. */
   set: (v: Incoming) => string;
-  /** Over the live row `t`: an earlier batch of this run carried it (tables stamped with the run). */
-  repeat?: string;
+  /**
+   * Over the staged row `s` and the live one `t` (NULL for a new record): the quick merge leaves it to
+   * the conflict query. A live row newer than the file keeps its own mobile or card number, so a
+   * clash of the file's value would meet no index: any change of those is checked, as is a record
+   * an earlier batch of the run carried.
+   */
+  recheck?: string;
 }
 
 /**
- * How a batch is merged. `quick`: no conflict check ran first, so a record an earlier batch of the
- * run carried throws `RepeatedRecord`, and a new row is inserted without ON CONFLICT (a key taken
- * meanwhile is a unique violation): the caller rolls back and merges again after the check.
+ * How a batch is merged. `quick`: no conflict query ran first, so a live record it would have to
+ * judge throws `NeedsCheck` (see `MergeSpec.recheck`), and a new row is inserted without ON
+ * CONFLICT (a key taken meanwhile is a unique or exclusion violation): the caller rolls back and
+ * merges again after the query.
  */
 export interface MergeMode {
   run: number | null;
@@ -112,9 +122,10 @@ export interface MergeMode {
 /**
  * One table's merge: staged rows (`src`, with their parent's id) looked up once by external id;
  * the ones found are updated by id, the others inserted (ON CONFLICT still catches one inserted
- * since, unless `quick`: see `MergeMode`), counting what was inserted, updated and left unchanged (as the rows stood before the
- * statement). An update by id writes the new row version only; ON CONFLICT DO UPDATE first locked
- * the row (a WAL record of its own) after probing the external id a second time.
+ * since, unless `quick`: see `MergeMode`), counting what was inserted, updated and left unchanged
+ * (as the rows stood before the statement). An update by id writes the new row version only; ON
+ * CONFLICT DO UPDATE first locked the row (a WAL record of its own) after probing the external id
+ * a second time.
  */
 async function merge(db: Db, quick: boolean | undefined, m: MergeSpec): Promise<MergeCounts> {
   const staged = new Map(m.columns);
@@ -126,12 +137,12 @@ async function merge(db: Db, quick: boolean | undefined, m: MergeSpec): Promise<
     if (v === undefined) return '0::bigint';
     return /^[a-z_][a-z0-9_]*$/.test(v) ? `s.${v}` : v;
   };
-  const repeat = quick && m.repeat ? m.repeat : 'false';
+  const recheck = quick && m.recheck ? m.recheck : 'false';
   const onConflict = quick ? '' : `ON CONFLICT (external_id) DO UPDATE SET ${m.set((c) => `EXCLUDED.${c}`)}`;
-  const { rows } = await sql<MergeCounts & { repeated: number }>`${sql.raw(`
+  const { rows } = await sql<MergeCounts & { recheck: number }>`${sql.raw(`
     WITH src AS (${m.src}),
     old AS MATERIALIZED (
-      SELECT s.*, t.id AS live_id, t.id IS NOT NULL AND (${m.unchanged}) AS unchanged, coalesce(${repeat}, false) AS repeated
+      SELECT s.*, t.id AS live_id, t.id IS NOT NULL AND (${m.unchanged}) AS unchanged, coalesce(${recheck}, false) AS recheck
         FROM src s LEFT JOIN ${m.table} t ON t.external_id = s.external_id
     ), updated AS (
       UPDATE ${m.table} AS t SET ${m.set(fromStage)} FROM old s WHERE s.live_id IS NOT NULL AND t.id = s.live_id
@@ -139,9 +150,9 @@ async function merge(db: Db, quick: boolean | undefined, m: MergeSpec): Promise<
       INSERT INTO ${m.table} AS t (external_id, ${cols}) SELECT external_id, ${vals} FROM old WHERE live_id IS NULL ${onConflict}
     )
     SELECT count(*) FILTER (WHERE live_id IS NULL) AS inserted, count(*) FILTER (WHERE live_id IS NOT NULL AND NOT unchanged) AS updated,
-           count(*) FILTER (WHERE unchanged) AS unchanged, count(*) FILTER (WHERE repeated) AS repeated FROM old`)}`.execute(db);
+           count(*) FILTER (WHERE unchanged) AS unchanged, count(*) FILTER (WHERE recheck) AS recheck FROM old`)}`.execute(db);
   const r = rows[0];
-  if (Number(r?.repeated ?? 0) > 0) throw new RepeatedRecord(m.table);
+  if (Number(r?.recheck ?? 0) > 0) throw new NeedsCheck(m.table);
   return { inserted: Number(r?.inserted ?? 0), updated: Number(r?.updated ?? 0), unchanged: Number(r?.unchanged ?? 0) };
 }
 
@@ -164,7 +175,7 @@ export async function mergeCustomers(db: Db, { run, quick }: MergeMode): Promise
     set: (v) => `${whenFresh(fresh(v), [...PROFILE, 'as_of', 'as_of_version'], v)},
       ${whenFresh(freshPoints(v), ['points', 'points_as_of', 'points_version'], v)},
       closed_at = NULL, import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
-    repeat: `t.import_run = ${runSql(run)}`,
+    recheck: `t.import_run = ${runSql(run)} OR t.mobile <> s.mobile`,
   });
 }
 
@@ -195,7 +206,7 @@ export async function mergeCards(db: Db, { run, quick }: MergeMode): Promise<Mer
     set: (v) => `${whenFresh(fresh(v), [...CARD, 'as_of', 'as_of_version'], v)},
       status = CASE WHEN ${fresh(v)} AND NOT coalesce(t.local_status_at > ${v('as_of')}, false) THEN ${v('status')} ELSE t.status END,
       import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
-    repeat: `t.import_run = ${runSql(run)}`,
+    recheck: `t.import_run = ${runSql(run)} OR t.pan_hmac <> s.pan_hmac`,
   });
 }
 

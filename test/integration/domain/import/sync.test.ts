@@ -119,6 +119,35 @@ describe('NDJSON import', () => {
     ]);
   });
 
+  it.each([false, true])('refuses a mobile another customer took after the file was true (all-or-nothing: %s)', async (allOrNothing) => {
+    const asOf = new Date('2026-11-30T02:00:00+08:00');
+    await sync(ndjson(customers(3)), { asOf });
+    // Live changes after the file's moment: B-1 moves to a new number and B-2 takes B-1's old one.
+    const later = new Date('2026-11-30T03:00:00+08:00');
+    await tdb.db.updateTable('customers').set({ mobile: '+8613700000099', as_of: later }).where('external_id', '=', 'B-1').execute();
+    await tdb.db.updateTable('customers').set({ mobile: '+8613900000001', as_of: later }).where('external_id', '=', 'B-2').execute();
+    const { problems } = await sync(ndjson(customers(3, 1)), { asOf, allOrNothing });
+    expect(problems).toEqual([{ line: 1, path: 'mobile', message: 'already registered to customer B-2' }]);
+  });
+
+  it.each([
+    ['B-1 first', [1, 2]],
+    ['B-2 first', [2, 1]],
+  ])('refuses two customers swapping mobiles in one batch whichever comes first (%s)', async (_, order) => {
+    await sync(ndjson(customers(3)));
+    const swapped = order.map((i) => {
+      const line = JSON.parse(customerLine(i, 1));
+      line.mobile = `+861390000000${3 - i}`;
+      return JSON.stringify(line);
+    });
+    const { result, problems } = await sync(ndjson([...swapped, customerLine(3, 1)]), { allOrNothing: false });
+    expect(problems.sort((a, b) => a.line - b.line)).toEqual([
+      { line: 1, path: 'mobile', message: `already registered to customer B-${3 - order[0]}` },
+      { line: 2, path: 'mobile', message: `already registered to customer B-${3 - order[1]}` },
+    ]);
+    expect(result.counts.customers).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+  });
+
   it('takes a customer another session inserted while the batch was being merged', async () => {
     // Another session inserts B-2 and holds it uncommitted: the batch's merge, which did not see it,
     // waits on the unique index, meets the key once the other commits, and merges again after the check.
