@@ -102,7 +102,8 @@ interface MergeSpec {
   /**
    * Over the staged row `s` and the live one `t` (NULL for a new record): the quick merge leaves it to
    * the conflict query. A live row newer than the file keeps its own mobile or card number, so a
-   * clash of the file's value would meet no index: any change of those is checked, as is a record
+   * clash of the file's value would meet no index: a changed one that another record holds is
+   * checked (the conflict query's own rule, asked only of the rows that change it), as is a record
    * an earlier batch of the run carried.
    */
   recheck?: string;
@@ -175,7 +176,8 @@ export async function mergeCustomers(db: Db, { run, quick }: MergeMode): Promise
     set: (v) => `${whenFresh(fresh(v), [...PROFILE, 'as_of', 'as_of_version'], v)},
       ${whenFresh(freshPoints(v), ['points', 'points_as_of', 'points_version'], v)},
       closed_at = NULL, import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
-    recheck: `t.import_run = ${runSql(run)} OR t.mobile <> s.mobile`,
+    recheck: `t.import_run = ${runSql(run)}
+      OR (t.mobile <> s.mobile AND EXISTS (SELECT 1 FROM customers o WHERE o.mobile = s.mobile AND o.external_id <> s.external_id))`,
   });
 }
 
@@ -206,7 +208,8 @@ export async function mergeCards(db: Db, { run, quick }: MergeMode): Promise<Mer
     set: (v) => `${whenFresh(fresh(v), [...CARD, 'as_of', 'as_of_version'], v)},
       status = CASE WHEN ${fresh(v)} AND NOT coalesce(t.local_status_at > ${v('as_of')}, false) THEN ${v('status')} ELSE t.status END,
       import_run = coalesce(${v('import_run')}, t.import_run), updated_at = now()`,
-    recheck: `t.import_run = ${runSql(run)} OR t.pan_hmac <> s.pan_hmac`,
+    recheck: `t.import_run = ${runSql(run)}
+      OR (t.pan_hmac <> s.pan_hmac AND EXISTS (SELECT 1 FROM cards o WHERE o.pan_hmac = s.pan_hmac AND o.external_id <> s.external_id))`,
   });
 }
 

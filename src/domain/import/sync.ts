@@ -230,12 +230,13 @@ async function streamFile(
 
 /**
  * COPYs a batch into the staging tables, refuses lines the live data conflicts with, merges the rest.
- * `quick`: the batch is merged without the conflict check first, leaving a taken mobile or card
- * number to the unique indexes and a record an earlier batch carried to the merge (on a nightly
- * file, neither happens: two index probes a line fewer, and no ON CONFLICT speculation); should
- * either happen, the merge is rolled back to a savepoint and done again after the check. Only for
- * a transaction per batch: one transaction holding hundreds of subtransactions would slow every
- * other session's snapshots.
+ * `quick`: the batch is merged without the conflict query first. A new record's taken mobile or
+ * card number meets its unique index or constraint; a live record the file gives a mobile or card
+ * number another holds, or that an earlier batch carried, is declined by the merge (`NeedsCheck`).
+ * On a nightly file none of these happens, and each line saves two index probes and ON CONFLICT's
+ * speculation; when one does, the merge is rolled back to a savepoint and done again after the
+ * query. Only for a transaction per batch: one transaction holding hundreds of subtransactions
+ * would slow every other session's snapshots.
  */
 async function writeBatch(
   db: Db,

@@ -126,8 +126,43 @@ describe('NDJSON import', () => {
     const later = new Date('2026-11-30T03:00:00+08:00');
     await tdb.db.updateTable('customers').set({ mobile: '+8613700000099', as_of: later }).where('external_id', '=', 'B-1').execute();
     await tdb.db.updateTable('customers').set({ mobile: '+8613900000001', as_of: later }).where('external_id', '=', 'B-2').execute();
-    const { problems } = await sync(ndjson(customers(3, 1)), { asOf, allOrNothing });
+    const { result, problems } = await sync(ndjson(customers(3, 1)), { asOf, allOrNothing });
     expect(problems).toEqual([{ line: 1, path: 'mobile', message: 'already registered to customer B-2' }]);
+    expect(result.refused).toBe(1);
+    expect([result.counts.customers, result.counts.cards]).toEqual([
+      { inserted: 0, updated: 2, unchanged: 0 },
+      { inserted: 0, updated: 2, unchanged: 0 },
+    ]);
+  });
+
+  it.each([false, true])('refuses a card number another card took after the file was true (all-or-nothing: %s)', async (allOrNothing) => {
+    const asOf = new Date('2026-11-30T02:00:00+08:00');
+    await sync(ndjson(customers(3)), { asOf });
+    const later = new Date('2026-11-30T03:00:00+08:00');
+    const hmac = async (card: string) =>
+      (await tdb.db.selectFrom('cards').select('pan_hmac').where('external_id', '=', card).executeTakeFirstOrThrow()).pan_hmac;
+    const old = await hmac('BK-1');
+    // A reissue after the file's moment: BK-1 gets a new number, and BK-2 is recorded with BK-1's old one.
+    await tdb.db
+      .updateTable('cards')
+      .set({ pan_hmac: 'f'.repeat(64), as_of: later })
+      .where('external_id', '=', 'BK-1')
+      .execute();
+    await tdb.db.updateTable('cards').set({ pan_hmac: old, as_of: later }).where('external_id', '=', 'BK-2').execute();
+    const { result, problems } = await sync(ndjson(customers(3, 1)), { asOf, allOrNothing });
+    expect(problems).toEqual([{ line: 1, path: 'cards[0].pan', message: 'already registered as card BK-2' }]);
+    expect(result.refused).toBe(1);
+    expect(result.counts.cards).toEqual({ inserted: 0, updated: 1, unchanged: 1 });
+  });
+
+  it('takes a new mobile nobody holds in a file committed per batch', async () => {
+    await sync(ndjson(customers(3)));
+    const moved = JSON.parse(customerLine(2, 1));
+    moved.mobile = '+8613700000042';
+    const { result, problems } = await sync(ndjson([customerLine(1, 1), JSON.stringify(moved), customerLine(3, 1)]), { allOrNothing: false });
+    expect(problems).toEqual([]);
+    expect(result).toMatchObject({ refused: 0 });
+    expect((await tdb.db.selectFrom('customers').select('mobile').where('external_id', '=', 'B-2').executeTakeFirstOrThrow()).mobile).toBe('+8613700000042');
   });
 
   it.each([
