@@ -51,7 +51,7 @@ export async function stagedConflicts(db: Db, run: number | null): Promise<Stage
 
 /**
  * Thrown by a quick merge that met a live customer or card it leaves to the conflict query: one an
- * earlier batch of the run carried, or one whose mobile or card number the file changes.
+ * earlier batch of the run carried, or one the file gives a mobile or card number another holds.
  */
 export class NeedsCheck extends Error {
   constructor(table: string) {
