@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { isCardNumber } from '../pan';
 import { mobileE164 } from '../phone';
-import { customerSchema, type ImportCustomer, MAX_AMOUNT, MAX_INT, moment, realDay, validZone } from './import.schema';
+import { cardStatus, customerSchema, type ImportCustomer, locale, MAX_AMOUNT, MAX_INT, moment, RECORD_KEYS, realDay, tier, validZone } from './import.schema';
 
 type Raw = Record<string, unknown>;
 type Card = ImportCustomer['cards'][number];
@@ -24,39 +24,9 @@ export function customerCheck(region: string): CustomerCheck {
   };
 }
 
-const CUSTOMER_KEYS = new Set([
-  'externalId',
-  'name',
-  'mobile',
-  'locale',
-  'timeZone',
-  'tier',
-  'birthday',
-  'points',
-  'marketingConsent',
-  'greetingsOptOut',
-  'asOf',
-  'cards',
-]);
-const CARD_KEYS = new Set([
-  'externalId',
-  'pan',
-  'product',
-  'currency',
-  'creditLimit',
-  'balance',
-  'availableCredit',
-  'status',
-  'expiresOn',
-  'asOf',
-  'statements',
-  'transactions',
-]);
-const STATEMENT_KEYS = new Set(['externalId', 'closingDate', 'dueDate', 'balance', 'minimumDue', 'paidAmount']);
-const TRANSACTION_KEYS = new Set(['externalId', 'amount', 'currency', 'merchant', 'occurredAt']);
-const LOCALES = new Set(['en', 'zh-CN', 'zh-HK']);
-const TIERS = new Set(['standard', 'gold', 'platinum']);
-const STATUSES = new Set(['inactive', 'active', 'frozen', 'closed']);
+const LOCALES = new Set<string>(locale.options);
+const TIERS = new Set<string>(tier.options);
+const STATUSES = new Set<string>(cardStatus.options);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -86,7 +56,7 @@ const oneOf =
 
 /** The customer a plainly valid line describes, built as the schema would; undefined for anything else. */
 export function quickCustomer(raw: unknown, region: string): ImportCustomer | undefined {
-  if (!isObject(raw) || !onlyKeys(raw, CUSTOMER_KEYS)) return undefined;
+  if (!isObject(raw) || !onlyKeys(raw, RECORD_KEYS.customer)) return undefined;
   const r = raw;
   if (!text(r.externalId, 64) || !text(r.name, 200) || typeof r.mobile !== 'string') return undefined;
   if (!opt(r.locale, oneOf(LOCALES)) || !opt(r.tier, oneOf(TIERS)) || !opt(r.birthday, day) || !opt(r.asOf, when)) return undefined;
@@ -120,7 +90,7 @@ export function quickCustomer(raw: unknown, region: string): ImportCustomer | un
 }
 
 function quickCard(k: unknown): Card | undefined {
-  if (!isObject(k) || !onlyKeys(k, CARD_KEYS)) return undefined;
+  if (!isObject(k) || !onlyKeys(k, RECORD_KEYS.card)) return undefined;
   if (!text(k.externalId, 64) || typeof k.pan !== 'string' || !plain(k.product, 64) || typeof k.currency !== 'string' || !CURRENCY.test(k.currency))
     return undefined;
   if (!amount(k.creditLimit, 0) || !opt(k.balance, amount) || !opt(k.availableCredit, (v): v is number => amount(v, 0))) return undefined;
@@ -130,14 +100,14 @@ function quickCard(k: unknown): Card | undefined {
   if (!isCardNumber(pan)) return undefined;
   const statements: Statement[] = [];
   for (const s of (k.statements as unknown[] | undefined) ?? []) {
-    if (!isObject(s) || !onlyKeys(s, STATEMENT_KEYS) || !text(s.externalId, 64) || !day(s.closingDate) || !day(s.dueDate)) return undefined;
+    if (!isObject(s) || !onlyKeys(s, RECORD_KEYS.statement) || !text(s.externalId, 64) || !day(s.closingDate) || !day(s.dueDate)) return undefined;
     if (!amount(s.balance) || !amount(s.minimumDue, 0) || !opt(s.paidAmount, (v): v is number => amount(v, 0))) return undefined;
     const { externalId, closingDate, dueDate, balance, minimumDue } = s;
     statements.push({ externalId, closingDate, dueDate, balance, minimumDue, paidAmount: (s.paidAmount as number | undefined) ?? 0 });
   }
   const transactions: Transaction[] = [];
   for (const t of (k.transactions as unknown[] | undefined) ?? []) {
-    if (!isObject(t) || !onlyKeys(t, TRANSACTION_KEYS) || !text(t.externalId, 64) || !amount(t.amount) || !plain(t.merchant, 100) || !when(t.occurredAt))
+    if (!isObject(t) || !onlyKeys(t, RECORD_KEYS.transaction) || !text(t.externalId, 64) || !amount(t.amount) || !plain(t.merchant, 100) || !when(t.occurredAt))
       return undefined;
     if (t.currency !== undefined && !(typeof t.currency === 'string' && CURRENCY.test(t.currency))) return undefined;
     const tx: Transaction = { externalId: t.externalId, amount: t.amount, merchant: t.merchant, occurredAt: t.occurredAt };

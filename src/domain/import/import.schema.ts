@@ -90,6 +90,9 @@ const transaction = z.strictObject({
   occurredAt: moment,
 });
 
+/** A card's status as the card system gives it. */
+export const cardStatus = z.enum(['inactive', 'active', 'frozen', 'closed']);
+
 const card = z.strictObject({
   externalId: id,
   pan: z
@@ -101,7 +104,7 @@ const card = z.strictObject({
   creditLimit: money.min(0),
   balance: money.default(0),
   availableCredit: money.min(0).optional(),
-  status: z.enum(['inactive', 'active', 'frozen', 'closed']).default('inactive'),
+  status: cardStatus.default('inactive'),
   expiresOn: day,
   asOf: moment.optional(),
   statements: z.array(statement).default([]),
@@ -125,6 +128,14 @@ export function customerSchema(region: string) {
     cards: z.array(card).default([]),
   });
 }
+
+/** The fields each record of a customer line may carry: the keys of its strict schemas. */
+export const RECORD_KEYS = {
+  customer: new Set(Object.keys(customerSchema('CN').shape)),
+  card: new Set(Object.keys(card.shape)),
+  statement: new Set(Object.keys(statement.shape)),
+  transaction: new Set(Object.keys(transaction.shape)),
+};
 
 /** Title and venue go into texts: bounded so a reply stays a few segments (and under the UDH's 255 parts). */
 const eventText = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
