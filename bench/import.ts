@@ -77,8 +77,8 @@ async function main() {
     const load = { gateway, transport, url: `http://127.0.0.1:${port}`, token: TOKEN, n: N, rate: RATE };
     // The first seconds of a process just started (its code not yet compiled, its connections new) are
     // not what a gateway that has been running answers with: they are timed, printed, and not counted.
-    const warm = await liveLoad({ ...load, seconds: WARMUP, phase: 'warm', first: { change: 0, text: 0 } });
-    const live = await liveLoad({ ...load, seconds: SECONDS, phase: 'timed', first: warm.next });
+    const warm = await liveLoad({ ...load, seconds: WARMUP, first: { change: 0, text: 0 } });
+    const live = await liveLoad({ ...load, seconds: SECONDS, first: warm.next });
     await gateway.stop();
 
     const perSecond = (r: { result: SyncResult; seconds: number }) => Math.round(r.result.lines / r.seconds);

@@ -32,10 +32,9 @@ export interface LiveResult {
 
 /**
  * For `seconds`, posts `rate` card changes a second (20 requests a second, up to 8 in flight) to
- * cards of customers 1..n, and sends a BAL every 20 ms from one of them. `phase` names the texts'
- * provider ids, so a second phase's texts are not taken for repeats of the first's; `first` is
- * where the run of changes and of texts starts, so a later phase goes on to cards and customers
- * the earlier did not touch.
+ * cards of customers 1..n, and sends a BAL every 20 ms from one of them. `first` is where the run
+ * of changes and of texts starts, so a later phase goes on to cards and customers (and provider
+ * ids) the earlier did not touch.
  */
 export async function liveLoad(o: {
   gateway: Gateway;
@@ -45,7 +44,6 @@ export async function liveLoad(o: {
   n: number;
   rate: number;
   seconds: number;
-  phase: string;
   first: { change: number; text: number };
 }): Promise<LiveResult> {
   const perRequest = Math.max(1, Math.round(o.rate / 20));
@@ -81,10 +79,9 @@ export async function liveLoad(o: {
   const latencies: number[] = [];
   const texts = async () => {
     for (; performance.now() < until; text++) {
-      const i = text;
       const t0 = performance.now();
-      const from = `+86139${String(1 + ((i * 104_729) % o.n)).padStart(8, '0')}`;
-      const { id, handled } = await o.gateway.pipeline.ingest({ channel: 'noop', providerId: `bal-${o.phase}-${i}`, from, to: 'UPLINK', text: 'BAL' });
+      const from = `+86139${String(1 + ((text * 104_729) % o.n)).padStart(8, '0')}`;
+      const { id, handled } = await o.gateway.pipeline.ingest({ channel: 'noop', providerId: `bal-${text}`, from, to: 'UPLINK', text: 'BAL' });
       await handled;
       const reply = await o.gateway.db.selectFrom('outbound_messages').select('id').where('inbound_id', '=', id).executeTakeFirstOrThrow();
       latencies.push((await o.transport.sentMoment(reply.id)) - t0);
